@@ -1,0 +1,236 @@
+using System.Collections.Immutable;
+
+namespace Model.Workload;
+
+/// <summary>
+/// Parses the workload language of ARCHITECTURE.md. Ops are separated by newlines or semicolons; a block
+/// <c>{ ... }</c> may sit on one line; <c>#</c> starts a comment; names are letters, digits, <c>_</c> and <c>-</c>;
+/// numbers are decimal. Every error names line and column.
+/// </summary>
+public static class WorkloadParser
+{
+    /// <summary>Largest frame a <c>call</c> may ask for (1 MiB): anything larger is surely a typo.</summary>
+    public const int MaxFrameBytes = 1 << 20;
+    /// <summary>Largest count for <c>repeat</c>, <c>work</c> and <c>syscall</c>.</summary>
+    public const int MaxCount = 1_000_000_000;
+
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "go", "yield", "acquire", "release", "syscall", "work", "call", "repeat", "exit",
+    };
+
+    public static Workload ParseFile(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WorkloadException($"cannot read workload file: {e.Message}", new SourcePos(0, 0), path);
+        }
+        return Parse(text, path);
+    }
+
+    public static Workload Parse(string text, string? fileName = null) => new Parser(text, fileName).ParseWorkload();
+
+    private enum Kind { Name, Number, LBrace, RBrace, Separator, End }
+
+    private readonly record struct Token(Kind Kind, string Text, SourcePos Pos);
+
+    private sealed class Parser
+    {
+        private readonly List<Token> _tokens;
+        private readonly string? _file;
+        private int _at;
+
+        public Parser(string text, string? file)
+        {
+            _file = file;
+            _tokens = Lex(text);
+        }
+
+        private WorkloadException Error(string problem, SourcePos pos) => new(problem, pos, _file);
+
+        private List<Token> Lex(string text)
+        {
+            var tokens = new List<Token>();
+            int line = 1, col = 1, i = 0;
+            while (i < text.Length)
+            {
+                var c = text[i];
+                var pos = new SourcePos(line, col);
+                if (c == '\n')
+                {
+                    tokens.Add(new Token(Kind.Separator, "\\n", pos));
+                    i++; line++; col = 1;
+                }
+                else if (c == '\r' || c == ' ' || c == '\t') { i++; col++; }
+                else if (c == '#')
+                {
+                    while (i < text.Length && text[i] != '\n') { i++; col++; }
+                }
+                else if (c == ';') { tokens.Add(new Token(Kind.Separator, ";", pos)); i++; col++; }
+                else if (c == '{') { tokens.Add(new Token(Kind.LBrace, "{", pos)); i++; col++; }
+                else if (c == '}') { tokens.Add(new Token(Kind.RBrace, "}", pos)); i++; col++; }
+                else if (char.IsAsciiDigit(c))
+                {
+                    var start = i;
+                    while (i < text.Length && IsNameChar(text[i])) { i++; col++; }
+                    var word = text[start..i];
+                    if (!word.All(char.IsAsciiDigit))
+                        throw Error($"'{word}' is not a number (numbers are decimal digits only) nor a name (names start with a letter or '_')", pos);
+                    tokens.Add(new Token(Kind.Number, word, pos));
+                }
+                else if (char.IsAsciiLetter(c) || c == '_')
+                {
+                    var start = i;
+                    while (i < text.Length && IsNameChar(text[i])) { i++; col++; }
+                    tokens.Add(new Token(Kind.Name, text[start..i], pos));
+                }
+                else
+                {
+                    throw Error($"unexpected character '{Printable(c)}'", pos);
+                }
+            }
+            tokens.Add(new Token(Kind.End, "end of file", new SourcePos(line, col)));
+            return tokens;
+        }
+
+        private static string Printable(char c) => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString();
+
+        private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-';
+
+        private Token Peek => _tokens[_at];
+        private Token Next() => _tokens[_at++];
+
+        private void SkipSeparators()
+        {
+            while (Peek.Kind == Kind.Separator) _at++;
+        }
+
+        private static string Describe(Token t) => t.Kind switch
+        {
+            Kind.End => "end of file",
+            Kind.Separator when t.Text == ";" => "';'",
+            Kind.Separator => "end of line",
+            _ => $"'{t.Text}'",
+        };
+
+        public Workload ParseWorkload()
+        {
+            var bodies = new List<Body>();
+            var seen = new Dictionary<string, SourcePos>(StringComparer.Ordinal);
+            SkipSeparators();
+            while (Peek.Kind != Kind.End)
+            {
+                var name = Next();
+                if (name.Kind != Kind.Name)
+                    throw Error($"expected a body name such as 'main', found {Describe(name)}", name.Pos);
+                if (Keywords.Contains(name.Text))
+                    throw Error($"'{name.Text}' is an op, not a body name; ops belong inside a body such as 'main {{ ... }}'", name.Pos);
+                if (seen.TryGetValue(name.Text, out var first))
+                    throw Error($"body '{name.Text}' is defined twice (first at line {first.Line})", name.Pos);
+                seen[name.Text] = name.Pos;
+                var open = Next();
+                if (open.Kind != Kind.LBrace)
+                    throw Error($"expected '{{' after body name '{name.Text}', found {Describe(open)}", open.Pos);
+                var block = ParseBlock(open.Pos);
+                bodies.Add(new Body(name.Text, block) { Pos = name.Pos });
+                SkipSeparators();
+            }
+            var workload = new Workload(bodies);
+            Validate(workload);
+            return workload;
+        }
+
+        private Block ParseBlock(SourcePos openPos)
+        {
+            var ops = ImmutableArray.CreateBuilder<Op>();
+            while (true)
+            {
+                SkipSeparators();
+                var t = Peek;
+                if (t.Kind == Kind.RBrace) { _at++; return new Block(ops.ToImmutable()); }
+                if (t.Kind == Kind.End)
+                    throw Error($"missing '}}' to close the block opened at line {openPos.Line}, column {openPos.Column}", t.Pos);
+                ops.Add(ParseOp());
+                var after = Peek;
+                if (after.Kind is not (Kind.Separator or Kind.RBrace))
+                    throw Error($"expected end of line or ';' after an op, found {Describe(after)}", after.Pos);
+            }
+        }
+
+        private Op ParseOp()
+        {
+            var word = Next();
+            if (word.Kind != Kind.Name)
+                throw Error($"expected an op (go, yield, acquire, release, syscall, work, call, repeat, exit), found {Describe(word)}", word.Pos);
+            var pos = word.Pos;
+            switch (word.Text)
+            {
+                case "go": return new GoOp(ExpectName("go", "a body name")) { Pos = pos };
+                case "yield": return new YieldOp { Pos = pos };
+                case "exit": return new ExitOp { Pos = pos };
+                case "acquire": return new AcquireOp(ExpectName("acquire", "a semaphore name")) { Pos = pos };
+                case "release": return new ReleaseOp(ExpectName("release", "a semaphore name")) { Pos = pos };
+                case "syscall": return new SyscallOp(ExpectNumber("syscall", "microseconds", 0, MaxCount)) { Pos = pos };
+                case "work": return new WorkOp(ExpectNumber("work", "iterations", 0, MaxCount)) { Pos = pos };
+                case "call":
+                {
+                    var bytes = ExpectNumber("call", "frame bytes", 0, MaxFrameBytes);
+                    return new CallOp(bytes, ExpectBlock("call")) { Pos = pos };
+                }
+                case "repeat":
+                {
+                    var n = ExpectNumber("repeat", "a count", 0, MaxCount);
+                    return new RepeatOp(n, ExpectBlock("repeat")) { Pos = pos };
+                }
+                default:
+                    throw Error($"unknown op '{word.Text}' (ops: go, yield, acquire, release, syscall, work, call, repeat, exit)", pos);
+            }
+        }
+
+        private string ExpectName(string op, string what)
+        {
+            var t = Next();
+            if (t.Kind != Kind.Name) throw Error($"'{op}' needs {what}, found {Describe(t)}", t.Pos);
+            return t.Text;
+        }
+
+        private int ExpectNumber(string op, string what, int min, int max)
+        {
+            var t = Next();
+            if (t.Kind != Kind.Number) throw Error($"'{op}' needs a number ({what}), found {Describe(t)}", t.Pos);
+            if (!int.TryParse(t.Text, out var n) || n < min || n > max)
+                throw Error($"'{op}' {what} must be between {min} and {max}, found {t.Text}", t.Pos);
+            return n;
+        }
+
+        private Block ExpectBlock(string op)
+        {
+            var t = Next();
+            if (t.Kind != Kind.LBrace) throw Error($"'{op}' needs a block '{{ ... }}', found {Describe(t)}", t.Pos);
+            return ParseBlock(t.Pos);
+        }
+
+        private void Validate(Workload workload)
+        {
+            if (workload.BodyIndex(Workload.MainBody) < 0)
+                throw Error("no 'main' body: execution starts with 'main { ... }'", new SourcePos(1, 1));
+            foreach (var body in workload.Bodies) ValidateBlock(workload, body.Ops);
+        }
+
+        private void ValidateBlock(Workload workload, Block block)
+        {
+            foreach (var op in block)
+            {
+                switch (op)
+                {
+                    case GoOp g when workload.BodyIndex(g.Body) < 0:
+                        throw Error($"'go {g.Body}': no body named '{g.Body}' (bodies: {string.Join(", ", workload.Bodies.Select(b => b.Name))})", g.Pos);
+                    case CallOp c: ValidateBlock(workload, c.Body); break;
+                    case RepeatOp r: ValidateBlock(workload, r.Body); break;
+                }
+            }
+        }
+    }
+}
