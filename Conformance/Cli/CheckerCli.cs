@@ -1,11 +1,43 @@
+using System.CommandLine;
+
 namespace Conformance.Cli;
 
-/// <summary>The `checker` command line. Exit codes: 0 conformed, 1 violation, 2 bad input (run: 3 deadlock, 4 fatal).</summary>
+/// <summary>
+/// The `checker` command line. Each verb lives in its own file and builds its own <see cref="Command"/>.
+/// Exit codes shared by all verbs: 0 everything conformed (or the workload completed), 1 a violation was found,
+/// 2 bad input or usage; `run` adds 3 for a deadlock and 4 for a fatal runtime error.
+/// </summary>
 public static class CheckerCli
 {
+    public const int ExitOk = 0;
+    public const int ExitViolation = 1;
+    public const int ExitBadInput = 2;
+    public const int ExitDeadlock = 3;
+    public const int ExitFatal = 4;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "checker: holds a real M:N goroutine runtime against a specification of Go's scheduler.\n" +
+            "With no arguments it runs the default campaign.");
+        root.Subcommands.Add(ExploreCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(MutantsCommand.Create());
+        root.SetAction(_ => DefaultCampaign.Run());
+        return root;
+    }
+
     public static int Run(string[] args)
     {
-        Console.Error.WriteLine("checker: not built yet");
-        return 2;
+        var result = Build().Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors) Console.Error.WriteLine($"checker: {error.Message}");
+            Console.Error.WriteLine("checker: see 'checker --help'");
+            return ExitBadInput;
+        }
+        return result.Invoke();
     }
 }
