@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using Model.Workload;
+
+namespace Conformance.Generators;
+
+/// <summary>
+/// Shrinks a workload to smaller workloads that stay well-formed (<see cref="WorkloadValidator.IsWellFormed"/>),
+/// biggest cuts first: drop a body with every <c>go</c> that names it, empty a body, drop one op, unwrap a
+/// <c>call</c> or <c>repeat</c> into its block, then lower a count. No candidate adds an op, a body or a spawn,
+/// so shrinking keeps a generated workload's bounds (acyclic spawns, bounded frames) and always terminates.
+/// </summary>
+public static class WorkloadShrinker
+{
+    /// <summary>Every one-step shrink of <paramref name="workload"/>, most aggressive first.</summary>
+    public static IEnumerable<Workload> Shrink(Workload workload)
+    {
+        var bodies = workload.Bodies;
+
+        // 1. Drop a whole body (never main), and every `go` that starts it.
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            if (bodies[i].Name == Workload.MainBody) continue;
+            var dropped = bodies[i].Name;
+            yield return new Workload(bodies.RemoveAt(i).Select(b => b with { Ops = WithoutGo(b.Ops, dropped) }));
+        }
+
+        // 2. Empty a body.
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            if (bodies[i].Ops.Count == 0) continue;
+            yield return new Workload(bodies.SetItem(i, bodies[i] with { Ops = Block.Empty }));
+        }
+
+        // 3. Smaller variants of one body's block.
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            foreach (var block in ShrinkBlock(bodies[i].Ops))
+                yield return new Workload(bodies.SetItem(i, bodies[i] with { Ops = block }));
+        }
+    }
+
+    /// <summary>Removes every <c>go <paramref name="body"/></c> from a block and its nested blocks.</summary>
+    public static Block WithoutGo(Block block, string body)
+    {
+        var ops = ImmutableArray.CreateBuilder<Op>(block.Count);
+        foreach (var op in block)
+        {
+            switch (op)
+            {
+                case GoOp g when g.Body == body: break;
+                case CallOp c: ops.Add(c with { Body = WithoutGo(c.Body, body) }); break;
+                case RepeatOp r: ops.Add(r with { Body = WithoutGo(r.Body, body) }); break;
+                default: ops.Add(op); break;
+            }
+        }
+        return new Block(ops.ToImmutable());
+    }
+
+    /// <summary>Drop one op; then replace one op by its own shrinks (which may be several ops, when unwrapped).</summary>
+    private static IEnumerable<Block> ShrinkBlock(Block block)
+    {
+        var ops = block.Ops;
+        // Halves first, so long blocks shrink in log steps.
+        if (ops.Length >= 4)
+        {
+            yield return new Block(ops.Take(ops.Length / 2));
+            yield return new Block(ops.Skip(ops.Length / 2));
+        }
+        for (var i = 0; i < ops.Length; i++) yield return new Block(ops.RemoveAt(i));
+        for (var i = 0; i < ops.Length; i++)
+        {
+            foreach (var replacement in ShrinkOp(ops[i]))
+                yield return new Block(ops.RemoveAt(i).InsertRange(i, replacement));
+        }
+    }
+
+    private static IEnumerable<ImmutableArray<Op>> ShrinkOp(Op op)
+    {
+        switch (op)
+        {
+            case RepeatOp r:
+                yield return r.Body.Ops;                                  // unwrap: run the block once
+                foreach (var n in SmallerCounts(r.Count)) yield return [r with { Count = n }];
+                foreach (var b in ShrinkBlock(r.Body)) yield return [r with { Body = b }];
+                break;
+            case CallOp c:
+                yield return c.Body.Ops;                                  // unwrap: same ops, one frame less
+                foreach (var n in SmallerCounts(c.FrameBytes)) yield return [c with { FrameBytes = n }];
+                foreach (var b in ShrinkBlock(c.Body)) yield return [c with { Body = b }];
+                break;
+            case WorkOp w:
+                foreach (var n in SmallerCounts(w.Iterations)) yield return [w with { Iterations = n }];
+                break;
+            case SyscallOp s:
+                foreach (var n in SmallerCounts(s.Micros)) yield return [s with { Micros = n }];
+                break;
+        }
+    }
+
+    /// <summary>0, then halfway, then one less: the candidates FsCheck's own integer shrinker tries first.</summary>
+    private static IEnumerable<int> SmallerCounts(int n)
+    {
+        if (n <= 0) yield break;
+        yield return 0;
+        if (n / 2 > 0 && n / 2 < n) yield return n / 2;
+        if (n - 1 > n / 2) yield return n - 1;
+    }
+}
