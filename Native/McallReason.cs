@@ -1,0 +1,31 @@
+namespace Native;
+
+/// <summary>
+/// Why a goroutine gave the M back to g0: the value the <c>mcall</c> stub stores in <see cref="Layout.M.Reason"/> and
+/// returns from <c>entry</c>. In Go, mcall takes the function to run on g0 (gosched_m, park_m, goexit0, ...); here the
+/// C# scheduler loop on g0 dispatches on this number instead. Values are frozen: append, never renumber.
+/// </summary>
+public enum McallReason : int
+{
+    /// <summary>Impossible path: mcall was reached on g0 (Go's runtime.badmcall). <see cref="StubSet.Execute"/> throws.</summary>
+    Bad = 0,
+
+    /// <summary>mcall(gosched_m): the goroutine yields and stays runnable.</summary>
+    Gosched = 1,
+
+    /// <summary>mcall(park_m): the goroutine blocks until someone readies it.</summary>
+    Park = 2,
+
+    /// <summary>mcall(goexit0): the goroutine's function returned into goexit (or called Goexit).</summary>
+    Exit = 3,
+
+    /// <summary>mcall(exitsyscall0): the goroutine left a syscall and found no P.</summary>
+    ExitSyscall = 4,
+
+    /// <summary>morestack → newstack: a prologue found SP at or below stackguard0. Stacks do not grow here, so C#
+    /// reports "goroutine stack exceeds N-byte limit" (see <see cref="StackPool.OverflowMessage"/>).</summary>
+    Morestack = 5,
+
+    /// <summary>Impossible path: morestack was reached on g0 (Go's runtime.badmorestackg0).</summary>
+    BadMorestackG0 = 6,
+}

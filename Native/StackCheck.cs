@@ -1,0 +1,63 @@
+using Iced.Intel;
+using Native.Layout;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace Native;
+
+/// <summary>
+/// The stack-bound check emitted code puts at the very start of every function (cmd/internal/obj/x86 stacksplit,
+/// obj6.go). The primary overflow defence: stacks come from arenas without guard pages (see <see cref="StackPool"/>).
+/// <code>
+/// frame ≤ StackSmall (128):   cmp rsp,[r14+G.StackGuard0] ; jbe morestack_call
+/// frame > StackSmall:         lea r12,[rsp-(frame-StackSmall)] ; cmp r12,[r14+G.StackGuard0] ; jbe morestack_call
+/// frame > 4 KiB:              then one read probe per page of the frame, top down: test [rsp-k*4096],al
+/// ...
+/// morestack_call:             call morestack ; jmp start     (EmitMorestackCall, usually at the function's end)
+/// </code>
+/// StackSmall bytes may go below stackguard0 unchecked, as in Go; StackPool.StackGuard keeps far more than that free.
+/// Clobbers R12 (frames over StackSmall) and flags. RDX (closure context) is saved into g.sched.ctxt by morestack.
+/// </summary>
+public static class StackCheck
+{
+    /// <summary>Go's StackSmall: frames this small compare SP itself.</summary>
+    public const int StackSmall = 128;
+
+    /// <summary>Page size used for probes.</summary>
+    public const int ProbeStep = 4096;
+
+    /// <summary>Emits the prologue check for a function whose frame (everything it will push or reserve below its
+    /// return address) is <paramref name="frameBytes"/>. Must be the first code of the function.</summary>
+    public static void EmitPrologue(Assembler a, int frameBytes, Label morestackCall)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(frameBytes);
+        if (frameBytes <= StackSmall)
+        {
+            a.cmp(rsp, __qword_ptr[r14 + GLayout.StackGuard0]);
+        }
+        else
+        {
+            a.lea(r12, __[rsp - (frameBytes - StackSmall)]);
+            a.cmp(r12, __qword_ptr[r14 + GLayout.StackGuard0]);
+        }
+
+        a.jbe(morestackCall);
+        if (frameBytes > ProbeStep)
+        {
+            for (var off = ProbeStep; off < frameBytes; off += ProbeStep)
+            {
+                a.test(__byte_ptr[rsp - off], al);
+            }
+
+            a.test(__byte_ptr[rsp - frameBytes], al);
+        }
+    }
+
+    /// <summary>Emits <c>morestack_call: call morestack; jmp start</c>. Binds <paramref name="morestackCall"/>;
+    /// <paramref name="functionStart"/> is the label of the function's first instruction (its prologue).</summary>
+    public static void EmitMorestackCall(Assembler a, ref Label morestackCall, Label functionStart)
+    {
+        a.Label(ref morestackCall);
+        a.call((ulong)StubSet.Shared.Morestack);
+        a.jmp(functionStart);
+    }
+}
