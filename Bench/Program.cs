@@ -1,3 +1,7 @@
-// Entry point of the benchmark suites and the `peers` comparison.
-Console.Error.WriteLine("bench: not built yet");
-return 2;
+// Entry point of the benchmark suites and the side-by-side peer comparison.
+//   peers [--quick] [--json] [--out DIR]   Checker against Go, .NET and the C/C++ switches, one table + chart
+//   suites [BenchmarkDotNet args]          the BenchmarkDotNet classes (e.g. suites --filter '*Switch*')
+//   memory ours|dotnet-async [count]       one resident-set figure, in this fresh process (used by peers)
+using Bench;
+
+return BenchProgram.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Bench.Peers;
+
+/// <summary>
+/// .NET's own primitives for the operations Checker's runtime implements, timed in this process.
+/// Each method returns the median over <c>reps</c> runs after one warm-up run of a tenth of the size.
+/// "Hand-off" figures are per one-way hand-off (a round trip is two), as in the Go and Checker ping-pongs.
+/// </summary>
+public static class DotNetPeers
+{
+    /// <summary><c>await Task.Yield()</c> from two async loops on one <see cref="SingleThreadSynchronizationContext"/>; ns per yield.</summary>
+    public static double TaskYield(int n, int reps) => Median(reps, n, TaskYieldOnce);
+
+    /// <summary>One timed run of <see cref="TaskYield"/>: <paramref name="n"/> yields per loop.</summary>
+    public static double TaskYieldOnce(int n)
+    {
+        var sw = Stopwatch.StartNew();
+        SingleThreadSynchronizationContext.Run(() => Task.WhenAll(Loop(n), Loop(n)));
+        return sw.Elapsed.TotalNanoseconds / (2.0 * n);
+
+        static async Task Loop(int n)
+        {
+            for (var i = 0; i < n; i++) await Task.Yield();
+        }
+    }
+
+    /// <summary>Two threads handing a token back and forth through two <see cref="SemaphoreSlim"/>s; ns per hand-off.</summary>
+    public static double SemaphoreSlimHandOff(int n, int reps) => Median(reps, n, SemaphoreSlimHandOffOnce);
+
+    /// <summary>One timed run of <see cref="SemaphoreSlimHandOff"/>.</summary>
+    public static double SemaphoreSlimHandOffOnce(int n)
+    {
+        using var ping = new SemaphoreSlim(0);
+        using var pong = new SemaphoreSlim(0);
+        var other = new Thread(() =>
+        {
+            for (var i = 0; i < n; i++) { ping.Wait(); pong.Release(); }
+        });
+        other.Start();
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++) { ping.Release(); pong.Wait(); }
+        var ns = sw.Elapsed.TotalNanoseconds;
+        other.Join();
+        return ns / (2.0 * n);
+    }
+
+    /// <summary>Two threads handing a token back and forth through two <see cref="ManualResetEventSlim"/>s; ns per hand-off.</summary>
+    public static double ManualResetEventSlimHandOff(int n, int reps) => Median(reps, n, ManualResetEventSlimHandOffOnce);
+
+    /// <summary>One timed run of <see cref="ManualResetEventSlimHandOff"/>.</summary>
+    public static double ManualResetEventSlimHandOffOnce(int n)
+    {
+        using var ping = new ManualResetEventSlim(false);
+        using var pong = new ManualResetEventSlim(false);
+        var other = new Thread(() =>
+        {
+            for (var i = 0; i < n; i++) { ping.Wait(); ping.Reset(); pong.Set(); }
+        });
+        other.Start();
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++) { ping.Set(); pong.Wait(); pong.Reset(); }
+        var ns = sw.Elapsed.TotalNanoseconds;
+        other.Join();
+        return ns / (2.0 * n);
+    }
+
+    /// <summary>Two async loops on the thread pool passing an int through two single-reader/writer <see cref="Channel{T}"/>s; ns per hand-off.</summary>
+    public static double ChannelPingPong(int n, int reps) => Median(reps, n, ChannelPingPongOnce);
+
+    /// <summary>One timed run of <see cref="ChannelPingPong"/>.</summary>
+    public static double ChannelPingPongOnce(int n)
+    {
+        var options = new UnboundedChannelOptions { SingleReader = true, SingleWriter = true };
+        var ping = Channel.CreateUnbounded<int>(options);
+        var pong = Channel.CreateUnbounded<int>(options);
+        var sw = Stopwatch.StartNew();
+        var echo = Task.Run(async () =>
+        {
+            for (var i = 0; i < n; i++) await pong.Writer.WriteAsync(await ping.Reader.ReadAsync());
+        });
+        var drive = Task.Run(async () =>
+        {
+            for (var i = 0; i < n; i++) { await ping.Writer.WriteAsync(i); await pong.Reader.ReadAsync(); }
+        });
+        Task.WaitAll(echo, drive);
+        return sw.Elapsed.TotalNanoseconds / (2.0 * n);
+    }
+
+    /// <summary><c>Task.Run</c> of an empty delegate in batches of 1000, each batch awaited; ns per task (spawn + run + completion).</summary>
+    public static double TaskRunSpawn(int n, int reps) => Median(reps, n, TaskRunSpawnOnce);
+
+    /// <summary>One timed run of <see cref="TaskRunSpawn"/>.</summary>
+    public static double TaskRunSpawnOnce(int n)
+    {
+        const int batch = 1000;
+        var batches = Math.Max(1, n / batch);
+        var tasks = new Task[batch];
+        Action empty = static () => { };
+        var sw = Stopwatch.StartNew();
+        for (var b = 0; b < batches; b++)
+        {
+            for (var i = 0; i < batch; i++) tasks[i] = Task.Run(empty);
+            Task.WaitAll(tasks);
+        }
+        return sw.Elapsed.TotalNanoseconds / ((double)batches * batch);
+    }
+
+    /// <summary>
+    /// Resident set growth per async method parked on an uncompleted task (its boxed state machine and continuation):
+    /// the .NET counterpart of a parked goroutine. Run it in a fresh process (the <c>memory</c> verb) for a clean baseline.
+    /// </summary>
+    public static double BytesPerParkedAsync(int count)
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var before = Rss.CurrentBytes();
+        var gate = new TaskCompletionSource(TaskCreationOptions.None);
+        var parked = new Task[count];
+        for (var i = 0; i < count; i++) parked[i] = Park(gate.Task);
+        var after = Rss.CurrentBytes();
+        gate.SetResult();
+        Task.WaitAll(parked);
+        return (after - before) / (double)count;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static async Task Park(Task gate) => await gate;
+    }
+
+    static double Median(int reps, int n, Func<int, double> once)
+    {
+        once(Math.Max(1, n / 10));
+        var xs = new double[reps];
+        for (var i = 0; i < reps; i++) xs[i] = once(n);
+        Array.Sort(xs);
+        return xs[reps / 2];
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+
+namespace Bench.Peers;
+
+/// <summary>
+/// Builds the out-of-process peers from <c>peers/</c> with the machine's own compilers into a scratch folder, runs
+/// them, and reads their "RESULT" lines. Sources: <c>peers/c/minimal_switch.c</c> (hand-written stack switch),
+/// <c>peers/c/boost_context.cpp</c> (Boost.Context's jump_fcontext) and <c>peers/go/main.go</c> (Go's runtime).
+/// </summary>
+public sealed class PeerPrograms
+{
+    static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(3);
+    static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
+
+    readonly Toolchain _tools;
+    readonly string _sources;
+    readonly string _buildDir;
+    readonly Dictionary<string, string> _goEnv;
+    readonly Dictionary<string, Lazy<string>> _built = [];
+
+    /// <param name="tools">The detected compilers.</param>
+    /// <param name="sources">The <c>peers</c> folder (copied next to Bench.dll at build time).</param>
+    /// <param name="buildDir">Scratch folder for binaries and Go's caches; nothing is written anywhere else.</param>
+    public PeerPrograms(Toolchain tools, string sources, string buildDir)
+    {
+        _tools = tools;
+        _sources = sources;
+        _buildDir = buildDir;
+        Directory.CreateDirectory(buildDir);
+        // Keep Go's caches inside the scratch folder, never download a toolchain or a module.
+        _goEnv = new()
+        {
+            ["GOCACHE"] = Path.Combine(buildDir, "gocache"),
+            ["GOPATH"] = Path.Combine(buildDir, "gopath"),
+            ["GOTOOLCHAIN"] = "local",
+            ["GOPROXY"] = "off",
+            ["GOFLAGS"] = "",
+            ["CGO_ENABLED"] = "0",
+        };
+    }
+
+    /// <summary>The default scratch folder: a per-user folder under the system temp directory.</summary>
+    public static string DefaultBuildDir() =>
+        Path.Combine(Path.GetTempPath(), "checker-bench-peers-" + Environment.UserName);
+
+    /// <summary>The minimal hand-written switch, ns per switch.</summary>
+    public Measurement MinimalSwitch(long iterations, int reps) =>
+        _tools.Gcc is null ? Missing("gcc") : Measurement.Try(() =>
+            RunPeer(Build("minimal_switch", () => CompileC(_tools.Gcc, "c/minimal_switch.c", "minimal_switch")),
+                "switch", [Str(iterations), Str(reps)]));
+
+    /// <summary>Boost.Context's jump_fcontext, ns per switch.</summary>
+    public Measurement BoostContextSwitch(long iterations, int reps) =>
+        _tools.Gxx is null || !_tools.HasBoostContext ? Missing(_tools.Gxx is null ? "g++" : "libboost-context-dev") :
+        Measurement.Try(() =>
+            RunPeer(Build("boost_context", () => CompileC(_tools.Gxx, "c/boost_context.cpp", "boost_context", "-lboost_context")),
+                "switch", [Str(iterations), Str(reps)]));
+
+    /// <summary>One of the Go programs' operations (see peers/go/main.go), in its own unit.</summary>
+    public Measurement Go(string operation, long n, int reps) =>
+        _tools.Go is null ? Missing("golang-go") : Measurement.Try(() =>
+            RunPeer(Build("gopeer", BuildGo), operation, ["-op", operation, "-n", Str(n), "-reps", Str(reps), "-procs", "1"]));
+
+    static Measurement Missing(string package) =>
+        Measurement.Missing($"n/a ({package} missing: run scripts/install-peers.sh)");
+
+    string Build(string name, Func<string> build)
+    {
+        Lazy<string> lazy;
+        lock (_built)
+        {
+            if (!_built.TryGetValue(name, out lazy!))
+                _built[name] = lazy = new Lazy<string>(build);
+        }
+        return lazy.Value;
+    }
+
+    string CompileC(string compiler, string source, string output, params string[] libs)
+    {
+        var exe = Path.Combine(_buildDir, output);
+        ProcessRunner.RunChecked(compiler, ["-O2", "-o", exe, Path.Combine(_sources, source), .. libs], BuildTimeout);
+        return exe;
+    }
+
+    string BuildGo()
+    {
+        var exe = Path.Combine(_buildDir, "gopeer");
+        ProcessRunner.RunChecked(_tools.Go!, ["build", "-o", exe, "main.go"], BuildTimeout,
+            workingDirectory: Path.Combine(_sources, "go"), environment: _goEnv);
+        return exe;
+    }
+
+    static double RunPeer(string exe, string operation, string[] args) =>
+        ProcessRunner.ParseResult(ProcessRunner.RunChecked(exe, args, RunTimeout), operation);
+
+    static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,41 @@
+namespace Bench.Peers;
+
+/// <summary>Options of the <c>peers</c> verb.</summary>
+/// <param name="Quick">Fewer iterations and repetitions: the whole command in about a minute.</param>
+/// <param name="Json">Print the JSON object instead of the text table.</param>
+/// <param name="OutDir">Where peers.md, peers.svg and peers.json are written; null writes nothing.</param>
+/// <param name="Install">Run scripts/install-peers.sh when a compiler is missing (as root only).</param>
+public sealed record PeersOptions(bool Quick, bool Json, string? OutDir, bool Install)
+{
+    /// <summary>The usage text.</summary>
+    public const string Usage =
+        "usage: peers [--quick] [--json] [--out DIR | --no-write] [--no-install]\n" +
+        "  --quick       fewer iterations (about a minute in all)\n" +
+        "  --json        print the JSON object instead of the table\n" +
+        "  --out DIR     write peers.md, peers.svg and peers.json there (default: Bench/results in the repository)\n" +
+        "  --no-write    write no files\n" +
+        "  --no-install  do not run scripts/install-peers.sh when a compiler is missing";
+
+    /// <summary>Parses the arguments after the verb; throws <see cref="ArgumentException"/> naming a bad option.</summary>
+    public static PeersOptions Parse(IReadOnlyList<string> args, string? defaultOutDir)
+    {
+        bool quick = false, json = false, install = true, write = true;
+        string? outDir = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick": quick = true; break;
+                case "--json": json = true; break;
+                case "--no-install": install = false; break;
+                case "--no-write": write = false; break;
+                case "--out":
+                    if (i + 1 >= args.Count) throw new ArgumentException("option '--out' needs a directory");
+                    outDir = args[++i];
+                    break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+        return new PeersOptions(quick, json, write ? outDir ?? defaultOutDir : null, install);
+    }
+}

@@ -1,0 +1,151 @@
+// Command gopeer times the Go runtime's own versions of the operations that Checker's runtime benchmarks:
+//
+//	gosched      two goroutines calling runtime.Gosched in turn (GOMAXPROCS=1); ns per Gosched
+//	spawn-exit   go f() + run + exit, in batches of 1000 joined by a WaitGroup; ns per goroutine
+//	pingpong     two goroutines handing a token back and forth over unbuffered channels; ns per hand-off
+//	bytes-per-parked-goroutine
+//	             100,000 goroutines parked on a channel receive; resident set growth / count, in bytes
+//
+// Each prints one line "RESULT <operation> <value> <unit>"; the time figures are the median over -reps runs.
+// Only the standard library is used, so `go build main.go` needs no module download.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+func gosched(n int) float64 {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	start := time.Now()
+	for k := 0; k < 2; k++ {
+		go func() {
+			for i := 0; i < n; i++ {
+				runtime.Gosched()
+			}
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	return float64(time.Since(start).Nanoseconds()) / float64(2*n)
+}
+
+func spawnExit(n int) float64 {
+	const batch = 1000
+	batches := (n + batch - 1) / batch
+	var wg sync.WaitGroup
+	start := time.Now()
+	for b := 0; b < batches; b++ {
+		wg.Add(batch)
+		for i := 0; i < batch; i++ {
+			go wg.Done()
+		}
+		wg.Wait()
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(batches*batch)
+}
+
+func pingpong(n int) float64 {
+	ping := make(chan int)
+	pong := make(chan int)
+	go func() {
+		for v := range ping {
+			pong <- v
+		}
+		close(pong)
+	}()
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		ping <- i
+		<-pong
+	}
+	elapsed := time.Since(start)
+	close(ping)
+	<-pong
+	return float64(elapsed.Nanoseconds()) / float64(2*n)
+}
+
+// rssBytes reads the resident set size from /proc/self/statm (its second field, in pages).
+func rssBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gopeer:", err)
+		os.Exit(1)
+	}
+	f := strings.Fields(string(b))
+	pages, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gopeer: bad /proc/self/statm:", err)
+		os.Exit(1)
+	}
+	return pages * int64(os.Getpagesize())
+}
+
+func bytesPerParked(count int) float64 {
+	runtime.GC()
+	before := rssBytes()
+	release := make(chan struct{})
+	var started, done sync.WaitGroup
+	started.Add(count)
+	done.Add(count)
+	for i := 0; i < count; i++ {
+		go func() {
+			started.Done()
+			<-release // parked here: gopark in chanrecv
+			done.Done()
+		}()
+	}
+	started.Wait()
+	runtime.Gosched()
+	after := rssBytes()
+	close(release)
+	done.Wait()
+	return float64(after-before) / float64(count)
+}
+
+func median(reps int, f func() float64) float64 {
+	xs := make([]float64, reps)
+	for i := range xs {
+		xs[i] = f()
+	}
+	sort.Float64s(xs)
+	return xs[reps/2]
+}
+
+func main() {
+	op := flag.String("op", "", "gosched | spawn-exit | pingpong | bytes-per-parked-goroutine")
+	n := flag.Int("n", 1000000, "iterations (goroutines for bytes-per-parked-goroutine)")
+	reps := flag.Int("reps", 5, "repetitions; the median is printed")
+	procs := flag.Int("procs", 1, "GOMAXPROCS")
+	flag.Parse()
+	if *n <= 0 || *reps <= 0 {
+		fmt.Fprintln(os.Stderr, "gopeer: -n and -reps must be positive")
+		os.Exit(2)
+	}
+	runtime.GOMAXPROCS(*procs)
+	switch *op {
+	case "gosched":
+		gosched(*n / 10) // warm up
+		fmt.Printf("RESULT gosched %.3f ns\n", median(*reps, func() float64 { return gosched(*n) }))
+	case "spawn-exit":
+		spawnExit(*n / 10)
+		fmt.Printf("RESULT spawn-exit %.3f ns\n", median(*reps, func() float64 { return spawnExit(*n) }))
+	case "pingpong":
+		pingpong(*n / 10)
+		fmt.Printf("RESULT pingpong %.3f ns\n", median(*reps, func() float64 { return pingpong(*n) }))
+	case "bytes-per-parked-goroutine":
+		// One measurement: a second run would reuse the first run's stacks and show no growth.
+		fmt.Printf("RESULT bytes-per-parked-goroutine %.1f bytes\n", bytesPerParked(*n))
+	default:
+		fmt.Fprintf(os.Stderr, "gopeer: unknown -op %q\n", *op)
+		os.Exit(2)
+	}
+}
