@@ -1,0 +1,66 @@
+using Implementation.Trace;
+
+namespace Conformance.Refinement;
+
+/// <summary>Readable one-line forms of trace events and Go statuses, for reports and messages.</summary>
+public static class TraceFormat
+{
+    /// <summary>Go's name of a g status number (runtime2.go).</summary>
+    public static string GStatusName(long status) => status switch
+    {
+        0 => "Idle",
+        1 => "Runnable",
+        2 => "Running",
+        3 => "Syscall",
+        4 => "Waiting",
+        5 => "Moribund_unused",
+        6 => "Dead",
+        7 => "Enqueue_unused",
+        8 => "Copystack",
+        9 => "Preempted",
+        _ => $"0x{status:x}",
+    };
+
+    /// <summary>Go's name of a P status number (runtime2.go).</summary>
+    public static string PStatusName(long status) => status switch
+    {
+        0 => "Pidle",
+        1 => "Prunning",
+        2 => "Psyscall",
+        3 => "Pgcstop",
+        4 => "Pdead",
+        _ => $"P?{status}",
+    };
+
+    /// <summary>"GoStart g3 on m1/p0 (runnext)" style text with every argument named.</summary>
+    public static string Describe(in TraceEvent e)
+    {
+        var where = $"m{e.M}/p{e.P}";
+        return e.Kind switch
+        {
+            TraceKind.GoCreate => $"GoCreate g{e.A} body {e.B} by g{e.G} on {where} (stack {e.C:x}..{e.D:x})",
+            TraceKind.GoStart => $"GoStart g{e.G} on {where}{(e.A != 0 ? " (inherits time)" : "")}",
+            TraceKind.GoSched => $"GoSched g{e.G} on {where}",
+            TraceKind.GoBlock => $"GoBlock g{e.G} on sema {e.A} on {where}",
+            TraceKind.GoUnblock => $"GoUnblock g{e.G} by g{e.A} (sema {e.B}) on {where}",
+            TraceKind.GoSysCall => $"GoSysCall g{e.G} on {where}",
+            TraceKind.GoSysExit => $"GoSysExit g{e.G} {(e.A != 0 ? "fast" : "slow")} on {where}",
+            TraceKind.GoEnd => $"GoEnd g{e.G} on {where}",
+            TraceKind.Status => $"Status g{e.G} {GStatusName(e.A)} -> {GStatusName(e.B)} (E{e.C}) on {where}",
+            TraceKind.RunqPut => $"RunqPut g{e.G} p{e.P} head={e.A} tail={e.B}",
+            TraceKind.RunnextPut => $"RunnextPut g{e.G} p{e.P}{(e.A != 0 ? $" evicts g{e.A}" : "")}",
+            TraceKind.RunqGet => $"RunqGet g{e.G} p{e.P} head={e.A} tail={e.B}{(e.C != 0 ? " (runnext)" : "")}",
+            TraceKind.RunqPutSlow => $"RunqPutSlow g{e.G} p{e.P} moved {e.A} head={e.B}",
+            TraceKind.RunqSteal => $"RunqSteal g{e.G} p{e.P} from p{e.A} took {e.B} victim head={e.C}{(e.D != 0 ? " (runnext)" : "")}",
+            TraceKind.GlobRunqPut => $"GlobRunqPut g{e.G} size={e.A}",
+            TraceKind.GlobRunqGet => $"GlobRunqGet g{e.G} p{e.P} batch={e.A} size={e.B}",
+            TraceKind.GfPut => $"GfPut g{e.G} p{e.P} free={e.A}",
+            TraceKind.GfGet => $"GfGet g{e.G} p{e.P} free={e.A}",
+            TraceKind.GobufSave => $"GobufSave g{e.G} sp={e.A:x} pc={e.B:x} bp={e.C:x}",
+            TraceKind.GobufLoad => $"GobufLoad g{e.G} pc={e.A:x}",
+            TraceKind.SemCount => $"SemCount sema {e.A} count={e.B}",
+            TraceKind.PStatus => $"PStatus p{e.P} {PStatusName(e.A)} -> {PStatusName(e.B)} on m{e.M}",
+            _ => e.ToString(),
+        };
+    }
+}
