@@ -1,3 +1,5 @@
+using Bench.Stubs;
+
 namespace Bench.Peers;
 
 /// <summary>
@@ -7,8 +9,38 @@ namespace Bench.Peers;
 /// </summary>
 public static class OursProbes
 {
-    /// <summary>Native switch_to between two goroutines, no C#; ns per switch.</summary>
-    public static Measurement Switch(bool quick) => Measurement.NotBuiltYet;
+    /// <summary>Native switch_to between two goroutines, no C#; ns per switch (median of 7, or 3 with --quick).</summary>
+    public static Measurement Switch(bool quick) => Measurement.Try(() =>
+    {
+        using var h = new StubHarness();
+        var n = quick ? 2_000_000L : 20_000_000L;
+        return Median(quick ? 3 : 7, () => h.Switch(n).TotalNanoseconds / n, () => h.Switch(n / 10));
+    });
+
+    /// <summary>C# → goroutine → C# through entry and an mcall(Gosched); ns per round trip.</summary>
+    public static Measurement RoundTrip(bool quick) => Measurement.Try(() =>
+    {
+        using var h = new StubHarness();
+        var n = quick ? 1_000_000L : 10_000_000L;
+        return Median(quick ? 3 : 7, () => h.RoundTrip(n).TotalNanoseconds / n, () => h.RoundTrip(n / 10));
+    });
+
+    /// <summary>systemstack from a goroutine into an [UnmanagedCallersOnly] C# no-op on g0 and back; ns per call.</summary>
+    public static Measurement Systemstack(bool quick) => Measurement.Try(() =>
+    {
+        using var h = new StubHarness();
+        var n = quick ? 1_000_000L : 10_000_000L;
+        return Median(quick ? 3 : 7, () => h.Systemstack(n).TotalNanoseconds / n, () => h.Systemstack(n / 10));
+    });
+
+    static double Median(int reps, Func<double> once, Action warmUp)
+    {
+        warmUp();
+        var xs = new double[reps];
+        for (var i = 0; i < reps; i++) xs[i] = once();
+        Array.Sort(xs);
+        return xs[reps / 2];
+    }
 
     /// <summary>Gosched through the full scheduler on 1 P; ns per Gosched.</summary>
     public static Measurement Gosched(bool quick) => Measurement.NotBuiltYet;

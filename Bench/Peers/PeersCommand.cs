@@ -112,6 +112,14 @@ public static class PeersCommand
                     new("c-minimal", Step("switch: c-minimal", () => programs.MinimalSwitch(switchIters, reps))),
                     new("boost-context", Step("switch: boost-context", () => programs.BoostContextSwitch(switchIters, reps))),
                 ]),
+            new("roundtrip", "ns",
+                "C# on g0 → goroutine → C#: entry (gogo) into a goroutine that mcalls straight back; the fixed cost of " +
+                "every trip through the scheduler loop. No peer has this split",
+                Step("roundtrip: ours", () => OursProbes.RoundTrip(quick)), []),
+            new("systemstack", "ns",
+                "goroutine → systemstack → an [UnmanagedCallersOnly] C# no-op on g0 → back; how goroutine code reaches " +
+                "runtime services written in C#. No peer has this split",
+                Step("systemstack: ours", () => OursProbes.Systemstack(quick)), []),
             new("gosched", "ns",
                 "one yield through the scheduler with two runnable goroutines on one P (GOMAXPROCS=1): " +
                 "runtime.Gosched for ours and go; await Task.Yield() on a single-threaded SynchronizationContext for dotnet-yield",

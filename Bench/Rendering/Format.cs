@@ -16,8 +16,9 @@ public static class Format
     /// <summary>A measurement or its note.</summary>
     public static string Cell(Measurement m, string unit) => m.Value is double v ? Value(v, unit) : m.Note ?? "n/a";
 
-    /// <summary>A ratio to two significant digits with a multiplication sign: 0.45×, 4.4×, 22×.</summary>
-    public static string Ratio(double r) => Significant(r, 2) + "×";
+    /// <summary>A ratio to about two significant digits with a multiplication sign: 0.45×, 1.0×, 4.4×, 22×.</summary>
+    public static string Ratio(double r) =>
+        (r >= 10 ? Significant(r, 2) : r >= 1 ? r.ToString("0.0", Inv) : r.ToString("0.00", Inv)) + "×";
 
     /// <summary>Rounds to <paramref name="digits"/> significant digits, never in exponent notation.</summary>
     public static string Significant(double v, int digits)
