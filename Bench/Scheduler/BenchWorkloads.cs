@@ -1,0 +1,42 @@
+using Model.Workload;
+
+namespace Bench.Scheduler;
+
+/// <summary>
+/// The workloads that time Checker's scheduler, each the workload-language twin of a Go peer in peers/go/main.go.
+/// Sizes are parameters so that <see cref="DifferentialTimer"/> can run each at n and 2n and keep only the difference.
+/// </summary>
+public static class BenchWorkloads
+{
+    /// <summary>Two goroutines yielding <paramref name="n"/> times each on one P: 2n Gosched calls (Go: gosched).</summary>
+    public static Workload Gosched(int n) => Parse($$"""
+        main { go peer; repeat {{n}} { yield } }
+        peer { repeat {{n}} { yield } }
+        """);
+
+    /// <summary>
+    /// <paramref name="batches"/> × 1000 goroutines created, run and exited; main yields after each batch of 1000 so the
+    /// batch runs before the next is created (Go: spawn-exit, whose batches are joined by a WaitGroup).
+    /// </summary>
+    public static Workload SpawnExit(int batches) => Parse($$"""
+        main { repeat {{batches}} { repeat 1000 { go child }; yield } }
+        child { }
+        """);
+
+    /// <summary>A token handed back and forth <paramref name="n"/> times each way with release/acquire: 2n hand-offs (Go: pingpong).</summary>
+    public static Workload PingPong(int n) => Parse($$"""
+        main { go peer; repeat {{n}} { release ping; acquire pong } }
+        peer { repeat {{n}} { acquire ping; release pong } }
+        """);
+
+    /// <summary>
+    /// <paramref name="count"/> goroutines that each report "started" and then park in <c>acquire gate</c>. Main waits for
+    /// all of them, so at that moment every one is parked (the resident-set peak), then releases them all.
+    /// </summary>
+    public static Workload Parked(int count) => Parse($$"""
+        main { repeat {{count}} { go sleeper }; repeat {{count}} { acquire started }; repeat {{count}} { release gate } }
+        sleeper { release started; acquire gate }
+        """);
+
+    static Workload Parse(string text) => WorkloadParser.Parse(text.Replace("\r", "", StringComparison.Ordinal), "bench");
+}
