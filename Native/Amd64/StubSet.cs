@@ -168,7 +168,7 @@ public sealed unsafe class StubSet
     /// <see cref="Entry"/> until it mcalls back, verifies g's stack canary if it has one, and returns the reason.
     /// Throws InvalidOperationException with Go's message for the impossible paths: "runtime: mcall called on m->g0
     /// stack" (McallReason.Bad), "fatal: morestack on g0" (BadMorestackG0), and for misuse caught before switching
-    /// (nil g, g0, a g with no saved context). Morestack is returned, not thrown: the caller decides (see
+    /// (nil g, g0, a g with no saved context, an exited g). Morestack is returned, not thrown: the caller decides (see
     /// <see cref="StackPool.OverflowMessage"/>).
     /// </summary>
     /// <remarks>Safety: caller guarantees m belongs to the calling thread and g is a live G whose stack is intact.</remarks>
@@ -198,6 +198,11 @@ public sealed unsafe class StubSet
         {
             throw new InvalidOperationException(
                 $"runtime: gogo of goroutine {g->Goid} with no saved context (sched.sp = {g->Sched.Sp:x}, pc = {g->Sched.Pc:x}): it is running or was never prepared");
+        }
+
+        if (g->Sched.Pc == BadMcall)
+        {
+            throw new InvalidOperationException($"runtime: gogo of goroutine {g->Goid}, which has exited (sched.pc = badmcall)");
         }
 
         if (g->StackHi != 0 && (g->Sched.Sp <= g->StackLo || g->Sched.Sp > g->StackHi))

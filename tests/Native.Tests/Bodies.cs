@@ -39,6 +39,12 @@ public static unsafe class Bodies
     /// <summary>Unbounded recursion of a 20,000-byte-frame function (check + page probes).</summary>
     public static nint RecurseBig => Region["recurse_big_body"];
 
+    /// <summary>Overwrites the word at stack.lo (the canary, when the pool has them) and returns.</summary>
+    public static nint SmashCanary => Region["smash_canary"];
+
+    /// <summary>Native harness: <c>long systemstack_on_g0(G* g0, fn, a0, a1)</c>: R14 = g0, then systemstack(fn, a0, a1).</summary>
+    public static nint SystemstackOnG0 => Region["systemstack_on_g0"];
+
     /// <summary>Returns at once (into goexit).</summary>
     public static nint Return => Region["return"];
 
@@ -66,6 +72,25 @@ public static unsafe class Bodies
         EmitRecurse(a, labels, "recurse", 264, 256);
         EmitRecurse(a, labels, "recurse_big", 20_016, 20_000);
         EmitEntryChecked(a, labels);
+
+        var smash = a.CreateLabel("smash_canary");
+        a.Label(ref smash);
+        a.mov(rax, __qword_ptr[r14 + GLayout.StackLo]);
+        a.mov(__qword_ptr[rax], 0);
+        a.ret();
+        labels["smash_canary"] = smash;
+
+        var ssg0 = a.CreateLabel("systemstack_on_g0");
+        a.Label(ref ssg0);
+        a.push(r14);
+        a.mov(r14, rdi);
+        a.mov(rax, rsi);
+        a.mov(rdi, rdx);
+        a.mov(rsi, rcx);
+        a.call((ulong)stubs.Systemstack);
+        a.pop(r14);
+        a.ret();
+        labels["systemstack_on_g0"] = ssg0;
 
         var ret = a.CreateLabel("return");
         a.Label(ref ret);
@@ -125,8 +150,9 @@ public static unsafe class Bodies
         a.mov(r12, -1);
         a.mov(r13, -1);
         a.mov(r15, -1);
+        a.mov(rcx, __qword_ptr[rbp - 8]);
+        a.mov(ecx, __dword_ptr[rcx + Rec.Off.Reason]);
         a.lea(rax, __[resume]);
-        a.mov(ecx, (int)McallReason.Gosched);
         a.jmp((ulong)s.Mcall);
 
         a.Label(ref resume);

@@ -21,6 +21,7 @@ public sealed unsafe class Gs : IDisposable
         Pool.Allocate(g);
         var rec = (Rec*)NativeMemory.AllocZeroed((nuint)sizeof(Rec));
         rec->ExpectG = (nint)g;
+        rec->Reason = (long)McallReason.Gosched;
         StubSet.PrepareGoroutine(g, fn, (nint)rec);
         _gs.Add((nint)g);
         _recs.Add((nint)rec);

@@ -27,6 +27,7 @@ public struct Rec
     public long A0;
     public long Result;     // sum of systemstack results
     public long MisalignedResumes;
+    public long Reason;     // the McallReason the yield body passes to mcall (Gs.New sets Gosched)
 
     public static class Off
     {
@@ -50,5 +51,6 @@ public struct Rec
         public static readonly int A0 = (int)Marshal.OffsetOf<Rec>(nameof(Rec.A0));
         public static readonly int Result = (int)Marshal.OffsetOf<Rec>(nameof(Rec.Result));
         public static readonly int MisalignedResumes = (int)Marshal.OffsetOf<Rec>(nameof(Rec.MisalignedResumes));
+        public static readonly int Reason = (int)Marshal.OffsetOf<Rec>(nameof(Rec.Reason));
     }
 }

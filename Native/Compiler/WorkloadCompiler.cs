@@ -1,0 +1,320 @@
+using Iced.Intel;
+using Model.Workload;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace Native.Compiler;
+
+/// <summary>
+/// Compiles a <see cref="Workload"/> to x86-64 with Iced: each body (and each <c>call</c> block) becomes a native
+/// function with Go's stack-bound check in its prologue and a frame-pointer chain; the ops become the switch-stub
+/// sequences of docs/HACKING.md. Only RSP, RBP and R14 survive a switch, so loop counters live in the frame.
+/// <code>
+/// function (body or call block), frame F = align16(call bytes) + align16(8 * repeat slots):
+///   start:  [StackCheck prologue for 8 + F]            ; jbe morestack_call
+///           push rbp ; mov rbp,rsp ; sub rsp,F          ; rsp ≡ 0 (mod 16) from here on
+///           mov qword [rsp],0                           ; call blocks only: touch the frame's lowest word
+///           ...ops...
+///   end:    mov rsp,rbp ; pop rbp ; ret                 ; a body returns into goexit+1 = mcall(Exit)
+///   morestack_call: call morestack ; jmp start
+///
+/// yield:         lea rax,[resume] ; mov ecx,Gosched ; mov r11,mcall ; jmp r11 ; resume: nop
+/// go B:          mov edi,B ; lea rsi,[op] ; mov rax,newproc ; mov r11,systemstack ; call r11 ; test rax,rax ; js fatal
+/// acquire S:     systemstack(acquire, S) ; js fatal ; jz done ; lea rax,[done] ; mov ecx,Park ; jmp mcall ; done: nop
+/// release S:     systemstack(release, S) ; js fatal
+/// syscall N:     systemstack(entersyscall) ; mov edi,N ; mov rax,usleep ; call rax      ; on the goroutine stack
+///                systemstack(exitsyscall) ; jz done ; lea rax,[done] ; mov ecx,ExitSyscall ; jmp mcall ; done: nop
+/// work N:        mov ecx,N ; l: add rax,rcx ; dec ecx ; jnz l
+/// repeat N {B}:  mov qword [rbp-slot],N ; top: nop ; B ; tail: dec qword [rbp-slot] ; jnz top
+/// call K {B}:    call fn ; nop                          ; fn is B's own function with a K-byte frame
+/// exit:          op: lea rax,[op] ; mov ecx,Exit ; jmp mcall     ; Goexit from any depth
+/// fatal:         lea rax,[fatal] ; xor ecx,ecx ; jmp mcall       ; a service failed: mcall(Bad)
+/// </code>
+/// Every op's first instruction is a marker for <see cref="CompiledWorkload.PointAt"/>; resume labels sit on their own
+/// NOP (Iced allows one label per instruction).
+/// </summary>
+public static class WorkloadCompiler
+{
+    /// <summary>Compiles <paramref name="workload"/> (which must be well-formed) against the given services.</summary>
+    public static CompiledWorkload Compile(Workload workload, RuntimeServices services, StubSet? stubs = null)
+    {
+        var problems = WorkloadValidator.Problems(workload);
+        if (problems.Count > 0) throw new ArgumentException("workload is not well-formed: " + string.Join("; ", problems), nameof(workload));
+        stubs ??= StubSet.Shared;
+        var e = new Emitter(workload, services, stubs);
+        return e.Run();
+    }
+
+    private sealed class Emitter
+    {
+        private readonly Workload _w;
+        private readonly ProgramPoints _points;
+        private readonly RuntimeServices _svc;
+        private readonly StubSet _stubs;
+        private readonly Assembler _a = new(64);
+        private readonly Dictionary<string, int> _semas;
+        private readonly List<(Label Label, ProgramPoint? Point)> _markers = [];
+        private readonly List<(Label Label, ProgramPoint Point)> _resume = [];
+        private readonly List<(Label Resume, Label Start)> _yields = [];
+        private readonly Queue<(Label Start, CallOp Op)> _pending = new();
+        private Label _fatal;
+        private int _body;
+
+        public Emitter(Workload w, RuntimeServices svc, StubSet stubs)
+        {
+            _w = w;
+            _points = new ProgramPoints(w);
+            _svc = svc;
+            _stubs = stubs;
+            var names = w.Semaphores();
+            _semas = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < names.Count; i++) _semas[names[i]] = i;
+        }
+
+        public CompiledWorkload Run()
+        {
+            _fatal = _a.CreateLabel("fatal");
+            var entries = new Label[_w.Bodies.Length];
+            for (var b = 0; b < _w.Bodies.Length; b++)
+            {
+                _body = b;
+                entries[b] = _a.CreateLabel($"body{b}");
+                Function(ref entries[b], _w.Bodies[b].Ops, 0, touch: false);
+                while (_pending.Count > 0)
+                {
+                    var (start, op) = _pending.Dequeue();
+                    Function(ref start, op.Body, op.FrameBytes, touch: true);
+                }
+            }
+            // The shared fatal exit: a service recorded a fatal error; hand the M back to C# with reason Bad.
+            _a.Label(ref _fatal);
+            _a.lea(rax, __[_fatal]);
+            _a.xor(ecx, ecx);
+            _a.mov(r11, (ulong)_stubs.Mcall);
+            _a.jmp(r11);
+            var end = _a.CreateLabel("end");
+            _a.Label(ref end);
+            _a.int3();
+            _markers.Add((end, null));
+
+            var exports = new Dictionary<string, Label>();
+            var id = 0;
+            string Name() => "l" + id++;
+            var entryNames = new string[entries.Length];
+            for (var b = 0; b < entries.Length; b++) exports[entryNames[b] = Name()] = entries[b];
+            var markerNames = _markers.Select(m => { var n = Name(); exports[n] = m.Label; return (n, m.Point); }).ToList();
+            var resumeNames = _resume.Select(r => { var n = Name(); exports[n] = r.Label; return (n, r.Point); }).ToList();
+            var yieldNames = _yields.Select(y =>
+            {
+                var r = Name();
+                var s = Name();
+                exports[r] = y.Resume;
+                exports[s] = y.Start;
+                return (r, s);
+            }).ToList();
+
+            var region = CodeRegion.Assemble(_a, exports);
+            try
+            {
+                var bodyEntries = entryNames.Select(n => region[n]).ToArray();
+                var markers = markerNames.Select(m => (region[m.n], m.Point)).ToArray();
+                var resume = new Dictionary<nint, ProgramPoint>();
+                foreach (var (n, p) in resumeNames) resume[region[n]] = p;
+                var yieldStart = new Dictionary<nint, nint>();
+                foreach (var (r, s) in yieldNames) yieldStart[region[r]] = region[s];
+                return new CompiledWorkload(_w, _points, region, bodyEntries, markers, resume, yieldStart);
+            }
+            catch
+            {
+                region.Dispose();
+                throw;
+            }
+        }
+
+        private static int Align16(long n) => checked((int)((n + 15) & ~15L));
+
+        private static int Slots(Block block)
+        {
+            // Repeat counters needed at once in this frame: nested repeats stack, siblings reuse.
+            var max = 0;
+            foreach (var op in block)
+            {
+                if (op is RepeatOp r) max = Math.Max(max, 1 + Slots(r.Body));
+            }
+            return max;
+        }
+
+        /// <summary>Emits one function: prologue check, frame, the block, epilogue, morestack call.</summary>
+        private void Function(ref Label start, Block block, int frameBytes, bool touch)
+        {
+            var slots = Slots(block);
+            var frame = Align16(frameBytes) + Align16(8L * slots);
+            var morestack = _a.CreateLabel();
+            _a.Label(ref start);
+            StackCheck.EmitPrologue(_a, 8 + frame, morestack);
+            _a.push(rbp);
+            _a.mov(rbp, rsp);
+            _a.sub(rsp, frame);
+            if (touch && frame > 0) _a.mov(__qword_ptr[rsp], 0);
+            Block(block, 0);
+            var end = _a.CreateLabel();
+            _a.Label(ref end);
+            _markers.Add((end, null));
+            _a.mov(rsp, rbp);
+            _a.pop(rbp);
+            _a.ret();
+            StackCheck.EmitMorestackCall(_a, ref morestack, start);
+        }
+
+        private void Block(Block block, int depth)
+        {
+            foreach (var op in block) Op(op, depth);
+        }
+
+        /// <summary>Binds a fresh label on the next instruction and records it as op's marker.</summary>
+        private Label Marker(Op op)
+        {
+            var l = _a.CreateLabel();
+            _a.Label(ref l);
+            _markers.Add((l, _points.PointOf(op)));
+            return l;
+        }
+
+        private void CallService(nint fn, int a0, Label pcOfOp)
+        {
+            _a.mov(edi, a0);
+            _a.lea(rsi, __[pcOfOp]);
+            _a.mov(rax, (ulong)fn);
+            _a.mov(r11, (ulong)_stubs.Systemstack);
+            _a.call(r11);
+            _a.test(rax, rax);
+            _a.js(_fatal);
+        }
+
+        /// <summary>lea rax,[resume]; mov ecx,reason; jmp mcall — then the resume label on its own NOP.</summary>
+        private Label McallAndResume(Op op, McallReason reason, Label resume)
+        {
+            _a.lea(rax, __[resume]);
+            _a.mov(ecx, (int)reason);
+            _a.mov(r11, (ulong)_stubs.Mcall);
+            _a.jmp(r11);
+            _a.Label(ref resume);
+            _a.nop();
+            _resume.Add((resume, _points.PointOf(op)));
+            return resume;
+        }
+
+        private void Op(Op op, int depth)
+        {
+            switch (op)
+            {
+                case YieldOp:
+                {
+                    var start = Marker(op);
+                    var resume = McallAndResume(op, McallReason.Gosched, _a.CreateLabel());
+                    _yields.Add((resume, start));
+                    break;
+                }
+                case GoOp g:
+                {
+                    var start = Marker(op);
+                    CallService(_svc.NewProc, _w.BodyIndex(g.Body), start);
+                    break;
+                }
+                case AcquireOp acq:
+                {
+                    var start = Marker(op);
+                    CallService(_svc.Acquire, _semas[acq.Sema], start);
+                    var done = _a.CreateLabel();
+                    _a.jz(done);
+                    McallAndResume(op, McallReason.Park, done);
+                    break;
+                }
+                case ReleaseOp rel:
+                {
+                    var start = Marker(op);
+                    CallService(_svc.Release, _semas[rel.Sema], start);
+                    break;
+                }
+                case SyscallOp sys:
+                {
+                    var start = Marker(op);
+                    CallService(_svc.EnterSyscall, 0, start);
+                    // The real blocking call, on the goroutine stack (rsp ≡ 0 mod 16 here, as SysV wants).
+                    _a.mov(edi, sys.Micros);
+                    _a.mov(rax, (ulong)Sleep.UsleepAddress);
+                    _a.call(rax);
+                    CallService(_svc.ExitSyscall, 0, start);
+                    var done = _a.CreateLabel();
+                    _a.jz(done);
+                    McallAndResume(op, McallReason.ExitSyscall, done);
+                    break;
+                }
+                case WorkOp work:
+                {
+                    Marker(op);
+                    if (work.Iterations > 0)
+                    {
+                        var loop = _a.CreateLabel();
+                        _a.mov(ecx, work.Iterations);
+                        _a.Label(ref loop);
+                        _a.add(rax, rcx);
+                        _a.dec(ecx);
+                        _a.jnz(loop);
+                    }
+                    else
+                    {
+                        _a.nop();
+                    }
+                    break;
+                }
+                case RepeatOp rep:
+                {
+                    var offset = -8 * (depth + 1);
+                    Marker(op);
+                    if (rep.Count == 0)
+                    {
+                        // Never runs: the body's code is still emitted (unreachable) so every op has a pc.
+                        var skip = _a.CreateLabel();
+                        _a.jmp(skip);
+                        Block(rep.Body, depth + 1);
+                        _a.Label(ref skip);
+                        _a.nop();
+                        break;
+                    }
+                    _a.mov(__qword_ptr[rbp + offset], rep.Count);
+                    var top = _a.CreateLabel();
+                    _a.Label(ref top);
+                    _a.nop();
+                    Block(rep.Body, depth + 1);
+                    var tail = _a.CreateLabel();
+                    _a.Label(ref tail);
+                    _markers.Add((tail, _points.PointOf(op)));
+                    _a.dec(__qword_ptr[rbp + offset]);
+                    _a.jnz(top);
+                    break;
+                }
+                case CallOp call:
+                {
+                    Marker(op);
+                    var fn = _a.CreateLabel();
+                    _a.call(fn);
+                    _a.nop(); // the return address: its own marker, so it maps to the call op
+                    _pending.Enqueue((fn, call));
+                    break;
+                }
+                case ExitOp:
+                {
+                    var start = Marker(op);
+                    _a.lea(rax, __[start]);
+                    _a.mov(ecx, (int)McallReason.Exit);
+                    _a.mov(r11, (ulong)_stubs.Mcall);
+                    _a.jmp(r11);
+                    _resume.Add((start, _points.PointOf(op)));
+                    break;
+                }
+                default:
+                    throw new NotSupportedException($"op {op.GetType().Name}");
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using Native.Layout;
+
+namespace Native.Tests;
+
+/// <summary>Misuse gives a clear error naming what went wrong, and the process (and the M) carry on.</summary>
+public unsafe class MisuseTests
+{
+    private static readonly StubSet S = StubSet.Shared;
+
+    /// <summary>After a misuse the same M must still run goroutines normally.</summary>
+    private static void AssertMStillWorks(Gs gs, M* m)
+    {
+        var (g, r) = gs.New(Bodies.Yield);
+        ((Rec*)r)->Yields = 2;
+        Assert.Equal(McallReason.Gosched, S.Execute(m, (G*)g));
+        Assert.Equal(McallReason.Gosched, S.Execute(m, (G*)g));
+        Assert.Equal(McallReason.Exit, S.Execute(m, (G*)g));
+        Assert.Equal(0, ((Rec*)r)->Errors);
+    }
+
+    [Fact]
+    public void Mcall_on_g0_is_reported_as_Go_reports_it()
+    {
+        using var gs = new Gs();
+        var m = Records.NewM(1);
+        try
+        {
+            var (g, _) = gs.New(Bodies.McallOnG0);
+            var e = Assert.Throws<InvalidOperationException>(() => S.Execute(m, (G*)g));
+            Assert.Equal("runtime: mcall called on m->g0 stack", e.Message);
+            Assert.Equal((int)McallReason.Bad, m->Reason);
+            AssertMStillWorks(gs, m);
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
+
+    [Fact]
+    public void Morestack_on_g0_is_reported()
+    {
+        using var gs = new Gs();
+        var m = Records.NewM(1);
+        try
+        {
+            var (g, _) = gs.New(Bodies.MorestackOnG0);
+            var e = Assert.Throws<InvalidOperationException>(() => S.Execute(m, (G*)g));
+            Assert.Equal("fatal: morestack on g0", e.Message);
+            m->G0->StackGuard0 = 0;
+            AssertMStillWorks(gs, m);
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
+
+    [Fact]
+    public void A_nil_g_g0_an_unprepared_g_and_an_exited_g_are_refused_before_switching()
+    {
+        using var gs = new Gs();
+        var m = Records.NewM(1);
+        var bare = Records.NewG();
+        try
+        {
+            Assert.Contains("nil g", Assert.Throws<InvalidOperationException>(() => S.Execute(m, null)).Message);
+            Assert.Contains("m->g0", Assert.Throws<InvalidOperationException>(() => S.Execute(m, m->G0)).Message);
+            Assert.Contains("no saved context", Assert.Throws<InvalidOperationException>(() => S.Execute(m, bare)).Message);
+            Assert.Contains("nil m", Assert.Throws<InvalidOperationException>(() => S.Execute(null, bare)).Message);
+
+            var (g, _) = gs.New(Bodies.Return);
+            Assert.Equal(McallReason.Exit, S.Execute(m, (G*)g));
+            Assert.Contains("has exited", Assert.Throws<InvalidOperationException>(() => S.Execute(m, (G*)g)).Message);
+
+            var (h, _) = gs.New(Bodies.Return);
+            ((G*)h)->Sched.G = 0;                        // gogo would load through a nil g
+            Assert.Contains("is not g", Assert.Throws<InvalidOperationException>(() => S.Execute(m, (G*)h)).Message);
+            AssertMStillWorks(gs, m);
+        }
+        finally
+        {
+            Records.FreeG(bare);
+            Records.FreeM(m);
+        }
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void A_frame_that_overflows_the_stack_reports_goroutine_stack_exceeds_the_limit(bool bigFrames, bool guardPages)
+    {
+        using var gs = new Gs(new StackPool(guardPages: guardPages));
+        var m = Records.NewM(1);
+        try
+        {
+            var (gp, _) = gs.New(bigFrames ? Bodies.RecurseBig : Bodies.Recurse);
+            var g = (G*)gp;
+            Assert.Equal(McallReason.Morestack, S.Execute(m, g));
+            Assert.Equal(
+                $"runtime: goroutine stack exceeds {StackPool.DefaultStackSize}-byte limit\n" +
+                $"runtime: sp={g->Sched.Sp:x} stack=[{g->StackLo:x}, {g->StackHi:x}]\n" +
+                "fatal error: stack overflow",
+                StackPool.OverflowMessage(g));
+            // morestack saved f's context (SP just above the return address of the call into f) and f's caller in morebuf.
+            Assert.InRange(g->Sched.Sp, g->StackGuard0 - 2 * StackCheck.StackSmall, g->StackGuard0 + (bigFrames ? 20_100 : 400));
+            Assert.Equal((nint)g, m->Morebuf.G);
+            Assert.Equal(g->Sched.Sp + 8, m->Morebuf.Sp);
+            // The check kept SP well above stack.lo: the signal headroom is untouched.
+            Assert.True(g->Sched.Sp - g->StackLo >= StackPool.StackGuard - 2 * StackCheck.StackSmall);
+            // Resuming re-runs the check (Go's morestack returns to f's start), which fails the same way.
+            var sp = g->Sched.Sp;
+            Assert.Equal(McallReason.Morestack, S.Execute(m, g));
+            Assert.Equal(sp, g->Sched.Sp);
+            AssertMStillWorks(gs, m);
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
+
+    [Fact]
+    public void A_smashed_canary_is_reported_on_the_way_back_to_g0()
+    {
+        using var gs = new Gs(new StackPool(canary: true));
+        var m = Records.NewM(1);
+        try
+        {
+            var (ok, _) = gs.New(Bodies.Return);
+            Assert.Equal(McallReason.Exit, S.Execute(m, (G*)ok));
+            var (g, _) = gs.New(Bodies.SmashCanary);
+            var e = Assert.Throws<InvalidOperationException>(() => S.Execute(m, (G*)g));
+            Assert.Contains($"goroutine {((G*)g)->Goid} overwrote the canary", e.Message);
+            Assert.Contains("fatal error: stack overflow", e.Message);
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
+}
