@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+using Implementation.Trace;
+using Native;
+using Native.Layout;
+
+namespace Implementation;
+
+/// <summary>
+/// The managed half of an M: what C# on the M's g0 needs and native code must not see (rule 4: no managed
+/// references in native memory). The native <see cref="Native.Layout.M"/> record points back here through a
+/// GCHandle kept in one of its spare words. Mirrors the parts of runtime.m (runtime2.go) that are not in the record.
+/// </summary>
+internal sealed unsafe class MState
+{
+    public MState(Sched sched, int id, M* m, TraceBuffer? trace, ulong seed)
+    {
+        Sched = sched;
+        Id = id;
+        M = m;
+        Trace = trace;
+        _rand = seed | 1;
+        Handle = GCHandle.Alloc(this);
+    }
+
+    public Sched Sched { get; }
+    public int Id { get; }
+    /// <summary>The native record (g0, curg, p, mcall reason).</summary>
+    public M* M { get; }
+    public GCHandle Handle { get; }
+    public TraceBuffer? Trace { get; }
+
+    /// <summary>The P this M holds (m.p), or null. Mirrored into the native record.</summary>
+    public P* P;
+    /// <summary>The P held before entersyscall (m.oldp).</summary>
+    public P* OldP;
+    /// <summary>The P handed over by startm for this M to acquire when it wakes (m.nextp).</summary>
+    public P* NextP;
+    /// <summary>m.spinning: looking for work with a P and no g.</summary>
+    public bool Spinning;
+    /// <summary>The g this M runs (m.curg), or null on g0 between gs.</summary>
+    public G* CurG;
+    /// <summary>Semaphore index whose lock park_m must release (gopark's unlockf/lock), or -1.</summary>
+    public int WaitLock = -1;
+    /// <summary>m.syscalltick: the P's syscalltick when this M entered its system call.</summary>
+    public uint SyscallTick;
+    /// <summary>The M's idle note (notesleep/notewakeup on m.park).</summary>
+    public readonly SemaphoreSlim Park = new(0);
+    /// <summary>Link on sched.midle. Protected by sched.lock.</summary>
+    public MState? IdleLink;
+    /// <summary>Set when the run is over: the M leaves its loop instead of scheduling.</summary>
+    public volatile bool Exit;
+    public MThread? Thread;
+    /// <summary>Counters of this M, summed after the run.</summary>
+    public long Switches, Syscalls;
+
+    public void Dispose()
+    {
+        Handle.Free();
+        Park.Dispose();
+        Native.Records.FreeM(M);
+    }
+
+    private ulong _rand;
+
+    /// <summary>cheaprand: a per-M xorshift generator (free-running mode's random steal order).</summary>
+    public uint CheapRand()
+    {
+        var x = _rand;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        _rand = x;
+        return (uint)(x >> 32);
+    }
+
+    /// <summary>The P id for trace events, or -1.</summary>
+    public short PId => P == null ? (short)-1 : (short)P->Id;
+}

@@ -1,0 +1,34 @@
+namespace Implementation;
+
+/// <summary>How to run a workload on the native runtime. All members have defaults suitable for a normal run.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>GOMAXPROCS: the number of Ps (at least 1).</summary>
+    public int Procs { get; init; } = 1;
+
+    /// <summary>Record the trace (off by default; costs a predictable branch when off).</summary>
+    public bool Trace { get; init; }
+
+    /// <summary>Events per M buffer when tracing; events beyond it are dropped and the trace is marked truncated.</summary>
+    public int TraceCapacityPerM { get; init; } = 1 << 20;
+
+    /// <summary>Run sysmon (retakes Ps stuck in system calls). Off for deterministic runs; always off when controlled.</summary>
+    public bool Sysmon { get; init; } = true;
+
+    /// <summary>Controlled mode: only one M at a time passes a scheduling point, and every nondeterministic choice
+    /// comes from <see cref="Seed"/> (or from <see cref="Replay"/>). Null: free-running.</summary>
+    public bool Controlled { get; init; }
+
+    /// <summary>Seed of the controlled mode's random strategy.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>A recorded choice sequence (<see cref="RunResult.Choices"/>) to replay in controlled mode; choices
+    /// past its end come from <see cref="Seed"/>.</summary>
+    public IReadOnlyList<int>? Replay { get; init; }
+
+    /// <summary>Give up (fatal error) when the run takes longer than this.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A seeded bug for the conformance campaign. Internal: never reachable from a normal command line.</summary>
+    internal Mutant Mutant { get; init; }
+}

@@ -1,0 +1,79 @@
+using Implementation.Trace;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    /// <summary>sched.gFree.lock: protects the global gFree list.</summary>
+    private RuntimeLock _gFreeLock;
+
+    /// <summary>
+    /// Mirrors runtime.gfput (proc.go): pushes a dead g on pp's gFree list (LIFO); when the list reaches 64, moves gs
+    /// to the global list until fewer than 32 remain (33 moved). Every stack here has the starting size, so none is
+    /// freed (Go frees stacks of other sizes).
+    /// </summary>
+    internal void GfPut(MState mp, P* pp, G* gp)
+    {
+        if (ReadGStatus(gp) != GStatus.Dead) Fatal("gfput: bad status (not Gdead)");
+        gp->SchedLink = pp->GFreeHead;
+        pp->GFreeHead = gp;
+        pp->GFreeN++;
+        if (_tracing) Trace(mp, TraceKind.GfPut, gp->Goid, pp->GFreeN);
+        if (pp->GFreeN >= 64)
+        {
+            // Pop into a private list (each popped g pushed at its head), then splice it before the global list,
+            // as gQueue.push + gList.pushAll do.
+            G* qHead = null, qTail = null;
+            var inc = 0;
+            while (pp->GFreeN >= 32)
+            {
+                var g = pp->GFreeHead;
+                pp->GFreeHead = g->SchedLink;
+                pp->GFreeN--;
+                g->SchedLink = qHead;
+                qHead = g;
+                if (qTail == null) qTail = g;
+                inc++;
+            }
+            _gFreeLock.Lock();
+            qTail->SchedLink = _gFreeHead;
+            _gFreeHead = qHead;
+            _gFreeN += inc;
+            _gFreeLock.Unlock();
+        }
+    }
+
+    /// <summary>
+    /// Mirrors runtime.gfget (proc.go): pops a g from pp's gFree list, first refilling it to 32 from the global
+    /// list when it is empty. Null when both are empty.
+    /// </summary>
+    internal G* GfGet(MState mp, P* pp)
+    {
+        if (pp->GFreeHead == null && Volatile.Read(ref _gFreeN) != 0)
+        {
+            _gFreeLock.Lock();
+            while (pp->GFreeN < 32)
+            {
+                var g = _gFreeHead;
+                if (g == null) break;
+                _gFreeHead = g->SchedLink;
+                _gFreeN--;
+                g->SchedLink = pp->GFreeHead;
+                pp->GFreeHead = g;
+                pp->GFreeN++;
+            }
+            _gFreeLock.Unlock();
+        }
+        var gp = pp->GFreeHead;
+        if (gp == null) return null;
+        pp->GFreeHead = gp->SchedLink;
+        pp->GFreeN--;
+        gp->SchedLink = null;
+        if (_tracing) Trace(mp, TraceKind.GfGet, gp->Goid, pp->GFreeN);
+        return gp;
+    }
+
+    /// <summary>Global gFree count (sched.gFree.n), for tests.</summary>
+    internal int GlobalGFreeCount => Volatile.Read(ref _gFreeN);
+}

@@ -1,0 +1,92 @@
+using Implementation.Trace;
+using Native;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    private readonly StackPool _stacks = new();
+
+    /// <summary>
+    /// Mirrors runtime.newproc (proc.go): newproc1, then runqput(pp, newg, next=true), then wakep (main has started).
+    /// Must run on g0 with a P.
+    /// </summary>
+    internal G* NewProc(MState mp, int body, G* callergp, nint callerpc)
+    {
+        var newg = NewProc1(mp, body, callergp, callerpc);
+        RunQPut(mp, mp.P, newg, true);
+        WakeP(mp);
+        return newg;
+    }
+
+    /// <summary>
+    /// Mirrors runtime.newproc1 (proc.go): a g from gfget or a fresh one (malg, E2, allgadd), its first frame laid
+    /// out as gostartcallfn does, a goid from the P's cache, then E3 Dead → Runnable. Difference from 1.19: the goid is
+    /// assigned before E3 (as Go tip does), so E3's Status event names the new goid rather than a reused g's old one.
+    /// </summary>
+    internal G* NewProc1(MState mp, int body, G* callergp, nint callerpc)
+    {
+        if ((uint)body >= (uint)Program.BodyEntries.Length) Fatal("go of nil func value");
+        var pp = mp.P;
+        var newg = GfGet(mp, pp);
+        if (newg == null)
+        {
+            newg = Records.NewG();   // malg(stackMin)
+            _stacks.Allocate(newg);
+            newg->AtomicStatus = (uint)GStatus.Idle;
+            CasGStatus(mp, newg, GStatus.Idle, GStatus.Dead); // E2: published only as dead
+            AllgAdd(newg);
+        }
+        if (newg->StackHi == 0) Fatal("newproc1: newg missing stack");
+        var status = ReadGStatus(newg);
+        if (status != GStatus.Dead && _mutant != Mutant.GfGetNotDead) Fatal("newproc1: new g is not Gdead");
+
+        StubSet.PrepareGoroutine(newg, Program.BodyEntries[body], 0);
+        newg->GoPc = callerpc;
+        newg->ParentGoid = callergp == null ? 0 : callergp->Goid;
+        newg->Body = body;
+        newg->WaitSema = -1;
+        newg->WaitReason = 0;
+        newg->M = null;
+
+        if (pp->GoidCache == pp->GoidCacheEnd)
+        {
+            // Sched.goidgen is the last allocated id; this batch must be [goidgen+1, goidgen+GoidCacheBatch].
+            pp->GoidCache = (ulong)Interlocked.Add(ref _goidgen, GoidCacheBatch) - (GoidCacheBatch - 1);
+            pp->GoidCacheEnd = pp->GoidCache + GoidCacheBatch;
+            newg->Goid = (long)pp->GoidCache;
+            if (_mutant != Mutant.GoidReused) pp->GoidCache++;
+        }
+        else
+        {
+            newg->Goid = (long)pp->GoidCache++;
+        }
+        CasGStatus(mp, newg, status == GStatus.Dead ? GStatus.Dead : status, GStatus.Runnable); // E3
+
+        Interlocked.Increment(ref _live);
+        Interlocked.Increment(ref _created);
+        if (_tracing)
+        {
+            Trace(mp, TraceKind.GoCreate, newg->ParentGoid, newg->Goid, body, newg->StackLo, newg->StackHi);
+        }
+        return newg;
+    }
+
+    /// <summary>Mirrors runtime.allgadd (proc.go): publishes a new g (it must not be Idle).</summary>
+    private void AllgAdd(G* gp)
+    {
+        if (ReadGStatus(gp) == GStatus.Idle) Fatal("allgadd: bad status Gidle");
+        lock (_allgLock)
+        {
+            gp->Index = _allgs.Count;
+            _allgs.Add((nint)gp);
+        }
+    }
+
+    private void FreeG(G* gp)
+    {
+        if (gp->StackHi != 0) _stacks.Free(gp);
+        Records.FreeG(gp);
+    }
+}

@@ -1,0 +1,92 @@
+using Implementation.Trace;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    /// <summary>
+    /// Mirrors runtime.semacquire1 (sema.go), reduced: take a count if there is one (0 = continue); otherwise queue the
+    /// g as the semaphore's newest waiter and return 1 with the semaphore's lock still held, as goparkunlock keeps it
+    /// until park_m has made the g Waiting. The emitted code then mcalls with reason Park.
+    /// </summary>
+    internal long SemAcquire(MState mp, G* gp, int sema)
+    {
+        var s = _semas[sema];
+        s.Lock.Lock();
+        if (s.Count > 0)
+        {
+            var after = --s.Count;
+            s.Lock.Unlock();
+            if (_tracing) Trace(mp, TraceKind.SemCount, gp->Goid, sema, after);
+            return 0;
+        }
+        gp->SchedLink = null;
+        if (s.Tail != null) s.Tail->SchedLink = gp;
+        else s.Head = gp;
+        s.Tail = gp;
+        s.Waiters++;
+        gp->WaitSema = sema;
+        gp->WaitReason = WaitReasonSemacquire;
+        mp.WaitLock = sema;
+        return 1;
+    }
+
+    /// <summary>Go's waitReasonSemacquire.</summary>
+    internal const int WaitReasonSemacquire = 18;
+
+    /// <summary>
+    /// Mirrors runtime.semrelease1 (sema.go), reduced: hand the token to the longest waiter (ready it: Waiting →
+    /// Runnable into the releaser's runnext), or count up when nobody waits.
+    /// </summary>
+    internal long SemRelease(MState mp, G* gp, int sema)
+    {
+        var s = _semas[sema];
+        s.Lock.Lock();
+        var w = s.Head;
+        if (w != null && _mutant != Mutant.ReleaseLosesWakeup)
+        {
+            s.Head = w->SchedLink;
+            if (s.Head == null) s.Tail = null;
+            w->SchedLink = null;
+            s.Waiters--;
+            s.Lock.Unlock();
+            Ready(mp, w, gp, sema);
+            return 0;
+        }
+        var after = ++s.Count;
+        s.Lock.Unlock();
+        if (_tracing) Trace(mp, TraceKind.SemCount, gp->Goid, sema, after);
+        return 0;
+    }
+
+    /// <summary>Mirrors runtime.park_m (proc.go): E5, dropg, then gopark's unlockf (release the semaphore's lock),
+    /// then schedule.</summary>
+    private G* ParkM(MState mp, G* gp)
+    {
+        CasGStatus(mp, gp, GStatus.Running, GStatus.Waiting); // E5
+        DropG(mp, gp);
+        var sema = mp.WaitLock;
+        mp.WaitLock = -1;
+        if (sema < 0) Fatal("park_m: no wait lock");
+        if (_tracing) Trace(mp, TraceKind.GoBlock, gp->Goid, sema);
+        _semas[sema].Lock.Unlock();
+        return null;
+    }
+
+    /// <summary>
+    /// Mirrors runtime.ready (proc.go): the g must be Waiting ("bad g->status in ready"); E6; runqput(pp, gp,
+    /// next=true); wakep. <paramref name="by"/> is the g that readied it.
+    /// </summary>
+    private void Ready(MState mp, G* gp, G* by, int sema)
+    {
+        if (ReadGStatus(gp) != GStatus.Waiting) Fatal("bad g->status in ready");
+        gp->WaitSema = -1;
+        gp->WaitReason = 0;
+        CasGStatus(mp, gp, GStatus.Waiting, GStatus.Runnable); // E6
+        if (_tracing) Trace(mp, TraceKind.GoUnblock, gp->Goid, by == null ? 0 : by->Goid, sema);
+        if (_mutant == Mutant.ReadyToGlobal) GlobRunQPutLocked(mp, gp);
+        else RunQPut(mp, mp.P, gp, true);
+        WakeP(mp);
+    }
+}

@@ -1,0 +1,216 @@
+using Implementation.Trace;
+using Native;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    /// <summary>Mirrors runtime.acquirep → wirep (proc.go): associates pp with the current M.</summary>
+    private void AcquireP(MState mp, P* pp)
+    {
+        if (mp.P != null) Fatal("wirep: already in go");
+        if (pp->M != null || pp->Status != (int)PStatus.Idle) Fatal("wirep: invalid p state");
+        mp.P = pp;
+        mp.M->P = (nint)pp;
+        pp->M = mp.M;
+        Volatile.Write(ref pp->Status, (int)PStatus.Running);
+        if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Idle, (int)PStatus.Running);
+    }
+
+    /// <summary>Mirrors runtime.releasep (proc.go): disassociates the P from the current M; it becomes Idle.</summary>
+    private P* ReleaseP(MState mp)
+    {
+        var pp = mp.P;
+        if (pp == null || pp->M != mp.M || pp->Status != (int)PStatus.Running) Fatal("releasep: invalid arg");
+        if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Running, (int)PStatus.Idle);
+        mp.P = null;
+        mp.M->P = 0;
+        pp->M = null;
+        Volatile.Write(ref pp->Status, (int)PStatus.Idle);
+        return pp;
+    }
+
+    /// <summary>Mirrors runtime.pidleput (proc.go): puts an idle P (empty run queue) on sched.pidle. sched.lock held.</summary>
+    private void PidlePut(MState? mp, P* pp)
+    {
+        if (!RunQEmpty(pp)) Fatal("pidleput: P has non-empty run queue");
+        pp->Link = _pidle;
+        _pidle = pp;
+        Interlocked.Increment(ref _npidle);
+    }
+
+    /// <summary>Mirrors runtime.pidleget (proc.go): takes a P from sched.pidle, or null. sched.lock held.</summary>
+    private P* PidleGet()
+    {
+        var pp = _pidle;
+        if (pp != null)
+        {
+            _pidle = pp->Link;
+            pp->Link = null;
+            Interlocked.Decrement(ref _npidle);
+        }
+        return pp;
+    }
+
+    /// <summary>Mirrors runtime.mput (proc.go): puts an M on the idle list, then checkdead. sched.lock held.</summary>
+    private void MPut(MState mp)
+    {
+        mp.IdleLink = _midle;
+        _midle = mp;
+        _nmidle++;
+        CheckDead();
+    }
+
+    /// <summary>Mirrors runtime.mget (proc.go). sched.lock held.</summary>
+    private MState? MGet()
+    {
+        var mp = _midle;
+        if (mp != null)
+        {
+            _midle = mp.IdleLink;
+            mp.IdleLink = null;
+            _nmidle--;
+        }
+        return mp;
+    }
+
+    /// <summary>
+    /// Mirrors runtime.checkdead (proc.go): with no M running (every M idle; an M in a system call or still
+    /// starting counts as running) and goroutines left, every one of them is blocked: Go's deadlock. sched.lock held.
+    /// </summary>
+    private void CheckDead()
+    {
+        int mcount;
+        lock (_allm) mcount = _allm.Count;
+        var run = mcount - _nmidle;
+        if (run > 0) return;
+        if (run < 0) Fatal($"checkdead: inconsistent counts mcount={mcount} nmidle={_nmidle}");
+        if (Interlocked.Read(ref _live) == 0) return; // completed: goexit0 finished the run
+        Finish(RunOutcome.Deadlock, DeadlockMessage());
+    }
+
+    /// <summary>
+    /// Mirrors runtime.stopm (proc.go): parks the M on the idle list until startm hands it a P (m.nextp), which it
+    /// then acquires. Returns with no P when the run is over.
+    /// </summary>
+    private void StopM(MState mp)
+    {
+        if (mp.P != null) Fatal("stopm holding p");
+        if (mp.Spinning) Fatal("stopm spinning");
+        _lock.Lock();
+        MPut(mp);
+        _lock.Unlock();
+        if (_controlled) _control!.Block(mp);
+        mp.Park.Wait(); // notesleep(&mp.park)
+        if (_controlled) _control!.Unblock(mp);
+        if (mp.Exit) return;
+        var pp = mp.NextP;
+        mp.NextP = null;
+        if (pp == null) Fatal("stopm: woken without a p");
+        AcquireP(mp, pp);
+    }
+
+    /// <summary>
+    /// Mirrors runtime.startm (proc.go): runs some M with pp (or an idle P when pp is null): an idle M is woken with
+    /// m.nextp = pp, else a new M is started. With no idle P, a spinning caller's nmspinning increment is undone.
+    /// </summary>
+    private void StartM(MState? caller, P* pp, bool spinning)
+    {
+        _lock.Lock();
+        if (pp == null)
+        {
+            pp = PidleGet();
+            if (pp == null)
+            {
+                _lock.Unlock();
+                if (spinning && Interlocked.Decrement(ref _nmspinning) < 0) Fatal("startm: negative nmspinning");
+                return;
+            }
+        }
+        var nmp = MGet();
+        if (nmp == null)
+        {
+            // The new M counts as running from now on (mcount), so checkdead cannot fire while it starts.
+            NewM(pp, spinning);
+            _lock.Unlock();
+            return;
+        }
+        _lock.Unlock();
+        if (nmp.Spinning) Fatal("startm: m is spinning");
+        if (nmp.NextP != null) Fatal("startm: m has p");
+        nmp.Spinning = spinning;
+        nmp.NextP = pp;
+        if (_controlled) _control!.Wake(nmp);
+        nmp.Park.Release(); // notewakeup(&nmp.park)
+    }
+
+    /// <summary>
+    /// Mirrors runtime.wakep (proc.go, 1.19): tries to add one more spinning M when there is an idle P and no M is
+    /// spinning yet.
+    /// </summary>
+    private void WakeP(MState? mp)
+    {
+        if (Volatile.Read(ref _npidle) == 0) return;
+        // Be conservative about spinning threads.
+        if (Volatile.Read(ref _nmspinning) != 0 || Interlocked.CompareExchange(ref _nmspinning, 1, 0) != 0) return;
+        StartM(mp, null, true);
+    }
+
+    /// <summary>
+    /// Mirrors runtime.handoffp (proc.go, 1.19): hands off a P from a syscall or a locked M. Starts an M for it when
+    /// it has local work or there is global work, or when nobody is spinning and no P is idle (a spinning M); else
+    /// the P goes idle.
+    /// </summary>
+    private void HandOffP(MState? mp, P* pp)
+    {
+        Interlocked.Increment(ref _handoffs);
+        // if it has local work, start it straight away
+        if (!RunQEmpty(pp) || Volatile.Read(ref _runqSize) != 0)
+        {
+            StartM(mp, pp, false);
+            return;
+        }
+        // no local work, check that there are no spinning/idle M's, otherwise our help is not required
+        if (Volatile.Read(ref _nmspinning) + Volatile.Read(ref _npidle) == 0 && Interlocked.CompareExchange(ref _nmspinning, 1, 0) == 0)
+        {
+            StartM(mp, pp, true);
+            return;
+        }
+        _lock.Lock();
+        if (_runqSize != 0)
+        {
+            _lock.Unlock();
+            StartM(mp, pp, false);
+            return;
+        }
+        PidlePut(mp, pp);
+        _lock.Unlock();
+    }
+
+    /// <summary>Mirrors runtime.newm (proc.go): a new M on its own dedicated thread (MThread blocks async signals),
+    /// which will acquire pp. sched.lock held (mcount grows under it).</summary>
+    private MState NewM(P* pp, bool spinning)
+    {
+        MState mp;
+        lock (_allm)
+        {
+            var id = _allm.Count;
+            var m = Records.NewM(id);
+            mp = new MState(this, id, m, _recorder?.NewBuffer((short)id), (ulong)(id + 1) * 0x9E3779B97F4A7C15UL ^ _options.Seed);
+            m->SchedPtr = System.Runtime.InteropServices.GCHandle.ToIntPtr(mp.Handle);
+            mp.NextP = pp;
+            mp.Spinning = spinning;
+            _allm.Add(mp);
+        }
+        if (_controlled) _control!.Register(mp);
+        mp.Thread = MThread.Start(mp.Id, _ => MStart(mp), mp.M);
+        return mp;
+    }
+
+    /// <summary>The M count (sched.mcount).</summary>
+    internal int MCount
+    {
+        get { lock (_allm) return _allm.Count; }
+    }
+}

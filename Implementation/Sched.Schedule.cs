@@ -1,0 +1,313 @@
+using Implementation.Trace;
+using Native;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    /// <summary>
+    /// Mirrors runtime.mstart1 → schedule (proc.go): the body of every M thread, on its g0 (the thread's own stack).
+    /// Acquires the P it was started with, then schedules until the run is over. A fatal error unwinds to here.
+    /// </summary>
+    internal void MStart(MState mp)
+    {
+        try
+        {
+            if (_controlled) _control!.Enter(mp);
+            if (mp.NextP != null)
+            {
+                AcquireP(mp, mp.NextP);
+                mp.NextP = null;
+            }
+            if (mp.P != null) Schedule(mp);
+        }
+        catch (FatalException)
+        {
+            // Fatal recorded the message and ended the run.
+        }
+        catch (Exception e)
+        {
+            Finish(RunOutcome.Fatal, $"fatal error: unexpected {e.GetType().Name} on g0 of m{mp.Id}: {e.Message}");
+        }
+        finally
+        {
+            if (_controlled) _control!.Leave(mp);
+        }
+    }
+
+    /// <summary>
+    /// Mirrors runtime.schedule (proc.go): one round of scheduling finds a runnable g and executes it. Go's schedule
+    /// never returns (execute gogo's away, the g mcalls back into a fresh schedule); here the round trip is a loop on
+    /// g0 because C# is g0's only frame that matters. Returns when the run is over. Must run on g0 with a P.
+    /// </summary>
+    private void Schedule(MState mp)
+    {
+        while (!mp.Exit)
+        {
+            if (_controlled) _control!.Point(mp);
+            if (mp.Spinning && !RunQEmpty(mp.P)) Fatal("schedule: spinning with local work");
+            var gp = FindRunnable(mp, out var inheritTime); // blocks until work is found
+            if (gp == null) return;
+            // This thread is going to run a goroutine and is not spinning anymore, so if it was marked as spinning
+            // we need to reset it now and potentially start a new spinning M.
+            if (mp.Spinning) ResetSpinning(mp);
+            Execute(mp, gp, inheritTime);
+        }
+    }
+
+    /// <summary>
+    /// Mirrors runtime.execute (proc.go) and then the mcall functions the g comes back with: m.curg = gp, E4,
+    /// schedtick++ unless inheriting the time slice, gogo through the entry stub; when the g mcalls back, the reason
+    /// selects gosched_m, park_m, goexit0, exitsyscall0 or newstack. Some of those (exitsyscall0 with an idle P)
+    /// execute the same g again at once, which the loop does.
+    /// </summary>
+    private void Execute(MState mp, G* gp, bool inheritTime)
+    {
+        var entry = StubSet.Shared.Entry;
+        while (gp != null)
+        {
+            var pp = mp.P;
+            mp.CurG = gp;
+            gp->M = mp.M;
+            CasGStatus(mp, gp, GStatus.Runnable, GStatus.Running); // E4
+            if (!inheritTime || _mutant == Mutant.SchedTickOnInherit) pp->SchedTick++;
+            if (_tracing)
+            {
+                Trace(mp, TraceKind.GoStart, gp->Goid, inheritTime ? 1 : 0);
+                Trace(mp, TraceKind.GobufLoad, gp->Goid, gp->Sched.Pc, gp->Sched.Sp, gp->Sched.Bp);
+            }
+            mp.Switches++;
+            if (_controlled) _control!.Point(mp);
+            var reason = (McallReason)entry(mp.M, gp);
+            if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp);
+            if (_controlled) _control!.Point(mp);
+            gp = reason switch
+            {
+                McallReason.Gosched => GoschedM(mp, gp),
+                McallReason.Park => ParkM(mp, gp),
+                McallReason.Exit => GoExit0(mp, gp),
+                McallReason.ExitSyscall => ExitSyscall0(mp, gp),
+                McallReason.Morestack => NewStack(mp, gp),
+                _ => BadMcall(mp, gp, reason),
+            };
+            inheritTime = false;
+        }
+    }
+
+    /// <summary>Mirrors runtime.dropg (proc.go): m.curg = nil, g.m = nil.</summary>
+    private static void DropG(MState mp, G* gp)
+    {
+        gp->M = null;
+        mp.CurG = null;
+    }
+
+    /// <summary>Mirrors runtime.gosched_m → goschedImpl (proc.go, 1.19): E7, dropg, globrunqput, schedule.</summary>
+    private G* GoschedM(MState mp, G* gp)
+    {
+        if (ReadGStatus(gp) != GStatus.Running) Fatal("bad g status");
+        if (_mutant == Mutant.McallWrongPc && !_wrongPcDone && Program.YieldStartOf(gp->Sched.Pc) is var start && start != 0)
+        {
+            // Seeded bug: record the yield's first instruction instead of its resume point, so the g yields again.
+            _wrongPcDone = true;
+            gp->Sched.Pc = start;
+        }
+        CasGStatus(mp, gp, GStatus.Running, GStatus.Runnable); // E7
+        DropG(mp, gp);
+        if (_tracing) Trace(mp, TraceKind.GoSched, gp->Goid);
+        if (_mutant == Mutant.GoschedLocal) RunQPut(mp, mp.P, gp, false);
+        else GlobRunQPutLocked(mp, gp);
+        return null;
+    }
+
+    private bool _wrongPcDone;
+
+    /// <summary>Mirrors runtime.goexit0 (proc.go, 1.19): E8, clear the g, dropg, gfput, schedule. The run completes
+    /// when the last g ends.</summary>
+    private G* GoExit0(MState mp, G* gp)
+    {
+        if (_mutant != Mutant.GfGetNotDead) CasGStatus(mp, gp, GStatus.Running, GStatus.Dead); // E8
+        gp->M = null;
+        gp->WaitReason = 0;
+        gp->WaitSema = -1;
+        gp->Param = 0;
+        DropG(mp, gp);
+        if (_tracing) Trace(mp, TraceKind.GoEnd, gp->Goid);
+        if (_mutant == Mutant.GfGetNotDead)
+        {
+            // Seeded bug: the g goes on the free list still Running (gfput's check skipped).
+            gp->SchedLink = mp.P->GFreeHead;
+            mp.P->GFreeHead = gp;
+            mp.P->GFreeN++;
+        }
+        else if (_mutant != Mutant.GoExitSkipsGfPut)
+        {
+            GfPut(mp, mp.P, gp);
+        }
+        if (Interlocked.Decrement(ref _live) == 0) Finish(RunOutcome.Completed, "");
+        return null;
+    }
+
+    /// <summary>Mirrors runtime.newstack (stack.go) for a g whose prologue found SP at or below stackguard0. Stacks
+    /// do not grow here, so this is Go's "stack overflow" throw, naming the g.</summary>
+    private G* NewStack(MState mp, G* gp)
+    {
+        var text = StackPool.OverflowMessage(gp);
+        const string tail = "\nfatal error: stack overflow";
+        if (text.EndsWith(tail, StringComparison.Ordinal)) text = text[..^tail.Length];
+        Finish(RunOutcome.Fatal, text + "\nfatal error: stack overflow\n\n" + DescribeG(gp, "running"));
+        throw new FatalException("stack overflow");
+    }
+
+    private G* BadMcall(MState mp, G* gp, McallReason reason)
+    {
+        // A service callback that failed has already recorded its fatal error and returned -1, which emitted code
+        // turns into mcall(Bad).
+        if (Finished) throw new FatalException("run finished");
+        if (reason == McallReason.BadMorestackG0) Fatal("morestack on g0");
+        Fatal("runtime: mcall called on m->g0 stack");
+        return null;
+    }
+
+    /// <summary>
+    /// Mirrors runtime.findRunnable (proc.go, 1.19), the parts this runtime has: the 1-in-61 global check, the local
+    /// queue (runnext first), a global batch, stealing (when spinning or when fewer than half the busy Ps have
+    /// spinning Ms), then releasing the P with the global queue re-checked under sched.lock, dropping spinning and
+    /// re-checking every run queue, and stopm. Returns null only when the run is over.
+    /// </summary>
+    private G* FindRunnable(MState mp, out bool inheritTime)
+    {
+        inheritTime = false;
+        while (true)
+        {
+            if (mp.Exit) return null;
+            var pp = mp.P;
+            G* gp;
+            // Check the global runnable queue once in a while to ensure fairness.
+            if (_mutant != Mutant.No61TickCheck && pp->SchedTick % 61 == 0 && Volatile.Read(ref _runqSize) > 0)
+            {
+                _lock.Lock();
+                gp = GlobRunQGet(mp, pp, 1);
+                _lock.Unlock();
+                if (gp != null) return gp;
+            }
+            // local runq
+            gp = RunQGet(mp, pp, out inheritTime);
+            if (gp != null) return gp;
+            // global runq
+            if (Volatile.Read(ref _runqSize) != 0)
+            {
+                _lock.Lock();
+                gp = GlobRunQGet(mp, pp, 0);
+                _lock.Unlock();
+                if (gp != null) return gp;
+            }
+            // Spinning Ms: steal work from other Ps. Limit the number of spinning Ms to half the number of busy Ps.
+            if (mp.Spinning || 2 * Volatile.Read(ref _nmspinning) < Procs - Volatile.Read(ref _npidle))
+            {
+                if (!mp.Spinning)
+                {
+                    mp.Spinning = true;
+                    Interlocked.Increment(ref _nmspinning);
+                }
+                gp = StealWork(mp, pp, out inheritTime);
+                if (gp != null) return gp;
+            }
+            // Nothing to do: release the P, re-checking the global queue under the lock.
+            _lock.Lock();
+            if (_runqSize != 0)
+            {
+                gp = GlobRunQGet(mp, pp, 0);
+                _lock.Unlock();
+                return gp;
+            }
+            ReleaseP(mp);
+            PidlePut(mp, pp);
+            _lock.Unlock();
+            // Delicate dance: drop spinning, then re-check every run queue, so that a g readied between our checks
+            // and the drop is not left without a spinning M.
+            var wasSpinning = mp.Spinning;
+            if (mp.Spinning)
+            {
+                mp.Spinning = false;
+                if (Interlocked.Decrement(ref _nmspinning) < 0) Fatal("findrunnable: negative nmspinning");
+                P* found = null;
+                foreach (var p2 in _allp)
+                {
+                    if (!RunQEmpty(p2))
+                    {
+                        _lock.Lock();
+                        found = PidleGet();
+                        _lock.Unlock();
+                        break;
+                    }
+                }
+                if (found != null)
+                {
+                    AcquireP(mp, found);
+                    mp.Spinning = true;
+                    Interlocked.Increment(ref _nmspinning);
+                    continue;
+                }
+            }
+            _ = wasSpinning;
+            StopM(mp);
+            if (mp.Exit || mp.P == null) return null;
+        }
+    }
+
+    /// <summary>Coprimes of the P count, for the random steal order (Go's randomOrder).</summary>
+    private int[]? _coprimes;
+
+    /// <summary>
+    /// Mirrors runtime.stealWork (proc.go): 4 passes over the Ps in a random order (start and coprime stride from
+    /// cheaprand), skipping idle Ps and pp itself; runnext is taken only on the last pass.
+    /// </summary>
+    private G* StealWork(MState mp, P* pp, out bool inheritTime)
+    {
+        inheritTime = false;
+        const int stealTries = 4;
+        var count = Procs;
+        if (count == 1) return null;
+        _coprimes ??= Coprimes(count);
+        for (var i = 0; i < stealTries; i++)
+        {
+            var stealRunNext = i == stealTries - 1;
+            var r = Rand(mp);
+            var pos = (int)(r % (uint)count);
+            var inc = _coprimes[(int)(r / (uint)count % (uint)_coprimes.Length)];
+            for (var k = 0; k < count; k++, pos = (pos + inc) % count)
+            {
+                if (mp.Exit) return null;
+                var p2 = _allp[pos];
+                if (p2 == pp) continue;
+                if (Volatile.Read(ref p2->Status) == (int)PStatus.Idle) continue;
+                var gp = RunQSteal(mp, pp, p2, stealRunNext);
+                if (gp != null) return gp;
+            }
+        }
+        return null;
+    }
+
+    private static int[] Coprimes(int n)
+    {
+        var list = new List<int>();
+        for (var i = 1; i <= n; i++)
+            if (Gcd(i, n) == 1) list.Add(i);
+        return [.. list];
+        static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+    }
+
+    /// <summary>The M's random number: cheaprand when free-running, the strategy's (recorded) choice when controlled.</summary>
+    private uint Rand(MState mp) => _controlled ? (uint)_control!.Choose(int.MaxValue) : mp.CheapRand();
+
+    /// <summary>Mirrors runtime.resetspinning (proc.go).</summary>
+    private void ResetSpinning(MState mp)
+    {
+        if (!mp.Spinning) Fatal("resetspinning: not a spinning m");
+        mp.Spinning = false;
+        if (Interlocked.Decrement(ref _nmspinning) < 0) Fatal("findrunnable: negative nmspinning");
+        // M wakeup policy is deliberately somewhat conservative, so check if we need to wakeup another P here.
+        WakeP(mp);
+    }
+}

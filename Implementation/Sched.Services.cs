@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+using Native.Compiler;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    /// <summary>The service entry points emitted code reaches through systemstack (see <see cref="RuntimeServices"/>).</summary>
+    internal static RuntimeServices Services { get; } = new(
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&NewProcService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&AcquireService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&ReleaseService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&EnterSyscallService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&ExitSyscallService);
+
+    /// <summary>The MState of the M running g (g.m.schedPtr is its GCHandle).</summary>
+    private static MState MOf(G* g) => (MState)GCHandle.FromIntPtr(g->M->SchedPtr).Target!;
+
+    /// <summary>Turns an exception that escaped a service into the run's fatal error (rule 3: nothing crosses the
+    /// native frames) and returns -1, which emitted code turns into mcall(Bad).</summary>
+    private static long Failed(G* g, Exception e)
+    {
+        if (e is FatalException) return -1;
+        try
+        {
+            MOf(g).Sched.Finish(RunOutcome.Fatal, $"fatal error: unexpected {e.GetType().Name} in a runtime service: {e.Message}");
+        }
+        catch
+        {
+            // Nothing more can be done on this stack; the -1 still ends the goroutine's run.
+        }
+        return -1;
+    }
+
+    /// <summary>systemstack(newproc): a0 = body index, a1 = the go statement's pc.</summary>
+    [UnmanagedCallersOnly]
+    private static long NewProcService(G* g, nint body, nint pc)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            if (s._controlled) s._control!.Point(mp);
+            s.NewProc(mp, (int)body, g, pc);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(semacquire): a0 = semaphore index. 1 = park.</summary>
+    [UnmanagedCallersOnly]
+    private static long AcquireService(G* g, nint sema, nint pc)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            if (s._controlled) s._control!.Point(mp);
+            return s.SemAcquire(mp, g, (int)sema);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(semrelease): a0 = semaphore index.</summary>
+    [UnmanagedCallersOnly]
+    private static long ReleaseService(G* g, nint sema, nint pc)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            if (s._controlled) s._control!.Point(mp);
+            return s.SemRelease(mp, g, (int)sema);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(entersyscall).</summary>
+    [UnmanagedCallersOnly]
+    private static long EnterSyscallService(G* g, nint unused, nint pc)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            if (s._controlled) s._control!.Point(mp);
+            return s.EnterSyscall(mp, g);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(exitsyscall): 1 = slow path.</summary>
+    [UnmanagedCallersOnly]
+    private static long ExitSyscallService(G* g, nint unused, nint pc)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            if (s._controlled) s._control!.Point(mp);
+            return s.ExitSyscall(mp, g);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using Implementation.Trace;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    /// <summary>
+    /// The legal status edges this runtime uses, numbered as go-runtime-reference.md §2.2 numbers them (E2..E11).
+    /// Index: old * 8 + new; value: the edge number, 0 = illegal.
+    /// </summary>
+    private static readonly byte[] s_edges = BuildEdges();
+
+    private static byte[] BuildEdges()
+    {
+        var t = new byte[64];
+        void Edge(GStatus from, GStatus to, byte n) => t[(int)from * 8 + (int)to] = n;
+        Edge(GStatus.Idle, GStatus.Dead, 2);         // E2 newproc1 (fresh g)
+        Edge(GStatus.Dead, GStatus.Runnable, 3);     // E3 newproc1
+        Edge(GStatus.Runnable, GStatus.Running, 4);  // E4 execute
+        Edge(GStatus.Running, GStatus.Waiting, 5);   // E5 park_m
+        Edge(GStatus.Waiting, GStatus.Runnable, 6);  // E6 ready
+        Edge(GStatus.Running, GStatus.Runnable, 7);  // E7 goschedImpl
+        Edge(GStatus.Running, GStatus.Dead, 8);      // E8 goexit0
+        Edge(GStatus.Running, GStatus.Syscall, 9);   // E9 entersyscall
+        Edge(GStatus.Syscall, GStatus.Running, 10);  // E10 exitsyscall (fast path)
+        Edge(GStatus.Syscall, GStatus.Runnable, 11); // E11 exitsyscall0 (slow path)
+        return t;
+    }
+
+    /// <summary>The edge number of old → new, or 0 when the edge is not legal.</summary>
+    internal static int EdgeNumber(GStatus from, GStatus to)
+        => (uint)from < 8 && (uint)to < 8 ? s_edges[(int)from * 8 + (int)to] : 0;
+
+    /// <summary>
+    /// Mirrors runtime.casgstatus (proc.go): the single choke point for every status change. Rejects old == new and
+    /// values outside the status set with Go's "casgstatus: bad incoming values", rejects an edge outside §2.2's set
+    /// (Go leaves that to the callers; here it is checked once, for all of them), and fails when the word does not
+    /// hold <paramref name="oldval"/> (there is no _Gscan bit to wait out in this runtime, so that is a broken invariant).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CasGStatus(MState mp, G* gp, GStatus oldval, GStatus newval)
+    {
+        var edge = EdgeNumber(oldval, newval);
+        if (edge == 0) BadStatus(gp, oldval, newval);
+        if (Interlocked.CompareExchange(ref gp->AtomicStatus, (uint)newval, (uint)oldval) != (uint)oldval)
+            StatusMismatch(gp, oldval, newval);
+        if (_tracing) Trace(mp, TraceKind.Status, gp->Goid, (long)oldval, (long)newval, edge);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void BadStatus(G* gp, GStatus oldval, GStatus newval)
+    {
+        if (oldval == newval || !Enum.IsDefined(oldval) || !Enum.IsDefined(newval))
+            Fatal($"casgstatus: bad incoming values (goroutine {gp->Goid}: {(uint)oldval} -> {(uint)newval})");
+        Fatal($"casgstatus: illegal transition {oldval} -> {newval} (goroutine {gp->Goid})");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void StatusMismatch(G* gp, GStatus oldval, GStatus newval)
+    {
+        var actual = ReadGStatus(gp);
+        if (oldval == GStatus.Waiting && actual == GStatus.Runnable)
+            Fatal("casgstatus: waiting for Gwaiting but is Grunnable");
+        Fatal($"casgstatus: bad incoming values (goroutine {gp->Goid} is {actual}, expected {oldval} -> {newval})");
+    }
+
+    /// <summary>Go's status names for reports ("runnable", "semacquire", ...).</summary>
+    internal static string StatusName(GStatus s) => s switch
+    {
+        GStatus.Idle => "idle",
+        GStatus.Runnable => "runnable",
+        GStatus.Running => "running",
+        GStatus.Syscall => "syscall",
+        GStatus.Waiting => "waiting",
+        GStatus.Dead => "dead",
+        _ => "???",
+    };
+}

@@ -1,0 +1,119 @@
+using Implementation.Trace;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    /// <summary>
+    /// Mirrors runtime.reentersyscall (proc.go, 1.19), run through systemstack: syscallsp/pc = what systemstack just
+    /// saved in g.sched (B5), E9, then the P is detached into Psyscall and remembered in m.oldp. The M keeps no P while
+    /// the g blocks; sysmon may retake the P.
+    /// </summary>
+    internal long EnterSyscall(MState mp, G* gp)
+    {
+        gp->SyscallSp = gp->Sched.Sp;
+        gp->SyscallPc = gp->Sched.Pc;
+        if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp);
+        CasGStatus(mp, gp, GStatus.Running, GStatus.Syscall); // E9
+        mp.Syscalls++;
+        if (_tracing) Trace(mp, TraceKind.GoSysCall, gp->Goid);
+        var pp = mp.P;
+        mp.SyscallTick = pp->SysCallTick;
+        if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Running, (int)PStatus.Syscall);
+        pp->M = null;
+        mp.OldP = pp;
+        mp.M->OldP = (nint)pp;
+        mp.P = null;
+        mp.M->P = 0;
+        Volatile.Write(ref pp->Status, (int)PStatus.Syscall);
+        return 0;
+    }
+
+    /// <summary>
+    /// Mirrors runtime.exitsyscall (proc.go, 1.19) up to its slow path: exitsyscallfast reacquires the old P (CAS
+    /// Psyscall → Pidle, then wirep) or any idle P; on success E10 and 0 (the g goes on running). Otherwise 1: the
+    /// emitted code mcalls with reason ExitSyscall and <see cref="ExitSyscall0"/> runs on g0. In controlled mode the
+    /// strategy may choose the slow path, which then first retakes the P as sysmon would.
+    /// </summary>
+    internal long ExitSyscall(MState mp, G* gp)
+    {
+        var oldp = mp.OldP;
+        mp.OldP = null;
+        mp.M->OldP = 0;
+        if (_controlled && _control!.Choose(2) == 1)
+        {
+            // The strategy says the P was lost while we blocked: do what sysmon's retake would have done.
+            if (oldp != null && Interlocked.CompareExchange(ref oldp->Status, (int)PStatus.Idle, (int)PStatus.Syscall) == (int)PStatus.Syscall)
+            {
+                oldp->SysCallTick++;
+                if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Syscall, (int)PStatus.Idle, oldp->Id);
+                HandOffP(mp, oldp);
+            }
+            return 1;
+        }
+        if (ExitSyscallFast(mp, oldp))
+        {
+            mp.P->SysCallTick++;
+            if (_mutant != Mutant.ExitSyscallSkipsStatus) CasGStatus(mp, gp, GStatus.Syscall, GStatus.Running); // E10
+            gp->SyscallSp = 0;
+            if (_tracing) Trace(mp, TraceKind.GoSysExit, gp->Goid, 1);
+            return 0;
+        }
+        return 1;
+    }
+
+    /// <summary>Mirrors runtime.exitsyscallfast (proc.go, 1.19): the old P if it is still in Psyscall, else an idle P.</summary>
+    private bool ExitSyscallFast(MState mp, P* oldp)
+    {
+        // Try to re-acquire the last P.
+        if (oldp != null && Volatile.Read(ref oldp->Status) == (int)PStatus.Syscall &&
+            Interlocked.CompareExchange(ref oldp->Status, (int)PStatus.Idle, (int)PStatus.Syscall) == (int)PStatus.Syscall)
+        {
+            if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Syscall, (int)PStatus.Idle, oldp->Id);
+            AcquireP(mp, oldp); // wirep
+            return true;
+        }
+        // Try to get any other idle P.
+        if (Volatile.Read(ref _npidle) > 0)
+        {
+            _lock.Lock();
+            var pp = PidleGet();
+            _lock.Unlock();
+            if (pp != null)
+            {
+                AcquireP(mp, pp);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Mirrors runtime.exitsyscall0 (proc.go, 1.19), on g0 after mcall: E11, dropg; an idle P → acquire it and
+    /// execute the g at once; none → the global queue's tail, then stopm.
+    /// </summary>
+    private G* ExitSyscall0(MState mp, G* gp)
+    {
+        Interlocked.Increment(ref _syscallSlow);
+        CasGStatus(mp, gp, GStatus.Syscall, GStatus.Runnable); // E11
+        gp->SyscallSp = 0;
+        if (_tracing) Trace(mp, TraceKind.GoSysExit, gp->Goid, 0);
+        DropG(mp, gp);
+        _lock.Lock();
+        var pp = PidleGet();
+        if (pp == null)
+        {
+            GlobRunQPut(gp);
+            if (_tracing) Trace(mp, TraceKind.GlobRunqPut, gp->Goid, _runqSize);
+        }
+        _lock.Unlock();
+        if (pp != null)
+        {
+            AcquireP(mp, pp);
+            return gp; // execute(gp, false)
+        }
+        StopM(mp);
+        return null;
+    }
+}

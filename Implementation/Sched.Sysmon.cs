@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Implementation.Trace;
+using Native;
+using Native.Layout;
+
+namespace Implementation;
+
+internal sealed unsafe partial class Sched
+{
+    /// <summary>forcePreemptNS's sibling for syscalls: a P stuck in a syscall this long is retaken even when idle
+    /// Ps and spinning Ms exist (proc.go's 10ms).</summary>
+    private static readonly long s_syscallRetakeTicks = Stopwatch.Frequency / 100;
+
+    private Thread? _sysmonThread;
+    private MState? _sysmonM;
+
+    /// <summary>Starts sysmon on its own thread (no P, like Go's sysmon M).</summary>
+    private void StartSysmon()
+    {
+        var id = MCountForSysmon;
+        var m = Records.NewM(id);
+        _sysmonM = new MState(this, id, m, _recorder?.NewBuffer((short)id), 7);
+        _sysmonThread = new Thread(Sysmon) { IsBackground = true, Name = "sysmon" };
+        _sysmonThread.Start();
+    }
+
+    /// <summary>sysmon's trace M id: far above any real M's.</summary>
+    private const int MCountForSysmon = 10_000;
+
+    /// <summary>
+    /// Mirrors runtime.sysmon (proc.go): sleeps 20µs per cycle, doubling after 50 idle cycles up to 10ms, and calls
+    /// retake. Leaves when the run is over.
+    /// </summary>
+    private void Sysmon()
+    {
+        MThread.BlockAsyncSignals();
+        uint delay = 0;
+        var idle = 0;
+        while (!Finished)
+        {
+            if (idle == 0) delay = 20; // start with 20us sleep...
+            else if (idle > 50) delay *= 2; // start doubling the sleep after 1ms...
+            if (delay > 10 * 1000) delay = 10 * 1000; // up to 10ms
+            Native.Compiler.Sleep.Usleep(delay);
+            try
+            {
+                if (Retake(_sysmonM!, Stopwatch.GetTimestamp()) != 0) idle = 0;
+                else idle++;
+            }
+            catch (FatalException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Mirrors runtime.retake (proc.go, 1.19) for Ps in system calls: a P whose syscalltick has not moved since the
+    /// last look is retaken (CAS Psyscall → Pidle, syscalltick++, handoffp) unless its run queue is empty, some M
+    /// spins or some P is idle, and the syscall has lasted under 10ms. Returns the number retaken.
+    /// </summary>
+    private int Retake(MState sm, long now)
+    {
+        var n = 0;
+        foreach (var pp in _allp)
+        {
+            var s = Volatile.Read(ref pp->Status);
+            if (s != (int)PStatus.Syscall) continue;
+            // Retake P from syscall if it's there for more than 1 sysmon tick (at least 20us).
+            var t = Volatile.Read(ref pp->SysCallTick);
+            if (pp->SysmonTick != t)
+            {
+                pp->SysmonTick = t;
+                pp->SysmonWhen = now;
+                continue;
+            }
+            // On the one hand we don't want to retake Ps if there is no other work to do, but on the other hand we
+            // want to retake them eventually because they can prevent the sysmon thread from deep sleep.
+            if (RunQEmpty(pp) && Volatile.Read(ref _nmspinning) + Volatile.Read(ref _npidle) > 0 &&
+                pp->SysmonWhen + s_syscallRetakeTicks > now)
+                continue;
+            if (Interlocked.CompareExchange(ref pp->Status, (int)PStatus.Idle, s) == s)
+            {
+                if (_tracing) Trace(sm, TraceKind.PStatus, 0, (int)PStatus.Syscall, (int)PStatus.Idle, pp->Id);
+                n++;
+                pp->SysCallTick++;
+                Interlocked.Increment(ref _retakes);
+                HandOffP(sm, pp);
+            }
+        }
+        return n;
+    }
+}

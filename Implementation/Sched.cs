@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Implementation.Trace;
+using Native.Compiler;
+using Native.Layout;
+
+namespace Implementation;
+
+/// <summary>
+/// One run of the native runtime: Go's <c>sched</c> (runtime2.go's schedt) plus allp, allgs and the semaphores.
+/// The scheduler functions are split over Sched.*.cs by topic, each mirroring the Go function it names. All of it
+/// runs in C# on g0 of an M thread (or on sysmon's thread), never on a goroutine stack.
+/// </summary>
+internal sealed unsafe partial class Sched : IDisposable
+{
+    /// <summary>_GoidCacheBatch (proc.go).</summary>
+    public const int GoidCacheBatch = 16;
+
+    private readonly RuntimeOptions _options;
+    /// <summary>The branch every trace site takes: constant for the whole run.</summary>
+    private readonly bool _tracing;
+    private readonly bool _controlled;
+    private readonly Mutant _mutant;
+    private readonly TraceRecorder? _recorder;
+
+    /// <summary>allp: the Ps, GOMAXPROCS of them, in native memory.</summary>
+    private readonly P*[] _allp;
+    public int Procs { get; }
+
+    /// <summary>sched.lock: protects the global run queue, the global gFree list, pidle, midle and the M counts.</summary>
+    private RuntimeLock _lock;
+
+    // Global run queue (sched.runq, sched.runqsize), linked through g.schedlink. Under _lock.
+    private G* _runqHead, _runqTail;
+    private int _runqSize;
+
+    // Global gFree list (sched.gFree.stack; every g here keeps its stack). Under _lock.
+    private G* _gFreeHead;
+    private int _gFreeN;
+
+    // Idle Ps (sched.pidle, sched.npidle). The list under _lock; the count is read without it.
+    private P* _pidle;
+    private int _npidle;
+
+    /// <summary>sched.nmspinning.</summary>
+    private int _nmspinning;
+
+    // Idle Ms (sched.midle, nmidle) and all Ms (mcount). Under _lock.
+    private MState? _midle;
+    private int _nmidle;
+    private readonly List<MState> _allm = [];
+
+    /// <summary>sched.goidgen.</summary>
+    private long _goidgen;
+
+    /// <summary>Goroutines created and not yet dead. The run completes when it reaches 0.</summary>
+    private long _live;
+
+    /// <summary>allgs: every G record ever created in this run (reused ones appear once). Under _allgLock.</summary>
+    private readonly List<nint> _allgs = [];
+    private readonly object _allgLock = new();
+
+    private readonly Sema[] _semas;
+
+    /// <summary>The compiled workload: body entry pcs and the symbol table.</summary>
+    public CompiledWorkload Program { get; }
+
+    // Counters for the run summary (approximate under races only where marked).
+    private long _created, _steals, _syscallSlow, _handoffs, _retakes;
+
+    // Outcome, set once.
+    private int _finished;
+    private RunOutcome _outcome = RunOutcome.Completed;
+    private string _message = "";
+    private readonly ManualResetEventSlim _done = new(false);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public Sched(CompiledWorkload program, RuntimeOptions options)
+    {
+        if (options.Procs < 1) throw new ArgumentOutOfRangeException(nameof(options), "Procs must be at least 1");
+        _options = options;
+        Program = program;
+        _tracing = options.Trace;
+        _controlled = options.Controlled;
+        _mutant = options.Mutant;
+        if (_tracing) _recorder = new TraceRecorder(options.TraceCapacityPerM);
+        Procs = options.Procs;
+        _allp = new P*[Procs];
+        for (var i = 0; i < Procs; i++)
+        {
+            var p = (P*)NativeMemory.AlignedAlloc((nuint)sizeof(P), 64);
+            NativeMemory.Clear(p, (nuint)sizeof(P));
+            p->Id = i;
+            p->Status = (int)PStatus.Idle;
+            _allp[i] = p;
+        }
+        _semas = new Sema[program.Semaphores.Count];
+        for (var i = 0; i < _semas.Length; i++) _semas[i] = new Sema(i, program.Semaphores[i]);
+        if (_controlled) _control = new Controller(options.Seed, options.Replay);
+    }
+
+    // ---- small helpers -------------------------------------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Trace(MState mp, TraceKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
+        => mp.Trace!.Add(_recorder!.NextSeq(), kind, mp.PId, g, a, b, c, d);
+
+    /// <summary>readgstatus (proc.go): an atomic load of the status word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static GStatus ReadGStatus(G* gp) => (GStatus)Volatile.Read(ref gp->AtomicStatus);
+
+    internal bool Finished => Volatile.Read(ref _finished) != 0;
+
+    /// <summary>Go's throw: records the first fatal message, ends the run, and unwinds the calling M's loop.</summary>
+    [DoesNotReturn]
+    internal void Fatal(string message)
+    {
+        Finish(RunOutcome.Fatal, "fatal error: " + message);
+        throw new FatalException(message);
+    }
+
+    /// <summary>Ends the run with an outcome (the first caller wins) and wakes every M so that they leave.</summary>
+    internal void Finish(RunOutcome outcome, string message)
+    {
+        if (Interlocked.CompareExchange(ref _finished, 1, 0) != 0) return;
+        _outcome = outcome;
+        _message = message;
+        _elapsed = _clock.Elapsed;
+        lock (_allm)
+        {
+            foreach (var m in _allm)
+            {
+                m.Exit = true;
+                m.Park.Release();
+            }
+        }
+        _control?.Abort();
+        _done.Set();
+    }
+
+    private TimeSpan _elapsed;
+
+    public void Dispose()
+    {
+        foreach (var p in _allp) NativeMemory.AlignedFree(p);
+        foreach (var m in _allm) m.Dispose();
+        lock (_allgLock)
+        {
+            foreach (var g in _allgs) FreeG((G*)g);
+            _allgs.Clear();
+        }
+        _done.Dispose();
+    }
+}
+
+/// <summary>Unwinds an M's scheduler loop after <see cref="Sched.Fatal"/> recorded the message.</summary>
+internal sealed class FatalException(string message) : Exception(message);

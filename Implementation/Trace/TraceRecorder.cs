@@ -1,0 +1,49 @@
+namespace Implementation.Trace;
+
+/// <summary>
+/// The run's trace: the global sequence counter and every M's buffer. Off by default; when off the runtime's
+/// only cost is the <c>if (tracing)</c> branch at each recording site, which always goes the same way.
+/// </summary>
+internal sealed class TraceRecorder
+{
+    private readonly List<TraceBuffer> _buffers = [];
+    private readonly int _capacity;
+    private long _seq;
+
+    public TraceRecorder(int capacityPerM) => _capacity = capacityPerM;
+
+    /// <summary>A new buffer for an M (or for sysmon); called when the M is created, never while running gs.</summary>
+    public TraceBuffer NewBuffer(short m)
+    {
+        var b = new TraceBuffer(_capacity, m);
+        lock (_buffers) _buffers.Add(b);
+        return b;
+    }
+
+    /// <summary>Takes the next global sequence number: call it at the operation's linearization point.</summary>
+    public ulong NextSeq() => (ulong)Interlocked.Increment(ref _seq);
+
+    /// <summary>Merges every buffer by sequence number. Only after the run, when no M writes any more.</summary>
+    public TraceEvent[] Merge(out bool truncated)
+    {
+        lock (_buffers)
+        {
+            var total = 0;
+            truncated = false;
+            foreach (var b in _buffers)
+            {
+                total += b.Count;
+                truncated |= b.Dropped > 0;
+            }
+            var all = new TraceEvent[total];
+            var at = 0;
+            foreach (var b in _buffers)
+            {
+                b.Events.CopyTo(all.AsSpan(at));
+                at += b.Count;
+            }
+            Array.Sort(all, static (x, y) => x.Seq.CompareTo(y.Seq));
+            return all;
+        }
+    }
+}
