@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.IO.Hashing;
+
+namespace Model.Checking;
+
+/// <summary>
+/// Breadth-first explicit-state search. The queue holds only canonical encodings; the visited set holds only 64-bit
+/// XxHash3 fingerprints (a collision could hide a state: at 10⁷ states the chance is about 3·10⁻⁶). The search goes
+/// level by level; each level is sorted by fingerprint and split among the threads, and every fingerprint keeps the
+/// smallest (parent index, action index) that reached it, so counts, depths, violations and counterexample paths are
+/// the same at any thread count. Paths are rebuilt by walking parents back and replaying the actions forward.
+/// </summary>
+public sealed class BfsChecker<TState, TAction>
+    where TState : class
+{
+    private const int ActionBits = 12;
+    private const int IndexBits = 36;
+
+    private readonly IModel<TState, TAction> _model;
+    private readonly CheckerOptions _options;
+
+    public BfsChecker(IModel<TState, TAction> model, CheckerOptions? options = null)
+    {
+        _model = model;
+        _options = options ?? new CheckerOptions();
+    }
+
+    /// <summary>One level of the queue: encodings back to back, with their fingerprints, sorted by fingerprint.</summary>
+    private sealed class Level
+    {
+        public byte[] Arena = [];
+        public int[] Start = [];
+        public int[] Length = [];
+        public ulong[] Fps = [];
+        public int Count;
+        public ReadOnlySpan<byte> State(int i) => Arena.AsSpan(Start[i], Length[i]);
+    }
+
+    /// <summary>A worker's output for one level.</summary>
+    private sealed class Sink
+    {
+        public byte[] Arena = new byte[1 << 16];
+        public int Used;
+        public readonly List<(int Start, int Length, ulong Fp)> States = [];
+        public readonly List<(int Bit, ulong Fp)> Failures = [];
+        public readonly List<(int Property, int Index)> EndFailures = [];
+        public long Generated, Terminal, Deadlocks;
+        public long[] EndFailureCounts = [];
+
+        public void Add(ReadOnlySpan<byte> bytes, ulong fp)
+        {
+            if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Arena.Length * 2, Used + bytes.Length));
+            bytes.CopyTo(Arena.AsSpan(Used));
+            States.Add((Used, bytes.Length, fp));
+            Used += bytes.Length;
+        }
+    }
+
+    private sealed class Worker
+    {
+        public required TState Current;
+        public required TState Next;
+        public byte[] Buffer = new byte[1024];
+        public readonly List<TAction> Actions = [];
+    }
+
+    /// <summary>Runs the search.</summary>
+    public CheckResult<TState, TAction> Run()
+    {
+        var threads = Math.Max(1, _options.Threads);
+        var props = _model.Properties;
+        if (props.Count > 64) throw new InvalidOperationException("at most 64 properties");
+        var clock = Stopwatch.StartNew();
+        var visited = new FingerprintSet(threads > 1);
+        var levels = new List<ulong[]>();
+        long generated = 0, terminal = 0, deadlocks = 0;
+        var propCounts = new long[props.Count];
+        var firstFailure = new (int Depth, ulong Fp, int EndIndex)?[props.Count];
+        var stopAfterLevel = false;
+        string? stoppedBy = null;
+        var depth = 0;
+        long queue = 0;
+        var stop = 0;
+
+        using var timer = _options.Progress is { } progress
+            ? new Timer(_ => progress(new CheckerStats(Interlocked.Read(ref generated), visited.Count, Volatile.Read(ref depth),
+                Interlocked.Read(ref queue), clock.Elapsed)), null, _options.ProgressInterval, _options.ProgressInterval)
+            : null;
+
+        // Level 0.
+        var inits = _model.InitStates();
+        var first = new Sink();
+        var scratchBuf = new byte[1024];
+        for (var i = 0; i < inits.Count; i++)
+        {
+            var len = _model.Encode(inits[i], ref scratchBuf);
+            var bytes = scratchBuf.AsSpan(0, len);
+            var fp = XxHash3.HashToUInt64(bytes, _options.Seed);
+            generated++;
+            if (!visited.Add(fp, i)) continue;
+            first.Add(bytes, fp);
+            var mask = _model.FailingAlways(inits[i]);
+            for (var b = 0; mask != 0; b++, mask >>= 1)
+                if ((mask & 1) != 0) first.Failures.Add((b, fp));
+        }
+        var level = Collect([first], visited, 0, propCounts, firstFailure, props, ref stopAfterLevel);
+        levels.Add(level.Fps);
+        queue = level.Count;
+
+        var workers = new Worker[threads];
+        for (var t = 0; t < threads; t++) workers[t] = new Worker { Current = _model.NewScratch(), Next = _model.NewScratch() };
+
+        while (level.Count > 0 && !stopAfterLevel && stoppedBy is null)
+        {
+            if (depth >= _options.MaxDepth) { stoppedBy = $"depth bound {_options.MaxDepth}"; break; }
+            var sinks = new Sink[threads];
+            for (var t = 0; t < threads; t++) sinks[t] = new Sink { EndFailureCounts = new long[props.Count] };
+            var chunk = Math.Max(64, level.Count / (threads * 16) + 1);
+            var nextChunk = 0;
+            var current = level;
+            var d = depth;
+
+            void Work(int t)
+            {
+                var w = workers[t];
+                var sink = sinks[t];
+                while (Volatile.Read(ref stop) == 0)
+                {
+                    var from = Interlocked.Add(ref nextChunk, chunk) - chunk;
+                    if (from >= current.Count) return;
+                    var to = Math.Min(current.Count, from + chunk);
+                    for (var i = from; i < to; i++)
+                    {
+                        _model.Decode(current.State(i), w.Current);
+                        if (!_model.WithinBoundary(w.Current)) continue;
+                        w.Actions.Clear();
+                        _model.Actions(w.Current, w.Actions);
+                        if (w.Actions.Count == 0)
+                        {
+                            sink.Terminal++;
+                            for (var p = 0; p < props.Count; p++)
+                            {
+                                if (props[p].Kind != PropertyKind.AtEnd || props[p].Holds(w.Current)) continue;
+                                sink.EndFailureCounts[p]++;
+                                sink.EndFailures.Add((p, i));
+                                if (props[p].IsDeadlock) sink.Deadlocks++;
+                            }
+                            continue;
+                        }
+                        if (w.Actions.Count >= 1 << ActionBits) throw new InvalidOperationException("too many actions in one state");
+                        for (var a = 0; a < w.Actions.Count; a++)
+                        {
+                            if (!_model.Next(w.Current, w.Actions[a], w.Next)) continue;
+                            var len = _model.Encode(w.Next, ref w.Buffer);
+                            var bytes = w.Buffer.AsSpan(0, len);
+                            var fp = XxHash3.HashToUInt64(bytes, _options.Seed);
+                            sink.Generated++;
+                            var order = ((long)(d + 1) << (IndexBits + ActionBits)) | ((long)i << ActionBits) | (long)a;
+                            if (!visited.Add(fp, order)) continue;
+                            sink.Add(bytes, fp);
+                            var mask = _model.FailingAlways(w.Next);
+                            for (var b = 0; mask != 0; b++, mask >>= 1)
+                                if ((mask & 1) != 0) sink.Failures.Add((b, fp));
+                        }
+                        if ((i & 255) == 0)
+                        {
+                            Interlocked.Add(ref generated, sink.Generated);
+                            sink.Generated = 0;
+                            if (visited.Count >= _options.MaxStates || _options.TimeLimit is { } limit && clock.Elapsed > limit)
+                                Interlocked.Exchange(ref stop, 1);
+                        }
+                    }
+                }
+            }
+
+            if (threads == 1) Work(0);
+            else
+            {
+                var pool = new Thread[threads];
+                for (var t = 0; t < threads; t++)
+                {
+                    var id = t;
+                    pool[t] = new Thread(() => Work(id), 16 << 20) { IsBackground = true, Name = $"bfs-{t}" };
+                    pool[t].Start();
+                }
+                foreach (var th in pool) th.Join();
+            }
+
+            foreach (var s in sinks)
+            {
+                Interlocked.Add(ref generated, s.Generated);
+                terminal += s.Terminal;
+                deadlocks += s.Deadlocks;
+                for (var p = 0; p < props.Count; p++) propCounts[p] += s.EndFailureCounts[p];
+                foreach (var (p, idx) in s.EndFailures)
+                {
+                    if (firstFailure[p] is { } f && (f.Depth < depth || f.Depth == depth && f.EndIndex <= idx)) continue;
+                    firstFailure[p] = (depth, current.Fps[idx], idx);
+                    if (!props[p].IsDeadlock && _options.StopAtFirstViolation) stopAfterLevel = true;
+                }
+            }
+            if (Volatile.Read(ref stop) != 0)
+                stoppedBy = visited.Count >= _options.MaxStates ? $"state bound {_options.MaxStates:N0}" : "time bound";
+            var next = Collect(sinks, visited, depth + 1, propCounts, firstFailure, props, ref stopAfterLevel);
+            if (next.Count == 0) break;
+            level = next;
+            levels.Add(level.Fps);
+            Volatile.Write(ref depth, depth + 1);
+            Interlocked.Exchange(ref queue, level.Count);
+        }
+
+        clock.Stop();
+        var violations = new List<Violation<TState, TAction>>();
+        for (var p = 0; p < props.Count; p++)
+        {
+            if (firstFailure[p] is not { } f) continue;
+            var path = Rebuild(f.Depth, f.Fp, levels, visited, inits);
+            violations.Add(new Violation<TState, TAction>(props[p].Name, props[p].Kind, props[p].IsDeadlock, propCounts[p], path));
+        }
+        return new CheckResult<TState, TAction>
+        {
+            Distinct = visited.Count,
+            Generated = Interlocked.Read(ref generated),
+            MaxDepth = depth,
+            Elapsed = clock.Elapsed,
+            TerminalStates = terminal,
+            Deadlocks = deadlocks,
+            Violations = violations,
+            Exhausted = stoppedBy is null && !stopAfterLevel,
+            StoppedBy = stoppedBy ?? (stopAfterLevel ? "first violation" : null),
+            Threads = threads,
+        };
+    }
+
+    /// <summary>Merges the workers' new states into a level sorted by fingerprint and resolves which failing state of
+    /// each property is first (smallest order key).</summary>
+    private Level Collect(Sink[] sinks, FingerprintSet visited, int depth, long[] propCounts,
+        (int Depth, ulong Fp, int EndIndex)?[] firstFailure, IReadOnlyList<Property<TState>> props, ref bool stopAfterLevel)
+    {
+        var total = 0;
+        var bytes = 0;
+        foreach (var s in sinks) { total += s.States.Count; bytes += s.Used; }
+        var fps = new ulong[total];
+        var refs = new (int Sink, int Index)[total];
+        var k = 0;
+        for (var si = 0; si < sinks.Length; si++)
+            for (var j = 0; j < sinks[si].States.Count; j++)
+            {
+                fps[k] = sinks[si].States[j].Fp;
+                refs[k++] = (si, j);
+            }
+        Array.Sort(fps, refs);
+        var level = new Level { Arena = new byte[bytes], Start = new int[total], Length = new int[total], Fps = fps, Count = total };
+        var at = 0;
+        for (var i = 0; i < total; i++)
+        {
+            var (si, j) = refs[i];
+            var st = sinks[si].States[j];
+            sinks[si].Arena.AsSpan(st.Start, st.Length).CopyTo(level.Arena.AsSpan(at));
+            level.Start[i] = at;
+            level.Length[i] = st.Length;
+            at += st.Length;
+        }
+        var best = new long[props.Count];
+        var bestFp = new ulong[props.Count];
+        Array.Fill(best, long.MaxValue);
+        foreach (var s in sinks)
+            foreach (var (bit, fp) in s.Failures)
+            {
+                propCounts[bit]++;
+                var order = visited.Order(fp);
+                if (order < best[bit]) { best[bit] = order; bestFp[bit] = fp; }
+            }
+        for (var p = 0; p < props.Count; p++)
+        {
+            if (best[p] == long.MaxValue || firstFailure[p] is not null) continue;
+            firstFailure[p] = (depth, bestFp[p], -1);
+            if (!props[p].IsDeadlock && _options.StopAtFirstViolation) stopAfterLevel = true;
+        }
+        return level;
+    }
+
+    /// <summary>Walks parents back from (depth, fp) and replays the actions from the initial state.</summary>
+    private Path<TState, TAction> Rebuild(int depth, ulong fp, List<ulong[]> levels, FingerprintSet visited, IReadOnlyList<TState> inits)
+    {
+        var actionIndices = new int[depth];
+        var cur = fp;
+        for (var d = depth; d > 0; d--)
+        {
+            var order = visited.Order(cur);
+            var parentIndex = (int)((order >> ActionBits) & ((1L << IndexBits) - 1));
+            actionIndices[d - 1] = (int)(order & ((1 << ActionBits) - 1));
+            cur = levels[d - 1][parentIndex];
+        }
+        var initIndex = (int)visited.Order(cur);
+        var states = new List<TState> { _model.Snapshot(inits[initIndex]) };
+        var actions = new List<TAction>();
+        var state = _model.Snapshot(inits[initIndex]);
+        var list = new List<TAction>();
+        foreach (var ai in actionIndices)
+        {
+            list.Clear();
+            _model.Actions(state, list);
+            var next = _model.NewScratch();
+            _model.Next(state, list[ai], next);
+            actions.Add(list[ai]);
+            state = _model.Snapshot(next);
+            states.Add(state);
+        }
+        return new Path<TState, TAction>(states, actions);
+    }
+}

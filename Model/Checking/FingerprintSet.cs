@@ -1,0 +1,115 @@
+namespace Model.Checking;
+
+/// <summary>
+/// The visited set: 64-bit fingerprints, each with an order key (depth, parent's index in the previous level,
+/// action index) that keeps the smallest key offered within a level, so parents (and so counterexample paths) do not
+/// depend on which thread found a state first. Striped open addressing; each stripe grows on its own.
+/// </summary>
+internal sealed class FingerprintSet
+{
+    private const int StripeBits = 8;
+    private readonly Stripe[] _stripes = new Stripe[1 << StripeBits];
+    private readonly bool _concurrent;
+
+    public FingerprintSet(bool concurrent, long expected = 1 << 16)
+    {
+        _concurrent = concurrent;
+        var per = (int)Math.Clamp(expected * 2 / _stripes.Length, 16, 1 << 26);
+        var cap = 16;
+        while (cap < per) cap <<= 1;
+        for (var i = 0; i < _stripes.Length; i++) _stripes[i] = new Stripe(cap);
+    }
+
+    public long Count
+    {
+        get
+        {
+            long n = 0;
+            foreach (var s in _stripes) n += s.Count;
+            return n;
+        }
+    }
+
+    /// <summary>0 is the empty-slot marker; fingerprint 0 is stored as 1.</summary>
+    private static ulong Key(ulong fp) => fp == 0 ? 1 : fp;
+
+    /// <summary>Adds the fingerprint; true when it was not there. An existing key of the same depth keeps the smaller order.</summary>
+    public bool Add(ulong fp, long order)
+    {
+        fp = Key(fp);
+        var stripe = _stripes[fp >> (64 - StripeBits)];
+        if (!_concurrent) return stripe.Add(fp, order);
+        lock (stripe) return stripe.Add(fp, order);
+    }
+
+    /// <summary>The order key stored for the fingerprint, or -1.</summary>
+    public long Order(ulong fp)
+    {
+        fp = Key(fp);
+        var stripe = _stripes[fp >> (64 - StripeBits)];
+        if (!_concurrent) return stripe.Get(fp);
+        lock (stripe) return stripe.Get(fp);
+    }
+
+    private sealed class Stripe(int capacity)
+    {
+        private ulong[] _keys = new ulong[capacity];
+        private long[] _orders = new long[capacity];
+        public int Count;
+
+        public bool Add(ulong key, long order)
+        {
+            if ((Count + 1) * 4 > _keys.Length * 3) Grow();
+            var mask = _keys.Length - 1;
+            var i = (int)(key & (ulong)mask);
+            while (true)
+            {
+                var k = _keys[i];
+                if (k == 0)
+                {
+                    _keys[i] = key;
+                    _orders[i] = order;
+                    Count++;
+                    return true;
+                }
+                if (k == key)
+                {
+                    var old = _orders[i];
+                    if ((old >> 48) == (order >> 48) && order < old) _orders[i] = order;
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        public long Get(ulong key)
+        {
+            var mask = _keys.Length - 1;
+            var i = (int)(key & (ulong)mask);
+            while (true)
+            {
+                var k = _keys[i];
+                if (k == 0) return -1;
+                if (k == key) return _orders[i];
+                i = (i + 1) & mask;
+            }
+        }
+
+        private void Grow()
+        {
+            var keys = _keys;
+            var orders = _orders;
+            _keys = new ulong[keys.Length * 2];
+            _orders = new long[keys.Length * 2];
+            var mask = _keys.Length - 1;
+            for (var j = 0; j < keys.Length; j++)
+            {
+                if (keys[j] == 0) continue;
+                var i = (int)(keys[j] & (ulong)mask);
+                while (_keys[i] != 0) i = (i + 1) & mask;
+                _keys[i] = keys[j];
+                _orders[i] = orders[j];
+            }
+        }
+    }
+}

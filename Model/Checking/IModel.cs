@@ -1,0 +1,53 @@
+namespace Model.Checking;
+
+/// <summary>
+/// A model the explicit-state checker can explore (stateright's Model, with a compact encoding so the checker keeps
+/// only bytes and fingerprints). <typeparamref name="TState"/> instances are mutable scratch objects owned by the
+/// checker: <see cref="Next"/> writes the successor into one, <see cref="Decode"/> refills one.
+/// Implementations must be deterministic and safe to call from several threads on different state objects.
+/// </summary>
+public interface IModel<TState, TAction>
+    where TState : class
+{
+    /// <summary>The initial states.</summary>
+    IReadOnlyList<TState> InitStates();
+
+    /// <summary>Adds every action enabled in <paramref name="state"/> to <paramref name="actions"/>, in a fixed order.</summary>
+    void Actions(TState state, List<TAction> actions);
+
+    /// <summary>Writes the successor of <paramref name="state"/> under <paramref name="action"/> into
+    /// <paramref name="next"/> (never changing <paramref name="state"/>). False: the action is ignored (no successor).</summary>
+    bool Next(TState state, TAction action, TState next);
+
+    /// <summary>A fresh scratch state to decode or step into.</summary>
+    TState NewScratch();
+
+    /// <summary>Writes the canonical encoding of <paramref name="state"/> into <paramref name="buffer"/> (grown if
+    /// needed) and returns its length. Equal encodings mean equivalent states.</summary>
+    int Encode(TState state, ref byte[] buffer);
+
+    /// <summary>Refills <paramref name="into"/> from an encoding written by <see cref="Encode"/>.</summary>
+    void Decode(ReadOnlySpan<byte> encoding, TState into);
+
+    /// <summary>The named properties.</summary>
+    IReadOnlyList<Property<TState>> Properties { get; }
+
+    /// <summary>Bit i set: Always-property i of <see cref="Properties"/> fails in <paramref name="state"/>.
+    /// The default evaluates each property; models may do it in one pass.</summary>
+    ulong FailingAlways(TState state)
+    {
+        ulong mask = 0;
+        for (var i = 0; i < Properties.Count; i++)
+            if (Properties[i].Kind == PropertyKind.Always && !Properties[i].Holds(state)) mask |= 1UL << i;
+        return mask;
+    }
+
+    /// <summary>States outside the boundary are counted but not expanded.</summary>
+    bool WithinBoundary(TState state) => true;
+
+    /// <summary>A copy of <paramref name="state"/> that the checker may keep (for reports).</summary>
+    TState Snapshot(TState state);
+
+    /// <summary>One line per part of the state, for printing a path and its diffs.</summary>
+    IReadOnlyList<string> Describe(TState state);
+}

@@ -1,0 +1,64 @@
+namespace Model;
+
+/// <summary>
+/// A processor (runtime2.go's p): the right to run Go code, a local run queue (a ring of 256 with free-running
+/// uint32 head and tail, plus runnext), a goid cache and a gFree list. Entries are g slots + 1 (0 = nil).
+/// </summary>
+public sealed class P
+{
+    /// <summary>len(p.runq).</summary>
+    public const int RunQSize = 256;
+
+    internal P(int id) => Id = id;
+
+    public int Id { get; }
+    public PStatus Status { get; internal set; }
+    /// <summary>p.m: the owning M's index + 1, 0 when none (idle, or in a syscall on 1.19).</summary>
+    public int M { get; internal set; }
+    /// <summary>p.runqhead: only consumers (runqget, runqgrab) advance it.</summary>
+    public uint Head { get; internal set; }
+    /// <summary>p.runqtail: only the owner writes it.</summary>
+    public uint Tail { get; internal set; }
+    /// <summary>p.runq: slot idx % 256 holds a g slot + 1.</summary>
+    internal readonly int[] RunQ = new int[RunQSize];
+    /// <summary>p.runnext: a g slot + 1, or 0.</summary>
+    public int RunNext { get; internal set; }
+    /// <summary>p.schedtick: incremented by execute when !inheritTime.</summary>
+    public uint SchedTick { get; internal set; }
+    /// <summary>p.goidcache: the next goid to hand out.</summary>
+    public long GoidCache { get; internal set; }
+    /// <summary>p.goidcacheend: one past the last goid of the cached block.</summary>
+    public long GoidCacheEnd { get; internal set; }
+    /// <summary>p.gFree: the dead gs (slots), LIFO; the top is the last element.</summary>
+    internal readonly List<int> GFree = [];
+    /// <summary>p.gFree.n: Go's separate count (property: equals the list's length).</summary>
+    public int GFreeN { get; internal set; }
+
+    /// <summary>tail − head in wrapping uint32 arithmetic.</summary>
+    public uint Length => unchecked(Tail - Head);
+
+    /// <summary>The ring's g slots from head to tail.</summary>
+    public IEnumerable<int> RunQSlots()
+    {
+        for (var i = Head; i != Tail; i++) yield return RunQ[i % RunQSize] - 1;
+    }
+
+    /// <summary>The gFree list's slots, top first.</summary>
+    public IEnumerable<int> GFreeSlots() => Enumerable.Reverse(GFree);
+
+    /// <summary>runqempty: head == tail and runnext == 0.</summary>
+    public bool RunQEmpty => Head == Tail && RunNext == 0;
+
+    internal void CopyFrom(P o)
+    {
+        Status = o.Status; M = o.M; RunNext = o.RunNext; SchedTick = o.SchedTick;
+        GoidCache = o.GoidCache; GoidCacheEnd = o.GoidCacheEnd; GFreeN = o.GFreeN;
+        Head = o.Head; Tail = o.Tail;
+        for (var i = o.Head; i != o.Tail; i++) RunQ[i % RunQSize] = o.RunQ[i % RunQSize];
+        GFree.Clear(); GFree.AddRange(o.GFree);
+    }
+
+    public override string ToString() =>
+        $"p{Id} {Status} m={M - 1} runq[{Head}..{Tail})=[{string.Join(",", RunQSlots())}] runnext={RunNext - 1} " +
+        $"schedtick={SchedTick} goidcache={GoidCache}/{GoidCacheEnd} gFree=[{string.Join(",", GFreeSlots())}]";
+}

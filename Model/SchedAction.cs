@@ -1,0 +1,29 @@
+namespace Model;
+
+/// <summary>The kinds of choice the model offers in a state.</summary>
+public enum SchedActionKind : byte
+{
+    /// <summary>M <c>Id</c> runs its curg's user code up to and through the next op that enters the runtime
+    /// (go, yield, acquire, release, syscall, exit, or the end of the body); for M0 at boot, rt0_go's newproc(main).</summary>
+    Run,
+    /// <summary>M <c>Id</c> (after startm: acquirep first) runs schedule()/findRunnable: the 1-in-61 global check,
+    /// runqget, globrunqget, and when none finds work and no steal is possible, releases its P and stops.</summary>
+    Schedule,
+    /// <summary>M <c>Id</c> runs findRunnable and steals from P <c>Victim</c> (stealWork's random order is the choice).</summary>
+    Steal,
+    /// <summary>M <c>Id</c> returns from its syscall: exitsyscall's fast path if a P is available, else exitsyscall0.</summary>
+    ExitSyscall,
+    /// <summary>sysmon's retake takes P <c>Id</c> from its syscall and hands it off (only with <see cref="SchedConfig.Sysmon"/>).</summary>
+    Retake,
+}
+
+/// <summary>One enabled choice: which M steps (or which P sysmon retakes), and the steal victim.</summary>
+public readonly record struct SchedAction(SchedActionKind Kind, int Id, int Victim = -1)
+{
+    public override string ToString() => Kind switch
+    {
+        SchedActionKind.Steal => $"Steal(m{Id}, p{Victim})",
+        SchedActionKind.Retake => $"Retake(p{Id})",
+        _ => $"{Kind}(m{Id})",
+    };
+}

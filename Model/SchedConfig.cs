@@ -1,0 +1,42 @@
+namespace Model;
+
+/// <summary>A deliberately broken variant of the model, to show that the checker finds and pins the bug.</summary>
+public enum ModelBug : byte
+{
+    /// <summary>The correct model.</summary>
+    None = 0,
+    /// <summary>ready takes the forbidden edge _Gwaiting → _Grunning (instead of E6).</summary>
+    WrongEdge,
+    /// <summary>runqput(next=true) forgets the evicted runnext g instead of moving it to the tail.</summary>
+    LostRunnext,
+    /// <summary>ready puts the g both into runnext and onto the global queue.</summary>
+    DoubleEnqueue,
+}
+
+/// <summary>What the model is configured to be. Values are Go 1.19 linux/amd64 unless said otherwise.</summary>
+public sealed record SchedConfig
+{
+    /// <summary>GOMAXPROCS: the number of Ps.</summary>
+    public int Procs { get; init; } = 1;
+
+    /// <summary>Whether sysmon may retake a P from a syscall (an enabled action whenever a P is in _Psyscall;
+    /// time is abstracted away, so "the syscall took long enough" is a choice). Off: syscalls always take the
+    /// fast path.</summary>
+    public bool Sysmon { get; init; }
+
+    /// <summary>Whether stacks grow (Go: newstack, E12/E13, doubling). Off: fixed stacks of
+    /// <see cref="StackBytes"/>, and a frame that does not fit is the overflow fatal error (the native runtime).</summary>
+    public bool GrowStacks { get; init; } = true;
+
+    /// <summary>The starting stack size (fixedStack / startingStackSize: 2048).</summary>
+    public int StackBytes { get; init; } = 2048;
+
+    /// <summary>maxstacksize: above it newstack reports "goroutine stack exceeds N-byte limit".</summary>
+    public int MaxStackBytes { get; init; } = 1_000_000_000;
+
+    /// <summary>_StackGuard: a frame fits when used + frame ≤ size − guard.</summary>
+    public int StackGuardBytes { get; init; } = 928;
+
+    /// <summary>A deliberately broken variant (tests only).</summary>
+    public ModelBug Bug { get; init; }
+}

@@ -1,0 +1,226 @@
+using Model.Checking;
+
+namespace Model;
+
+/// <summary>
+/// The safety properties of reference §7 that apply to what is modelled, each named and checked in every state in
+/// one pass (<see cref="Failing"/>), plus the terminal-state properties.
+/// <para>Not applicable as state properties, and why:
+/// §7.2 (every transition is a table edge through a legal helper) is enforced at each step by CasGStatus, whose
+/// failure is a throw caught by "no fatal error";
+/// §7.19 (mcall/systemstack/save on the right stack) concerns g0 and gsignal, which the model does not represent;
+/// §7.20-22 and §7.24 are postconditions of single operations, checked inside runqputslow/runqsteal/runqput as throws
+/// ("runqputslow: queue is not full", "runqsteal: runq overflow") and pinned by unit tests;
+/// §7.25 (_Gpreempted, suspendG) and the scan states: no GC and no asynchronous preemption are modelled.
+/// Liveness: L2 (no lost wakeups) holds as the state property "no g waits on a positive count"; L1 is checked at
+/// every terminal state (every g ended or waits) and by checkdead's throw; cycles without progress (weak fairness)
+/// are not searched for, since every workload terminates and the scheduler steps make progress.</para>
+/// </summary>
+public static class SchedInvariants
+{
+    /// <summary>Names of the Always properties, by bit.</summary>
+    public static readonly string[] AlwaysNames =
+    [
+        "status is a Go status (§7.1)",
+        "run queues hold only runnable gs (§7.3)",
+        "a g is on one list at a time (§7.4)",
+        "runnext is not also in the ring (§7.5)",
+        "0 <= runqtail - runqhead <= 256 (§7.6)",
+        "queue counts match their lists (§7.7)",
+        "gFree lists hold dead gs, split by stack; local count < 64 (§7.8)",
+        "m.curg.m == m and a running g is its M's curg (§7.9)",
+        "each g is in exactly the place its status says (§7.10, §7.16)",
+        "gobuf cleared while running, resumable while not (§7.11, B2, B3)",
+        "g.sched.g == g (§7.12, B1)",
+        "in a syscall, syscallsp is set and sched.sp == syscallsp (§7.13, B5)",
+        "goids are unique and come in blocks of 16 (§7.14)",
+        "no _Gidle g in allgs (§7.15)",
+        "P ownership: m.p.m == m, idle Ps on pidle and empty, _Psyscall has no M (§7.17)",
+        "spinning Ms are counted and have an empty local queue (§7.18)",
+        "a dead g has no M and waits on nothing (§7.23)",
+        "no lost wakeup: no g waits on a semaphore with a positive count (L2)",
+        "no fatal error (Go throw)",
+    ];
+
+    /// <summary>Index of "no fatal error" in the property list.</summary>
+    public const int NoFatalError = 18;
+    /// <summary>Index of the deadlock property (terminal).</summary>
+    public const int NoDeadlock = 19;
+    /// <summary>Index of L1 at terminal states.</summary>
+    public const int EveryGEnds = 20;
+
+    internal static IReadOnlyList<Property<SchedState>> Build(SchedModel model)
+    {
+        var list = new List<Property<SchedState>>();
+        for (var i = 0; i < AlwaysNames.Length; i++)
+        {
+            var bit = 1UL << i;
+            list.Add(Property<SchedState>.Always(AlwaysNames[i], s => (Failing(s, model.Config) & bit) == 0));
+        }
+        list.Add(Property<SchedState>.AtEnd("no deadlock (all goroutines are asleep)",
+            s => !(s.Outcome == Outcome.Fatal && s.Fatal == Throw.Deadlock), isDeadlock: true));
+        list.Add(Property<SchedState>.AtEnd("every g ends or waits: none is left runnable (L1)",
+            s => s.AllGs.All(g => g.Status is GStatus.Dead or GStatus.Waiting)));
+        return list;
+    }
+
+    /// <summary>Bit i set: Always property i fails in <paramref name="s"/>.</summary>
+    public static ulong Failing(SchedState s, SchedConfig cfg)
+    {
+        ulong bad = 0;
+        void Fail(int i) => bad |= 1UL << i;
+
+        var n = s.AllGs.Count;
+        Span<byte> queued = n <= 512 ? stackalloc byte[n] : new byte[n];
+        Span<byte> free = n <= 512 ? stackalloc byte[n] : new byte[n];
+        Span<byte> waits = n <= 512 ? stackalloc byte[n] : new byte[n];
+        Span<byte> curg = n <= 512 ? stackalloc byte[n] : new byte[n];
+        queued.Clear(); free.Clear(); waits.Clear(); curg.Clear();
+
+        // Run queues (§7.3-7.7).
+        foreach (var p in s.Ps)
+        {
+            if (p.Length > P.RunQSize) { Fail(4); continue; }
+            for (var i = p.Head; i != p.Tail; i++)
+            {
+                var slot = p.RunQ[i % P.RunQSize] - 1;
+                if ((uint)slot >= (uint)n) { Fail(1); continue; }
+                queued[slot]++;
+                if (s.AllGs[slot].Status != GStatus.Runnable) Fail(1);
+                if (p.RunNext == slot + 1) Fail(3);
+            }
+            if (p.RunNext != 0)
+            {
+                var slot = p.RunNext - 1;
+                queued[slot]++;
+                if (s.AllGs[slot].Status != GStatus.Runnable) Fail(1);
+            }
+            if (p.GFreeN != p.GFree.Count) Fail(5);
+            if (p.GFreeN >= 64) Fail(6);
+            foreach (var slot in p.GFree)
+            {
+                free[slot]++;
+                if (s.AllGs[slot].Status != GStatus.Dead) Fail(6);
+            }
+        }
+        foreach (var slot in s.RunQ)
+        {
+            queued[slot]++;
+            if (s.AllGs[slot].Status != GStatus.Runnable) Fail(1);
+        }
+        if (s.RunQSize != s.RunQ.Count) Fail(5);
+        foreach (var slot in s.GFreeStack)
+        {
+            free[slot]++;
+            if (s.AllGs[slot].Status != GStatus.Dead || s.AllGs[slot].StackSize == 0) Fail(6);
+        }
+        foreach (var slot in s.GFreeNoStack)
+        {
+            free[slot]++;
+            if (s.AllGs[slot].Status != GStatus.Dead || s.AllGs[slot].StackSize != 0) Fail(6);
+        }
+        for (var sema = 0; sema < s.SemaWaiters.Length; sema++)
+        {
+            if (s.SemaWaiters[sema].Count > 0 && s.SemaCount[sema] > 0) Fail(17);
+            foreach (var slot in s.SemaWaiters[sema])
+            {
+                waits[slot]++;
+                if (s.AllGs[slot].WaitSema != sema + 1) Fail(8);
+            }
+        }
+
+        // Ms (§7.9, §7.17, §7.18).
+        var spinning = 0;
+        foreach (var m in s.Ms)
+        {
+            if (m.Spinning)
+            {
+                spinning++;
+                if (m.P != 0 && !s.Ps[m.P - 1].RunQEmpty) Fail(15);
+            }
+            if (m.Curg != 0)
+            {
+                var g = s.AllGs[m.Curg - 1];
+                curg[m.Curg - 1]++;
+                if (g.M != m.Id + 1) Fail(7);
+                var expected = m.Phase switch { MPhase.Running => GStatus.Running, MPhase.Syscall => GStatus.Syscall, _ => (GStatus)0xFFFF };
+                if (g.Status != expected) Fail(8);
+            }
+            else if (m.Phase is MPhase.Running or MPhase.Syscall) Fail(7);
+            if (m.P != 0 && s.Ps[m.P - 1].M != m.Id + 1) Fail(14);
+            if (m.Phase is MPhase.Running or MPhase.Schedule && m.P == 0) Fail(14);
+            if (m.Phase is MPhase.Idle or MPhase.Syscall or MPhase.Start && m.P != 0) Fail(14);
+        }
+        if (spinning != s.NmSpinning) Fail(15);
+        foreach (var p in s.Ps)
+        {
+            var onPidle = 0;
+            foreach (var id in s.Pidle) if (id == p.Id) onPidle++;
+            var nextOf = 0;
+            var oldOf = 0;
+            foreach (var m in s.Ms)
+            {
+                if (m.NextP == p.Id + 1) nextOf++;
+                if (m.Phase == MPhase.Syscall && m.OldP == p.Id + 1) oldOf++;
+            }
+            switch (p.Status)
+            {
+                case PStatus.Running:
+                    if (p.M == 0 || s.Ms[p.M - 1].P != p.Id + 1 || onPidle != 0) Fail(14);
+                    break;
+                case PStatus.Idle:
+                    if (p.M != 0 || onPidle + nextOf != 1 || !p.RunQEmpty && nextOf == 0) Fail(14);
+                    break;
+                case PStatus.Syscall:
+                    if (p.M != 0 || oldOf != 1 || onPidle != 0) Fail(14);
+                    break;
+                default:
+                    Fail(14);
+                    break;
+            }
+        }
+
+        // Each g (§7.1, 7.4, 7.10-7.16, 7.23).
+        var goids = new HashSet<long>();
+        foreach (var g in s.AllGs)
+        {
+            var i = g.Slot;
+            if (!g.Status.IsValid()) Fail(0);
+            if (g.Status == GStatus.Idle) Fail(13);
+            if (queued[i] + free[i] + waits[i] > 1) Fail(2);
+            if (g.Sched.G != i + 1) Fail(10);
+            if (g.Goid <= 0 || g.Goid > s.GoidGen || !goids.Add(g.Goid)) Fail(12);
+            var placed = g.Status switch
+            {
+                GStatus.Runnable => queued[i] == 1 && free[i] + waits[i] + curg[i] == 0 && g.M == 0,
+                GStatus.Running or GStatus.Syscall => curg[i] == 1 && queued[i] + free[i] + waits[i] == 0,
+                GStatus.Waiting => waits[i] == 1 && queued[i] + free[i] + curg[i] == 0 && g.M == 0,
+                GStatus.Dead => free[i] == 1 && queued[i] + waits[i] + curg[i] == 0,
+                _ => false,
+            };
+            if (!placed) Fail(8);
+            switch (g.Status)
+            {
+                case GStatus.Running:
+                    if (g.Sched.Sp != 0 || g.Sched.Ctxt || g.Sched.Bp != 0) Fail(9);
+                    break;
+                case GStatus.Runnable or GStatus.Waiting or GStatus.Syscall:
+                    if (g.Sched.Sp == 0 || g.Sched.Pc.Kind == PcKind.Zero) Fail(9);
+                    break;
+                case GStatus.Dead:
+                    if (g.M != 0 || g.WaitSema != 0) Fail(16);
+                    break;
+            }
+            if (g.Status == GStatus.Syscall && (g.SyscallSp == 0 || g.Sched.Sp != g.SyscallSp)) Fail(11);
+        }
+        if (s.GoidGen % 16 != 0) Fail(12);
+        foreach (var p in s.Ps)
+        {
+            if (p.GoidCacheEnd == 0) continue;
+            if (p.GoidCache > p.GoidCacheEnd || p.GoidCacheEnd % 16 != 1 || p.GoidCacheEnd > s.GoidGen + 1) Fail(12);
+        }
+        if (s.Outcome == Outcome.Fatal && s.Fatal != Throw.Deadlock) Fail(NoFatalError);
+        _ = cfg;
+        return bad;
+    }
+}

@@ -1,0 +1,178 @@
+using Model.Checking;
+using Model.Workload;
+
+namespace Model;
+
+/// <summary>
+/// The specification: Go 1.19's scheduler (g statuses and edges, abstract gobufs, run queues, gFree lists, goid
+/// caches, newproc/execute/gosched/park/ready/goexit/syscalls/stealing) running a workload on
+/// <see cref="SchedConfig.Procs"/> Ps, as a nondeterministic state machine.
+/// <para><b>How Conformance drives the model.</b> Start from <see cref="Initial"/>. In each state,
+/// <see cref="Actions(SchedState)"/> lists every enabled choice: which M steps (<see cref="SchedActionKind.Run"/>,
+/// <see cref="SchedActionKind.Schedule"/>, <see cref="SchedActionKind.ExitSyscall"/>), which P a thief steals from
+/// (<see cref="SchedActionKind.Steal"/>), and, with sysmon on, which P in a syscall is retaken (which makes the
+/// syscall's exit take the slow path). <see cref="Step"/> returns the next state and the <see cref="SchedEvent"/>s
+/// of that step, in the runtime's trace alphabet, never changing its input. With one P and sysmon off exactly one
+/// action is enabled until the run ends, so <see cref="RunToCompletion"/> predicts the whole native trace event for
+/// event. With several Ps, match the runtime's next events against the events of each enabled action (the M and
+/// the first events identify it). A step ending in a Go throw sets <see cref="SchedState.Outcome"/> to Fatal with
+/// Go's message in <see cref="SchedState.Fatal"/>; <see cref="Invariants"/> names every property checked in every
+/// state.</para>
+/// <para>Identities: M0 runs P0; goids come from per-P caches refilled in blocks of 16 (main = 1); semaphore i is the
+/// i-th in <see cref="Workload.Workload.Semaphores"/>; bodies are <see cref="Workload.Workload.BodyIndex"/>; abstract
+/// pcs are program points (<see cref="ProgramPoints"/>).</para>
+/// </summary>
+public sealed class SchedModel : IModel<SchedState, SchedAction>
+{
+    private readonly CompiledWorkload _code;
+    private readonly ThreadLocal<Stepper> _stepper;
+
+    public SchedModel(Workload.Workload workload, SchedConfig? config = null)
+    {
+        Config = config ?? new SchedConfig();
+        if (Config.Procs < 1) throw new ArgumentOutOfRangeException(nameof(config), "Procs must be at least 1");
+        var problems = WorkloadValidator.Problems(workload);
+        if (problems.Count > 0) throw new ArgumentException("workload is not well-formed: " + string.Join("; ", problems), nameof(workload));
+        Workload = workload;
+        _code = new CompiledWorkload(workload);
+        _stepper = new ThreadLocal<Stepper>(() => new Stepper(Config, _code));
+        Invariants = SchedInvariants.Build(this);
+    }
+
+    public Workload.Workload Workload { get; }
+    public SchedConfig Config { get; }
+    /// <summary>Program points of the workload (abstract pcs).</summary>
+    public ProgramPoints Points => _code.Points;
+
+    /// <summary>The state before rt0_go's newproc(runtime.main): M0 on P0 (booting), the other Ps idle.</summary>
+    public SchedState Initial()
+    {
+        var s = new SchedState(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
+        var m0 = new M(0) { Phase = MPhase.Boot, P = 1 };
+        s.Ms.Add(m0);
+        s.Ps[0].Status = PStatus.Running;
+        s.Ps[0].M = 1;
+        // procresize puts the other Ps on pidle from the highest id down, so P1 is on top.
+        for (var i = Config.Procs - 1; i >= 1; i--) s.Pidle.Add(i);
+        return s;
+    }
+
+    /// <summary>Every enabled action, in a fixed order (by M, then victim; then retakes by P). Empty once the run
+    /// has ended (completed, deadlocked or fatal).</summary>
+    public List<SchedAction> Actions(SchedState state)
+    {
+        var list = new List<SchedAction>();
+        Actions(state, list);
+        return list;
+    }
+
+    /// <inheritdoc cref="Actions(SchedState)"/>
+    public void Actions(SchedState state, List<SchedAction> actions)
+    {
+        if (state.Outcome != Outcome.Running) return;
+        foreach (var m in state.Ms)
+        {
+            switch (m.Phase)
+            {
+                case MPhase.Boot:
+                case MPhase.Running:
+                    actions.Add(new SchedAction(SchedActionKind.Run, m.Id));
+                    break;
+                case MPhase.Schedule:
+                case MPhase.Start:
+                {
+                    var p = state.Ps[(m.Phase == MPhase.Start ? m.NextP : m.P) - 1];
+                    var before = actions.Count;
+                    if (!Stepper.HasLocalWork(state, p) && Stepper.MayTrySteal(state, m))
+                    {
+                        var anyRing = false;
+                        foreach (var v in state.Ps)
+                            if (v != p && v.Head != v.Tail) { anyRing = true; break; }
+                        foreach (var v in state.Ps)
+                        {
+                            if (v == p) continue;
+                            if (anyRing ? v.Head != v.Tail : v.RunNext != 0)
+                                actions.Add(new SchedAction(SchedActionKind.Steal, m.Id, v.Id));
+                        }
+                    }
+                    if (actions.Count == before) actions.Add(new SchedAction(SchedActionKind.Schedule, m.Id));
+                    break;
+                }
+                case MPhase.Syscall:
+                    actions.Add(new SchedAction(SchedActionKind.ExitSyscall, m.Id));
+                    break;
+            }
+        }
+        if (Config.Sysmon)
+            foreach (var p in state.Ps)
+                if (p.Status == PStatus.Syscall) actions.Add(new SchedAction(SchedActionKind.Retake, p.Id));
+    }
+
+    /// <summary>The state after <paramref name="action"/> and the events it produced. <paramref name="state"/> is not changed.</summary>
+    public (SchedState Next, IReadOnlyList<SchedEvent> Events) Step(SchedState state, SchedAction action)
+    {
+        var next = state.Clone();
+        var events = new List<SchedEvent>();
+        _stepper.Value!.Apply(next, action, events);
+        return (next, events);
+    }
+
+    /// <summary>With one choice in every state (one P, sysmon off): every action and event until the run ends.
+    /// Throws if a state offers more than one action, or after <paramref name="maxSteps"/> steps.</summary>
+    public (SchedState Final, IReadOnlyList<SchedAction> Actions, IReadOnlyList<SchedEvent> Events) RunToCompletion(int maxSteps = 1_000_000)
+    {
+        var s = Initial();
+        var actions = new List<SchedAction>();
+        var events = new List<SchedEvent>();
+        var enabled = new List<SchedAction>();
+        var stepper = _stepper.Value!;
+        for (var i = 0; i < maxSteps; i++)
+        {
+            enabled.Clear();
+            Actions(s, enabled);
+            if (enabled.Count == 0) return (s, actions, events);
+            if (enabled.Count > 1) throw new InvalidOperationException($"not deterministic: {string.Join(", ", enabled)} are enabled");
+            actions.Add(enabled[0]);
+            stepper.Apply(s, enabled[0], events);
+        }
+        throw new InvalidOperationException($"no end after {maxSteps} steps");
+    }
+
+    /// <summary>The named properties (reference §7), checked in every state or every terminal state.</summary>
+    public IReadOnlyList<Property<SchedState>> Invariants { get; }
+
+    // ---- IModel ----
+
+    IReadOnlyList<SchedState> IModel<SchedState, SchedAction>.InitStates() => [Initial()];
+
+    bool IModel<SchedState, SchedAction>.Next(SchedState state, SchedAction action, SchedState next)
+    {
+        next.CopyFrom(state);
+        _stepper.Value!.Apply(next, action, null);
+        return true;
+    }
+
+    SchedState IModel<SchedState, SchedAction>.NewScratch() => new(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
+
+    int IModel<SchedState, SchedAction>.Encode(SchedState state, ref byte[] buffer)
+    {
+        var w = new ByteWriter(buffer);
+        state.Encode(ref w);
+        buffer = w.Buffer;
+        return w.Length;
+    }
+
+    void IModel<SchedState, SchedAction>.Decode(ReadOnlySpan<byte> encoding, SchedState into)
+    {
+        var r = new ByteReader(encoding);
+        into.Decode(ref r);
+    }
+
+    IReadOnlyList<Property<SchedState>> IModel<SchedState, SchedAction>.Properties => Invariants;
+
+    ulong IModel<SchedState, SchedAction>.FailingAlways(SchedState state) => SchedInvariants.Failing(state, Config);
+
+    SchedState IModel<SchedState, SchedAction>.Snapshot(SchedState state) => state.Clone();
+
+    IReadOnlyList<string> IModel<SchedState, SchedAction>.Describe(SchedState state) => state.Lines();
+}

@@ -1,0 +1,241 @@
+using System.Text;
+
+namespace Model;
+
+/// <summary>How a run ended, when it has.</summary>
+public enum Outcome : byte
+{
+    /// <summary>Still running.</summary>
+    Running = 0,
+    /// <summary>Every g has ended (unlike Go, main ending does not end the others: ARCHITECTURE.md).</summary>
+    Completed,
+    /// <summary>A fatal error: see <see cref="SchedState.Fatal"/> (the deadlock included).</summary>
+    Fatal,
+}
+
+/// <summary>
+/// One state of the scheduler model: every g (allgs), M and P, and the global parts of runtime2.go's schedt.
+/// Mutable inside the model's steps; <see cref="SchedModel.Step"/> never changes the state it is given.
+/// Queues hold g slots (not goids); gs are named by slot so that a reused g keeps its record.
+/// </summary>
+public sealed class SchedState
+{
+    internal SchedState(int procs, int semas, int repeatDepth)
+    {
+        RepeatDepth = repeatDepth;
+        for (var i = 0; i < procs; i++) Ps.Add(new P(i));
+        SemaCount = new int[semas];
+        SemaWaiters = new List<int>[semas];
+        for (var i = 0; i < semas; i++) SemaWaiters[i] = [];
+    }
+
+    internal int RepeatDepth { get; }
+
+    /// <summary>allgs, in allocation order. Never shrinks.</summary>
+    public List<G> AllGs { get; } = [];
+    /// <summary>allm, in creation order.</summary>
+    public List<M> Ms { get; } = [];
+    /// <summary>allp.</summary>
+    public List<P> Ps { get; } = [];
+
+    /// <summary>sched.goidgen: the last goid handed to a cache block.</summary>
+    public long GoidGen { get; internal set; }
+    /// <summary>sched.runq: the global run queue, FIFO, head first (g slots).</summary>
+    internal readonly List<int> RunQ = [];
+    /// <summary>sched.runqsize: Go's separate count (property: equals the list length).</summary>
+    public int RunQSize { get; internal set; }
+    /// <summary>sched.gFree.stack: dead gs with a stack, LIFO (top last).</summary>
+    internal readonly List<int> GFreeStack = [];
+    /// <summary>sched.gFree.noStack: dead gs without a stack, LIFO (top last).</summary>
+    internal readonly List<int> GFreeNoStack = [];
+    /// <summary>sched.pidle: idle Ps (indices), LIFO (top last).</summary>
+    internal readonly List<int> Pidle = [];
+    /// <summary>sched.midle: idle Ms (ids), LIFO (top last).</summary>
+    internal readonly List<int> Midle = [];
+    /// <summary>sched.nmspinning.</summary>
+    public int NmSpinning { get; internal set; }
+    /// <summary>runtime.mainStarted: set when the main goroutine first runs; newproc calls wakep only after.</summary>
+    public bool MainStarted { get; internal set; }
+    /// <summary>Each semaphore's count (index = <c>Workload.Semaphores()</c> order).</summary>
+    internal readonly int[] SemaCount;
+    /// <summary>Each semaphore's waiters, FIFO (head first).</summary>
+    internal readonly List<int>[] SemaWaiters;
+    /// <summary>How the run ended, if it has.</summary>
+    public Outcome Outcome { get; internal set; }
+    /// <summary>The fatal error, when <see cref="Outcome"/> is Fatal.</summary>
+    public Throw Fatal { get; internal set; }
+
+    /// <summary>sched.npidle.</summary>
+    public int NPidle => Pidle.Count;
+    public IReadOnlyList<int> GlobalRunQ => RunQ;
+    public IReadOnlyList<int> IdlePs => Pidle;
+    public IReadOnlyList<int> IdleMs => Midle;
+    public IReadOnlyList<int> GFreeStackSlots => GFreeStack;
+    public IReadOnlyList<int> GFreeNoStackSlots => GFreeNoStack;
+    public int SemaphoreCount(int sema) => SemaCount[sema];
+    public IReadOnlyList<int> SemaphoreWaiters(int sema) => SemaWaiters[sema];
+    public int Semaphores => SemaCount.Length;
+
+    /// <summary>The g with this goid that is not dead, or null.</summary>
+    public G? FindLive(long goid) => AllGs.FirstOrDefault(g => g.Goid == goid && g.Status != GStatus.Dead);
+
+    /// <summary>A deep copy.</summary>
+    public SchedState Clone()
+    {
+        var c = new SchedState(Ps.Count, SemaCount.Length, RepeatDepth);
+        c.CopyFrom(this);
+        return c;
+    }
+
+    internal void CopyFrom(SchedState o)
+    {
+        while (AllGs.Count > o.AllGs.Count) AllGs.RemoveAt(AllGs.Count - 1);
+        for (var i = 0; i < o.AllGs.Count; i++)
+        {
+            if (i == AllGs.Count) AllGs.Add(new G(i, RepeatDepth));
+            AllGs[i].CopyFrom(o.AllGs[i]);
+        }
+        while (Ms.Count > o.Ms.Count) Ms.RemoveAt(Ms.Count - 1);
+        for (var i = 0; i < o.Ms.Count; i++)
+        {
+            if (i == Ms.Count) Ms.Add(new M(i));
+            Ms[i].CopyFrom(o.Ms[i]);
+        }
+        for (var i = 0; i < Ps.Count; i++) Ps[i].CopyFrom(o.Ps[i]);
+        GoidGen = o.GoidGen; RunQSize = o.RunQSize; NmSpinning = o.NmSpinning; MainStarted = o.MainStarted;
+        Outcome = o.Outcome; Fatal = o.Fatal;
+        Copy(RunQ, o.RunQ); Copy(GFreeStack, o.GFreeStack); Copy(GFreeNoStack, o.GFreeNoStack);
+        Copy(Pidle, o.Pidle); Copy(Midle, o.Midle);
+        Array.Copy(o.SemaCount, SemaCount, SemaCount.Length);
+        for (var i = 0; i < SemaWaiters.Length; i++) Copy(SemaWaiters[i], o.SemaWaiters[i]);
+
+        static void Copy(List<int> to, List<int> from) { to.Clear(); to.AddRange(from); }
+    }
+
+    // ---- canonical compact encoding (fingerprints, the checker's queue) ----
+
+    /// <summary>
+    /// Writes the canonical encoding into <paramref name="w"/>. Two states with equal encodings behave the same.
+    /// p.schedtick is written modulo 61: nothing else in the model reads it (sysmon preemption is not modelled).
+    /// </summary>
+    internal void Encode(ref ByteWriter w)
+    {
+        w.Var((ulong)GoidGen); w.Var((uint)RunQSize); w.Var((uint)NmSpinning);
+        w.Byte((byte)((MainStarted ? 1 : 0) | ((int)Outcome << 1))); w.Byte((byte)Fatal);
+        w.List(RunQ); w.List(GFreeStack); w.List(GFreeNoStack); w.List(Pidle); w.List(Midle);
+        for (var i = 0; i < SemaCount.Length; i++) { w.Var((uint)SemaCount[i]); w.List(SemaWaiters[i]); }
+        foreach (var p in Ps)
+        {
+            w.Byte((byte)p.Status); w.Var((uint)p.M); w.Var(p.Head); w.Var(p.Length);
+            for (var i = p.Head; i != p.Tail; i++) w.Var((uint)p.RunQ[i % P.RunQSize]);
+            w.Var((uint)p.RunNext); w.Var(p.SchedTick % 61); w.Var((ulong)p.GoidCache); w.Var((ulong)p.GoidCacheEnd);
+            w.Var((uint)p.GFreeN); w.List(p.GFree);
+        }
+        w.Var((uint)Ms.Count);
+        foreach (var m in Ms)
+        {
+            w.Byte((byte)((int)m.Phase | (m.Spinning ? 0x80 : 0)));
+            w.Var((uint)m.Curg); w.Var((uint)m.P); w.Var((uint)m.NextP); w.Var((uint)m.OldP);
+        }
+        w.Var((uint)AllGs.Count);
+        foreach (var g in AllGs)
+        {
+            w.Var((ulong)g.Goid); w.Var((uint)g.Status); w.Var((uint)(g.Body + 1)); w.Var((uint)(g.After + 1));
+            foreach (var c in g.Counters) w.Var((uint)c);
+            w.Var((uint)g.M); w.Var((uint)g.WaitSema);
+            w.Byte(g.Sched.Sp); w.Var((uint)g.Sched.Pc.Code); w.Var((uint)g.Sched.G);
+            w.Byte((byte)(g.Sched.Ctxt ? 1 : 0)); w.Byte(g.Sched.Bp); w.Byte(g.SyscallSp); w.Var((uint)g.StackSize);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Encode"/> wrote, reusing this state's objects.</summary>
+    internal void Decode(ref ByteReader r)
+    {
+        GoidGen = (long)r.Var(); RunQSize = (int)r.Var(); NmSpinning = (int)r.Var();
+        var flags = r.Byte(); MainStarted = (flags & 1) != 0; Outcome = (Outcome)(flags >> 1); Fatal = (Throw)r.Byte();
+        r.List(RunQ); r.List(GFreeStack); r.List(GFreeNoStack); r.List(Pidle); r.List(Midle);
+        for (var i = 0; i < SemaCount.Length; i++) { SemaCount[i] = (int)r.Var(); r.List(SemaWaiters[i]); }
+        foreach (var p in Ps)
+        {
+            p.Status = (PStatus)r.Byte(); p.M = (int)r.Var(); p.Head = (uint)r.Var(); var n = (uint)r.Var();
+            p.Tail = unchecked(p.Head + n);
+            for (var i = p.Head; i != p.Tail; i++) p.RunQ[i % P.RunQSize] = (int)r.Var();
+            p.RunNext = (int)r.Var(); p.SchedTick = (uint)r.Var(); p.GoidCache = (long)r.Var(); p.GoidCacheEnd = (long)r.Var();
+            p.GFreeN = (int)r.Var(); r.List(p.GFree);
+        }
+        var ms = (int)r.Var();
+        while (Ms.Count > ms) Ms.RemoveAt(Ms.Count - 1);
+        for (var i = 0; i < ms; i++)
+        {
+            if (i == Ms.Count) Ms.Add(new M(i));
+            var m = Ms[i];
+            var b = r.Byte(); m.Phase = (MPhase)(b & 0x7f); m.Spinning = (b & 0x80) != 0;
+            m.Curg = (int)r.Var(); m.P = (int)r.Var(); m.NextP = (int)r.Var(); m.OldP = (int)r.Var();
+        }
+        var gs = (int)r.Var();
+        while (AllGs.Count > gs) AllGs.RemoveAt(AllGs.Count - 1);
+        for (var i = 0; i < gs; i++)
+        {
+            if (i == AllGs.Count) AllGs.Add(new G(i, RepeatDepth));
+            var g = AllGs[i];
+            g.Goid = (long)r.Var(); g.Status = (GStatus)r.Var(); g.Body = (int)r.Var() - 1; g.After = (int)r.Var() - 1;
+            for (var c = 0; c < g.Counters.Length; c++) g.Counters[c] = (int)r.Var();
+            g.M = (int)r.Var(); g.WaitSema = (int)r.Var();
+            g.Sched.Sp = r.Byte(); g.Sched.Pc = AbstractPc.FromCode((int)r.Var()); g.Sched.G = (int)r.Var();
+            g.Sched.Ctxt = r.Byte() != 0; g.Sched.Bp = r.Byte(); g.SyscallSp = r.Byte(); g.StackSize = (int)r.Var();
+        }
+    }
+
+    /// <summary>The canonical encoding as a new array.</summary>
+    public byte[] ToBytes()
+    {
+        var w = new ByteWriter(256);
+        Encode(ref w);
+        return w.ToArray();
+    }
+
+    /// <summary>Equal canonical encodings.</summary>
+    public bool SameAs(SchedState other) => ToBytes().AsSpan().SequenceEqual(other.ToBytes());
+
+    /// <summary>One line per part, for reports and for <see cref="Diff"/>.</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        var lines = new List<string>
+        {
+            $"sched: goidgen={GoidGen} runq=[{string.Join(",", RunQ)}] runqsize={RunQSize} nmspinning={NmSpinning} " +
+            $"pidle=[{string.Join(",", Pidle)}] midle=[{string.Join(",", Midle)}] mainStarted={MainStarted}" +
+            (Outcome != Outcome.Running ? $" outcome={Outcome}" : "") + (Fatal != Throw.None ? $" fatal=\"{Fatal.Message()}\"" : ""),
+            $"gFree: stack=[{string.Join(",", GFreeStack)}] noStack=[{string.Join(",", GFreeNoStack)}]",
+        };
+        for (var i = 0; i < SemaCount.Length; i++)
+            lines.Add($"sema{i}: count={SemaCount[i]} waiters=[{string.Join(",", SemaWaiters[i])}]");
+        foreach (var p in Ps) lines.Add(p.ToString());
+        foreach (var m in Ms) lines.Add(m.ToString());
+        foreach (var g in AllGs) lines.Add(g.ToString());
+        return lines;
+    }
+
+    /// <summary>The lines of <paramref name="after"/> that differ from <paramref name="before"/>, each as "- old" / "+ new".</summary>
+    public static IReadOnlyList<string> Diff(SchedState before, SchedState after)
+    {
+        var a = before.Lines();
+        var b = after.Lines();
+        var diff = new List<string>();
+        for (var i = 0; i < Math.Max(a.Count, b.Count); i++)
+        {
+            var x = i < a.Count ? a[i] : null;
+            var y = i < b.Count ? b[i] : null;
+            if (x == y) continue;
+            if (x is not null) diff.Add("- " + x);
+            if (y is not null) diff.Add("+ " + y);
+        }
+        return diff;
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        foreach (var line in Lines()) sb.AppendLine(line);
+        return sb.ToString();
+    }
+}
