@@ -1,3 +1,4 @@
+using Bench.Scheduler;
 using Bench.Stubs;
 
 namespace Bench.Peers;
@@ -42,18 +43,21 @@ public static class OursProbes
         return xs[reps / 2];
     }
 
-    /// <summary>Gosched through the full scheduler on 1 P; ns per Gosched.</summary>
-    public static Measurement Gosched(bool quick) => Measurement.NotBuiltYet;
+    /// <summary>Gosched through the full scheduler on 1 P, two goroutines taking turns; ns per Gosched.</summary>
+    public static Measurement Gosched(bool quick) => Measurement.Try(() =>
+        SchedulerRunner.Timer().NsPerOp(BenchWorkloads.Gosched, quick ? 100_000 : 1_000_000, opsPerN: 2, reps: quick ? 3 : 5));
 
-    /// <summary>go + run + exit through the scheduler on 1 P; ns per goroutine.</summary>
-    public static Measurement SpawnExit(bool quick) => Measurement.NotBuiltYet;
+    /// <summary>go + run + exit through the scheduler on 1 P, in batches of 1000; ns per goroutine.</summary>
+    public static Measurement SpawnExit(bool quick) => Measurement.Try(() =>
+        SchedulerRunner.Timer().NsPerOp(BenchWorkloads.SpawnExit, quick ? 50 : 500, opsPerN: 1000, reps: quick ? 3 : 5));
 
     /// <summary>release/acquire hand-off between two goroutines on 1 P; ns per hand-off.</summary>
-    public static Measurement PingPong(bool quick) => Measurement.NotBuiltYet;
+    public static Measurement PingPong(bool quick) => Measurement.Try(() =>
+        SchedulerRunner.Timer().NsPerOp(BenchWorkloads.PingPong, quick ? 100_000 : 1_000_000, opsPerN: 2, reps: quick ? 3 : 5));
 
-    /// <summary>Resident set growth per goroutine parked in acquire, 100,000 of them. Run in a fresh process.</summary>
-    public static Measurement BytesPerParked(int count) => Measurement.NotBuiltYet;
+    /// <summary>Resident set growth per goroutine parked in acquire. Run it in a fresh process (the memory verb).</summary>
+    public static Measurement BytesPerParked(int count) => Measurement.Try(() => SchedulerRunner.BytesPerParked(count));
 
-    /// <summary>Whether <see cref="BytesPerParked"/> can measure anything yet (the parent skips spawning a child otherwise).</summary>
-    public static bool CanMeasureMemory => false;
+    /// <summary>Whether <see cref="BytesPerParked"/> can measure anything (the parent then spawns a child process for it).</summary>
+    public static bool CanMeasureMemory => true;
 }

@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Iced.Intel;
+using Native;
+using Native.Layout;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace Bench;
+
+/// <summary>
+/// The quick measurement of Native's stubs (issue 2), not a test: ns per operation, median of several runs, with a plain
+/// unmanaged call of an empty native stub as the baseline measured in the same process.
+/// <list type="bullet">
+/// <item>(a) C# → goroutine → C#: <c>entry</c> into a goroutine that does <c>lea rax,[loop]; mov ecx,Gosched; jmp mcall</c>.</item>
+/// <item>(b) native g→g: two goroutines ping-pong through <c>switch_to</c> (one switch per operation), next to (b0) a
+///   minimal hand-written switch (save pc/sp, load sp, jump: no g, no m, no bp) for the 1.5x target.</item>
+/// <item>(c) systemstack into an empty <c>[UnmanagedCallersOnly]</c> C# method and back, next to (c0) the same
+///   reverse P/Invoke called from native code on g0 without any stack switch.</item>
+/// </list>
+/// Usage: <c>NativeQuick.Run(Console.Out)</c> (wired to <c>dotnet run --project Bench -c Release -- native</c> by Bench's owner).
+/// </summary>
+public static unsafe class NativeQuick
+{
+    const int Runs = 9;
+    const long Ops = 2_000_000;
+
+    /// <summary>Runs every measurement and prints one line each.</summary>
+    public static void Run(TextWriter output)
+    {
+        using var h = new Harness();
+        output.WriteLine($"Native stubs, ns per operation, median of {Runs} runs of {Ops:N0} operations ({RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} CPUs)");
+        var baseline = Measure(h.Baseline);
+        Report(output, "baseline: unmanaged call of an empty native stub (mov rax,rdi; ret)", baseline, baseline);
+        Report(output, "(a) C# -> goroutine -> C# round trip (entry + mcall)", Measure(h.RoundTrip), baseline);
+        var b0 = Measure(h.MinimalSwitch);
+        Report(output, "(b0) minimal hand-written switch (save pc/sp, load sp, jmp)", b0, baseline);
+        var b = Measure(h.SwitchTo);
+        Report(output, "(b) native g->g switch (switch_to ping-pong)", b, baseline);
+        output.WriteLine($"    (b) / (b0) = {b / b0:F2}");
+        Report(output, "(c0) reverse P/Invoke from native code on g0, no switch", Measure(h.CallbackOnG0), baseline);
+        Report(output, "(c) systemstack into C# and back", Measure(h.Systemstack), baseline);
+    }
+
+    static void Report(TextWriter output, string what, double ns, double baseline) =>
+        output.WriteLine($"  {what,-72} {ns,7:F2} ns  ({ns / baseline:F1}x baseline)");
+
+    /// <summary>Median ns/op over <see cref="Runs"/> runs after one warm-up run.</summary>
+    static double Measure(Func<long, TimeSpan> run)
+    {
+        run(Ops / 10);
+        var samples = new double[Runs];
+        for (var i = 0; i < Runs; i++)
+        {
+            samples[i] = run(Ops).TotalNanoseconds / Ops;
+        }
+
+        Array.Sort(samples);
+        return samples[Runs / 2];
+    }
+
+    [UnmanagedCallersOnly]
+    static long Empty(G* g, nint a0, nint a1) => a0;
+
+    /// <summary>The emitted bodies, an M (the calling thread's g0) and the goroutines.</summary>
+    sealed class Harness : IDisposable
+    {
+        readonly StackPool _pool = new();
+        readonly M* _m = Records.NewM(42);
+        readonly G* _a, _b, _r, _s, _x;
+        readonly long* _data;              // [0] counter, [2..3] minimal switch ctx A {pc, sp}, [4..5] ctx B
+        readonly CodeRegion _code;
+
+        public Harness()
+        {
+            _a = NewG(1);
+            _b = NewG(2);
+            _r = NewG(3);
+            _s = NewG(4);
+            _x = NewG(5);
+            _data = (long*)NativeMemory.AlignedAlloc(64, 64);
+            NativeMemory.Clear(_data, 64);
+            var stubs = StubSet.Shared;
+            var counter = (ulong)(nint)_data;
+            var a = new Assembler(64);
+            var labels = new Dictionary<string, Label>();
+
+            // baseline: long empty(long x) { return x; }
+            var empty = a.CreateLabel("empty");
+            a.Label(ref empty);
+            a.mov(rax, rdi);
+            a.ret();
+            labels["empty"] = empty;
+
+            // (a) for (;;) mcall(Gosched) resuming at the same instruction.
+            var rt = a.CreateLabel("round_trip");
+            a.Label(ref rt);
+            a.lea(rax, __[rt]);
+            a.mov(ecx, (int)McallReason.Gosched);
+            a.jmp((ulong)stubs.Mcall);
+            labels["round_trip"] = rt;
+
+            // (b) loop: if (--*counter == 0) return; switch_to(other) resuming at loop.
+            var other = new[] { (nint)_b, (nint)_a };
+            for (var i = 0; i < 2; i++)
+            {
+                var start = a.CreateLabel("switch_" + i);
+                var done = a.CreateLabel();
+                a.Label(ref start);
+                a.mov(rcx, counter);
+                a.dec(__qword_ptr[rcx]);
+                a.je(done);
+                a.mov(rdi, (ulong)other[i]);
+                a.lea(rax, __[start]);
+                a.jmp((ulong)stubs.SwitchTo);
+                a.Label(ref done);
+                a.lea(rax, __[start]);          // leave this g resumable at loop
+                a.mov(ecx, (int)McallReason.Exit);
+                a.jmp((ulong)stubs.Mcall);
+                labels["switch_" + i] = start;
+            }
+
+            // (b0) the same loop with a minimal switch: ctx = {pc, sp}; save ours, load theirs, jump.
+            for (var i = 0; i < 2; i++)
+            {
+                var start = a.CreateLabel("min_" + i);
+                var done = a.CreateLabel();
+                var self = 16 + 16 * i;
+                var them = 16 + 16 * (1 - i);
+                a.Label(ref start);
+                a.mov(rcx, counter);
+                a.dec(__qword_ptr[rcx]);
+                a.je(done);
+                a.lea(rax, __[start]);
+                a.mov(__qword_ptr[rcx + self], rax);
+                a.mov(__qword_ptr[rcx + self + 8], rsp);
+                a.mov(rsp, __qword_ptr[rcx + them + 8]);
+                a.jmp(__qword_ptr[rcx + them]);
+                a.Label(ref done);
+                a.lea(rax, __[start]);
+                a.mov(ecx, (int)McallReason.Exit);
+                a.jmp((ulong)stubs.Mcall);      // back to C# through the g that entered (R14 never changed)
+                labels["min_" + i] = start;
+            }
+
+            // (c) loop: if (--*counter == 0) return; systemstack(Empty, 0, 0).
+            var ss = a.CreateLabel("systemstack_loop");
+            var ssDone = a.CreateLabel();
+            a.Label(ref ss);
+            a.mov(rcx, counter);
+            a.dec(__qword_ptr[rcx]);
+            a.je(ssDone);
+            a.mov(rax, (ulong)(nint)(delegate* unmanaged<G*, nint, nint, long>)&Empty);
+            a.xor(edi, edi);
+            a.xor(esi, esi);
+            a.call((ulong)stubs.Systemstack);
+            a.jmp(ss);
+            a.Label(ref ssDone);
+            a.lea(rax, __[ss]);
+            a.mov(ecx, (int)McallReason.Exit);
+            a.jmp((ulong)stubs.Mcall);
+            labels["systemstack_loop"] = ss;
+
+            // (c0) void call_n(long n, fn) on g0: for (; n != 0; n--) fn(0, 0, 0).
+            var calln = a.CreateLabel("call_n");
+            var again = a.CreateLabel();
+            a.Label(ref calln);
+            a.push(rbx);
+            a.push(r12);
+            a.sub(rsp, 8);
+            a.mov(rbx, rdi);
+            a.mov(r12, rsi);
+            a.Label(ref again);
+            a.xor(edi, edi);
+            a.xor(esi, esi);
+            a.xor(edx, edx);
+            a.call(r12);
+            a.dec(rbx);
+            a.jne(again);
+            a.add(rsp, 8);
+            a.pop(r12);
+            a.pop(rbx);
+            a.ret();
+            labels["call_n"] = calln;
+
+            _code = CodeRegion.Assemble(a, labels);
+            StubSet.PrepareGoroutine(_r, _code["round_trip"], 0);
+        }
+
+        G* NewG(long goid)
+        {
+            var g = Records.NewG();
+            g->Goid = goid;
+            _pool.Allocate(g);
+            return g;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public TimeSpan Baseline(long n)
+        {
+            var f = (delegate* unmanaged<long, long>)_code["empty"];
+            long sum = 0;
+            var sw = Stopwatch.StartNew();
+            for (long i = 0; i < n; i++)
+            {
+                sum += f(i);
+            }
+
+            var t = sw.Elapsed;
+            Check(sum == n * (n - 1) / 2, "baseline sum");
+            return t;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public TimeSpan RoundTrip(long n)
+        {
+            var entry = StubSet.Shared.Entry;
+            M* m = _m;
+            G* g = _r;
+            long gosched = 0;
+            var sw = Stopwatch.StartNew();
+            for (long i = 0; i < n; i++)
+            {
+                gosched += entry(m, g);
+            }
+
+            var t = sw.Elapsed;
+            Check(gosched == n * (long)McallReason.Gosched, "round trip reasons");
+            return t;
+        }
+
+        public TimeSpan SwitchTo(long n)
+        {
+            StubSet.PrepareGoroutine(_a, _code["switch_0"], 0);
+            StubSet.PrepareGoroutine(_b, _code["switch_1"], 0);
+            _data[0] = n + 1;                  // n switches, then the (n+1)th decrement exits
+            var sw = Stopwatch.StartNew();
+            var reason = StubSet.Shared.Execute(_m, _a);
+            var t = sw.Elapsed;
+            Check(reason == McallReason.Exit && _data[0] == 0, "switch_to loop");
+            return t;
+        }
+
+        public TimeSpan MinimalSwitch(long n)
+        {
+            StubSet.PrepareGoroutine(_x, _code["min_0"], 0);
+            _data[4] = _code["min_1"];         // ctx B: starts at min_1 on g2's (otherwise unused) stack
+            _data[5] = (long)(_b->StackHi - 64);
+            _data[0] = n + 1;
+            var sw = Stopwatch.StartNew();
+            var reason = StubSet.Shared.Execute(_m, _x);
+            var t = sw.Elapsed;
+            Check(reason == McallReason.Exit && _data[0] == 0, "minimal switch loop");
+            return t;
+        }
+
+        public TimeSpan Systemstack(long n)
+        {
+            StubSet.PrepareGoroutine(_s, _code["systemstack_loop"], 0);
+            _data[0] = n + 1;
+            var sw = Stopwatch.StartNew();
+            var reason = StubSet.Shared.Execute(_m, _s);
+            var t = sw.Elapsed;
+            Check(reason == McallReason.Exit && _data[0] == 0, "systemstack loop");
+            return t;
+        }
+
+        public TimeSpan CallbackOnG0(long n)
+        {
+            var callN = (delegate* unmanaged<long, nint, void>)_code["call_n"];
+            var sw = Stopwatch.StartNew();
+            callN(n, (nint)(delegate* unmanaged<G*, nint, nint, long>)&Empty);
+            return sw.Elapsed;
+        }
+
+        static void Check(bool ok, string what)
+        {
+            if (!ok)
+            {
+                throw new InvalidOperationException("NativeQuick: " + what + " did not run as expected");
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var g in new[] { (nint)_a, (nint)_b, (nint)_r, (nint)_s, (nint)_x })
+            {
+                _pool.Free((G*)g);
+                Records.FreeG((G*)g);
+            }
+
+            Records.FreeM(_m);
+            NativeMemory.AlignedFree(_data);
+            _code.Dispose();
+            _pool.Dispose();
+        }
+    }
+}
