@@ -8,9 +8,6 @@ namespace Implementation;
 internal enum Mutant
 {
     None = 0,
-    /// <summary>After entry returns, g.sched.sp keeps a stale nonzero value where gogo must have cleared it (B2):
-    /// C# writes the sp that mcall saved back after the switch as if gogo had never cleared it.</summary>
-    GogoLeavesSp,
     /// <summary>mcall's saved pc is recorded 1 byte past the resume point.</summary>
     McallWrongPc,
     /// <summary>runqput ignores next: a new or readied g goes to the ring's tail instead of runnext.</summary>

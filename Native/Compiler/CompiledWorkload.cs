@@ -19,6 +19,8 @@ public sealed class CompiledWorkload : IDisposable
         Workload = workload;
         Points = points;
         _code = code;
+        CodeStart = code.Base;
+        CodeLength = code.Length;
         BodyEntries = bodyEntries;
         _markers = markers;
         Array.Sort(_markers, static (x, y) => x.Pc.CompareTo(y.Pc));
@@ -40,13 +42,13 @@ public sealed class CompiledWorkload : IDisposable
     public IReadOnlyDictionary<nint, ProgramPoint> ResumePoints => _resume;
 
     /// <summary>Start and length of the emitted code.</summary>
-    public nint CodeStart => _code.Base;
-    public int CodeLength => _code.Length;
+    public nint CodeStart { get; }
+    public int CodeLength { get; }
 
     /// <summary>The op whose code contains <paramref name="pc"/> (innermost), or null outside the workload's code.</summary>
     public ProgramPoint? PointAt(nint pc)
     {
-        if (pc < _code.Base || pc >= _code.Base + _code.Length) return null;
+        if (pc < CodeStart || pc >= CodeStart + CodeLength) return null;
         if (_resume.TryGetValue(pc, out var exact)) return exact;
         int lo = 0, hi = _markers.Length - 1, found = -1;
         while (lo <= hi)
