@@ -45,6 +45,9 @@ public static unsafe class Bodies
     /// <summary>Native harness: <c>long systemstack_on_g0(G* g0, fn, a0, a1)</c>: R14 = g0, then systemstack(fn, a0, a1).</summary>
     public static nint SystemstackOnG0 => Region["systemstack_on_g0"];
 
+    /// <summary>Pushes a small frame and parks (mcall Park) forever, resuming into the same park.</summary>
+    public static nint ParkForever => Region["park_forever"];
+
     /// <summary>Returns at once (into goexit).</summary>
     public static nint Return => Region["return"];
 
@@ -91,6 +94,19 @@ public static unsafe class Bodies
         a.pop(r14);
         a.ret();
         labels["systemstack_on_g0"] = ssg0;
+
+        var park = a.CreateLabel("park_forever");
+        var parkAgain = a.CreateLabel();
+        a.Label(ref park);
+        a.push(rbp);
+        a.mov(rbp, rsp);
+        a.sub(rsp, 64);
+        a.mov(__qword_ptr[rsp], rbp);
+        a.Label(ref parkAgain);
+        a.lea(rax, __[parkAgain]);
+        a.mov(ecx, (int)McallReason.Park);
+        a.jmp((ulong)stubs.Mcall);
+        labels["park_forever"] = park;
 
         var ret = a.CreateLabel("return");
         a.Label(ref ret);

@@ -37,8 +37,8 @@ public unsafe class StackPoolTests
                 Assert.True(sorted[i] - sorted[i - 1] >= StackPool.DefaultStackSize, "stacks overlap");
             }
 
-            // 40 arenas of 1,024 stacks, not 40,000 mappings (the CLR may map a few things meanwhile).
-            Assert.InRange(CountMappings() - maps0, 0, 400);
+            // 40 arenas of 1,024 stacks, not 40,000 mappings (adjacent arenas may merge; the CLR maps and unmaps meanwhile).
+            Assert.InRange(CountMappings() - maps0, -1000, 400);
 
             // Freed stacks are reused.
             var lo = gs[123]->StackLo;
