@@ -172,7 +172,7 @@ public static class SchedInvariants
                     if (p.M != 0 || onPidle + nextOf != 1 || !p.RunQEmpty && nextOf == 0) Fail(14);
                     break;
                 case PStatus.Syscall:
-                    if (p.M != 0 || oldOf != 1 || onPidle != 0) Fail(14);
+                    if (p.M != 0 || oldOf == 0 || onPidle != 0) Fail(14); // several Ms may remember it: m.oldp goes stale after a retake
                     break;
                 default:
                     Fail(14);

@@ -44,14 +44,12 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
     /// <summary>Program points of the workload (abstract pcs).</summary>
     public ProgramPoints Points => _code.Points;
 
-    /// <summary>The state before rt0_go's newproc(runtime.main): M0 on P0 (booting), the other Ps idle.</summary>
+    /// <summary>The state before rt0_go: M0 about to acquire P0 (its nextp) and newproc(runtime.main); every P idle,
+    /// P1.. on pidle.</summary>
     public SchedState Initial()
     {
         var s = new SchedState(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
-        var m0 = new M(0) { Phase = MPhase.Boot, P = 1 };
-        s.Ms.Add(m0);
-        s.Ps[0].Status = PStatus.Running;
-        s.Ps[0].M = 1;
+        s.Ms.Add(new M(0) { Phase = MPhase.Boot, NextP = 1 });
         // procresize puts the other Ps on pidle from the highest id down, so P1 is on top.
         for (var i = Config.Procs - 1; i >= 1; i--) s.Pidle.Add(i);
         return s;

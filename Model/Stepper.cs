@@ -110,7 +110,7 @@ internal sealed class Stepper
         g.Sched.Sp = level;
         g.Sched.Pc = AbstractPc.SystemstackSwitch;
         g.Sched.Bp = level;
-        Emit(SchedEventKind.GobufSave, g.Goid, level, AbstractPc.SystemstackSwitch.Code, level);
+        // No GobufSave event: the runtime traces only what mcall, morestack and entersyscall save.
     }
 
     /// <summary>systemstack's return: sp (and, as the native stub and tip do, bp) cleared; pc stays stale.</summary>
@@ -137,6 +137,10 @@ internal sealed class Stepper
     {
         if (m.Phase == MPhase.Boot)
         {
+            // rt0_go → schedinit → procresize: M0 acquires P0; then newproc(runtime.main).
+            var p0 = _s.Ps[m.NextP - 1];
+            m.NextP = 0;
+            AcquireP(m, p0);
             NewProc(null, _code.MainBody, -1);
             m.Phase = MPhase.Schedule;
             return;
@@ -144,8 +148,6 @@ internal sealed class Stepper
         var g = GOf(m.Curg);
         // runtime.main sets mainStarted before anything else runs on the main goroutine.
         _s.MainStarted = true;
-        // The tail of exitsyscall after exitsyscall0 rescheduled this g.
-        if (g.SyscallSp != 0) g.SyscallSp = 0;
         var code = _code.Bodies[g.Body];
         int n, e;
         if (g.After < 0) { n = 0; e = -1; }
@@ -285,7 +287,6 @@ internal sealed class Stepper
         newg.Body = body;
         newg.After = -1;
         Array.Clear(newg.Counters);
-        CasGStatus(newg, GStatus.Dead, GStatus.Runnable, Transitions.NewProc);
         if (p.GoidCache == p.GoidCacheEnd)
         {
             // _GoidCacheBatch = 16: goidcache = goidgen += 16, minus 15.
@@ -293,7 +294,9 @@ internal sealed class Stepper
             p.GoidCache = _s.GoidGen - 15;
             p.GoidCacheEnd = p.GoidCache + 16;
         }
+        // Δtip order, shared with the native runtime: the goid is assigned before E3, so E3's event names it.
         newg.Goid = p.GoidCache++;
+        CasGStatus(newg, GStatus.Dead, GStatus.Runnable, Transitions.NewProc);
         Emit(SchedEventKind.GoCreate, parent?.Goid ?? 0, newg.Goid, body, newg.StackSize);
         return newg;
     }
@@ -713,10 +716,10 @@ internal sealed class Stepper
     private void GoschedM(M m, G g, int ordinal)
     {
         McallSave(g, Level(g, ordinal), AbstractPc.At(ordinal));
-        Emit(SchedEventKind.GoSched, g.Goid);
         if (g.Status != GStatus.Running) throw new ModelThrowException(Throw.BadGosched);
         CasGStatus(g, GStatus.Running, GStatus.Runnable, Transitions.Gosched);
         DropG(m, g);
+        Emit(SchedEventKind.GoSched, g.Goid);
         GlobRunQPut(g);
         m.Phase = MPhase.Schedule;
     }
@@ -735,9 +738,9 @@ internal sealed class Stepper
         g.WaitSema = sema + 1;
         if (g.Status != GStatus.Running) throw new ModelThrowException(Throw.BadGopark);
         McallSave(g, Level(g, ordinal), AbstractPc.At(ordinal));
-        Emit(SchedEventKind.GoBlock, g.Goid, sema);
         CasGStatus(g, GStatus.Running, GStatus.Waiting, Transitions.Park);
         DropG(m, g);
+        Emit(SchedEventKind.GoBlock, g.Goid, sema);
         m.Phase = MPhase.Schedule;
     }
 
@@ -763,11 +766,11 @@ internal sealed class Stepper
     /// <summary>Mirrors runtime.ready (proc.go): E6, runqput(pp, gp, next=true), wakep. Throws "bad g->status in ready".</summary>
     private void Ready(M m, G gp, G by, int sema)
     {
-        Emit(SchedEventKind.GoUnblock, gp.Goid, by.Goid, sema);
         if (gp.Status != GStatus.Waiting) throw new ModelThrowException(Throw.BadReady);
+        gp.WaitSema = 0;
         if (_cfg.Bug == ModelBug.WrongEdge) CasGStatus(gp, GStatus.Waiting, GStatus.Running, 0);
         CasGStatus(gp, GStatus.Waiting, GStatus.Runnable, Transitions.Ready);
-        gp.WaitSema = 0;
+        Emit(SchedEventKind.GoUnblock, gp.Goid, by.Goid, sema);
         var p = POf(m);
         RunQPut(p, gp, next: true);
         if (_cfg.Bug == ModelBug.DoubleEnqueue) GlobRunQPut(gp);
@@ -778,7 +781,6 @@ internal sealed class Stepper
     /// <paramref name="ordinal"/> is the <c>exit</c> op, or -1 at the end of the body (returning into goexit+1).</summary>
     private void GoExit1(M m, G g, int ordinal)
     {
-        Emit(SchedEventKind.GoEnd, g.Goid);
         if (ordinal < 0) McallSave(g, 1, AbstractPc.GoExit);
         else McallSave(g, Level(g, ordinal), AbstractPc.At(ordinal));
         CasGStatus(g, GStatus.Running, GStatus.Dead, Transitions.GoExit);
@@ -788,6 +790,7 @@ internal sealed class Stepper
         g.After = -1;
         Array.Clear(g.Counters);
         DropG(m, g);
+        Emit(SchedEventKind.GoEnd, g.Goid);
         GfPut(POf(m), g);
         m.Phase = MPhase.Schedule;
     }
@@ -844,6 +847,8 @@ internal sealed class Stepper
         }
         McallSave(g, Level(g, g.After), AbstractPc.At(g.After));
         CasGStatus(g, GStatus.Syscall, GStatus.Runnable, Transitions.ExitSyscallSlow);
+        // Go clears syscallsp when the g resumes in exitsyscall; the runtime clears it here, which nothing can observe.
+        g.SyscallSp = 0;
         Emit(SchedEventKind.GoSysExit, g.Goid, 0);
         DropG(m, g);
         var idle = PidleGet();
