@@ -148,6 +148,7 @@ public sealed unsafe class StackPool : IDisposable
 
     /// <summary>Checks g's canary word (if it has one). Returns null when intact or absent, otherwise Go-style text
     /// naming the g and the overwritten value. Call it on g0 after the g switched back.</summary>
+    /// <remarks>Safety: caller guarantees g is a live G whose stack (if any) is still mapped.</remarks>
     public static string? CheckCanary(G* g)
     {
         if (g->StackCanary == 0)
@@ -163,6 +164,7 @@ public sealed unsafe class StackPool : IDisposable
 
     /// <summary>The report for a g whose prologue called morestack (McallReason.Morestack): Go's newstack text,
     /// "runtime: goroutine stack exceeds N-byte limit" with N = hi - lo, then the sp and bounds.</summary>
+    /// <remarks>Safety: caller guarantees g is a live G.</remarks>
     public static string OverflowMessage(G* g)
     {
         var size = (long)(g->StackHi - g->StackLo);
