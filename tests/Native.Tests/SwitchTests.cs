@@ -104,6 +104,37 @@ public unsafe class SwitchTests
     }
 
     [Fact]
+    public void CSharp_callee_saved_registers_survive_every_way_back_from_a_goroutine()
+    {
+        using var gs = new Gs();
+        var m = Records.NewM(1);
+        try
+        {
+            var harness = (delegate* unmanaged<M*, G*, nint, long>)Bodies.EntryChecked;
+            // goexit (Exit), morestack (Morestack), mcall on g0 (Bad), morestack on g0 (BadMorestackG0), systemstack + exit.
+            (nint Body, McallReason Reason)[] cases =
+            [
+                (Bodies.Return, McallReason.Exit), (Bodies.Recurse, McallReason.Morestack), (Bodies.McallOnG0, McallReason.Bad),
+                (Bodies.MorestackOnG0, McallReason.BadMorestackG0), (Bodies.CallSystem, McallReason.Exit),
+            ];
+            foreach (var (body, reason) in cases)
+            {
+                var (g, r) = gs.New(body);
+                ((Rec*)r)->Count = 3;
+                ((Rec*)r)->Fn = (nint)(delegate* unmanaged<G*, nint, nint, long>)&Twice;
+                Assert.Equal((long)reason, harness(m, (G*)g, (nint)S.Entry));
+            }
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
+
+    [System.Runtime.InteropServices.UnmanagedCallersOnly]
+    private static long Twice(G* g, nint a0, nint a1) => 2 * a0;
+
+    [Fact]
     public void The_register_harness_detects_a_clobbered_register()
     {
         // The harness itself must be able to fail: call a "stub" that clobbers rbx and r15.
