@@ -51,7 +51,7 @@ internal sealed unsafe class MState
     public volatile bool Exit;
     public MThread? Thread;
     /// <summary>Counters of this M, summed after the run.</summary>
-    public long Switches, Syscalls;
+    public long Switches, Syscalls, Created, Exited;
 
     public void Dispose()
     {

@@ -26,6 +26,7 @@ internal sealed unsafe partial class Sched
     }
 
     /// <summary>globrunqput under sched.lock, traced.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void GlobRunQPutLocked(MState mp, G* gp)
     {
         _lock.Lock();
@@ -47,10 +48,11 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.globrunqget (proc.go, 1.19): takes min(size, size/GOMAXPROCS+1, max if &gt; 0, 128) gs,
     /// returns the first and runqputs the rest on pp's ring. sched.lock must be held.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private G* GlobRunQGet(MState mp, P* pp, int max)
     {
         if (_runqSize == 0) return null;
-        var n = _runqSize / Procs + 1;
+        var n = Procs == 1 ? _runqSize + 1 : _runqSize / Procs + 1;
         if (n > _runqSize) n = _runqSize;
         if (max > 0 && n > max) n = max;
         if (n > P.RunqSize / 2) n = P.RunqSize / 2;

@@ -12,6 +12,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.newproc (proc.go): newproc1, then runqput(pp, newg, next=true), then wakep (main has started).
     /// Must run on g0 with a P.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal G* NewProc(MState mp, int body, G* callergp, nint callerpc)
     {
         var newg = NewProc1(mp, body, callergp, callerpc);
@@ -25,6 +26,7 @@ internal sealed unsafe partial class Sched
     /// out as gostartcallfn does, a goid from the P's cache, then E3 Dead → Runnable. Difference from 1.19: the goid is
     /// assigned before E3 (as Go tip does), so E3's Status event names the new goid rather than a reused g's old one.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal G* NewProc1(MState mp, int body, G* callergp, nint callerpc)
     {
         if ((uint)body >= (uint)Program.BodyEntries.Length) Fatal("go of nil func value");
@@ -64,8 +66,7 @@ internal sealed unsafe partial class Sched
         }
         CasGStatus(mp, newg, status == GStatus.Dead ? GStatus.Dead : status, GStatus.Runnable); // E3
 
-        Interlocked.Increment(ref _live);
-        Interlocked.Increment(ref _created);
+        mp.Created++;
         if (_tracing)
         {
             Trace(mp, TraceKind.GoCreate, newg->ParentGoid, newg->Goid, body, newg->StackLo, newg->StackHi);

@@ -10,6 +10,7 @@ internal sealed unsafe partial class Sched
     /// g as the semaphore's newest waiter and return 1 with the semaphore's lock still held, as goparkunlock keeps it
     /// until park_m has made the g Waiting. The emitted code then mcalls with reason Park.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal long SemAcquire(MState mp, G* gp, int sema)
     {
         var s = _semas[sema];
@@ -39,6 +40,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.semrelease1 (sema.go), reduced: hand the token to the longest waiter (ready it: Waiting →
     /// Runnable into the releaser's runnext), or count up when nobody waits.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal long SemRelease(MState mp, G* gp, int sema)
     {
         var s = _semas[sema];
@@ -62,6 +64,7 @@ internal sealed unsafe partial class Sched
 
     /// <summary>Mirrors runtime.park_m (proc.go): E5, dropg, then gopark's unlockf (release the semaphore's lock),
     /// then schedule.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private G* ParkM(MState mp, G* gp)
     {
         CasGStatus(mp, gp, GStatus.Running, GStatus.Waiting); // E5
@@ -78,6 +81,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.ready (proc.go): the g must be Waiting ("bad g->status in ready"); E6; runqput(pp, gp,
     /// next=true); wakep. <paramref name="by"/> is the g that readied it.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Ready(MState mp, G* gp, G* by, int sema)
     {
         if (ReadGStatus(gp) != GStatus.Waiting) Fatal("bad g->status in ready");

@@ -77,16 +77,27 @@ internal sealed unsafe partial class Sched
 
     /// <summary>
     /// Mirrors runtime.checkdead (proc.go): with no M running (every M idle; an M in a system call or still
-    /// starting counts as running) and goroutines left, every one of them is blocked: Go's deadlock. sched.lock held.
+    /// starting counts as running) and goroutines left, every one of them is blocked: Go's deadlock. With none left,
+    /// the run is complete (unlike Go, main ending does not end the run). sched.lock held.
     /// </summary>
     private void CheckDead()
     {
         int mcount;
-        lock (_allm) mcount = _allm.Count;
+        long live = 0;
+        lock (_allm)
+        {
+            mcount = _allm.Count;
+            if (mcount - _nmidle > 0) return;
+            // Every M is idle, so none writes its counters any more (each took sched.lock after its last write).
+            foreach (var m in _allm) live += m.Created - m.Exited;
+        }
         var run = mcount - _nmidle;
-        if (run > 0) return;
         if (run < 0) Fatal($"checkdead: inconsistent counts mcount={mcount} nmidle={_nmidle}");
-        if (Interlocked.Read(ref _live) == 0) return; // completed: goexit0 finished the run
+        if (live == 0)
+        {
+            Finish(RunOutcome.Completed, ""); // every g has ended: the run is complete
+            return;
+        }
         Finish(RunOutcome.Deadlock, DeadlockMessage());
     }
 
@@ -149,6 +160,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.wakep (proc.go, 1.19): tries to add one more spinning M when there is an idle P and no M is
     /// spinning yet.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void WakeP(MState? mp)
     {
         if (Volatile.Read(ref _npidle) == 0) return;

@@ -78,13 +78,14 @@ internal sealed unsafe partial class Sched
         TraceEvent[]? trace = null;
         var truncated = false;
         if (_recorder != null) trace = _recorder.Merge(out truncated);
-        long switches = 0, syscalls = 0;
+        long switches = 0, syscalls = 0, created = 0;
         lock (_allm)
         {
             foreach (var m in _allm)
             {
                 switches += m.Switches;
                 syscalls += m.Syscalls;
+                created += m.Created;
             }
         }
         var blocked = new List<BlockedGoroutine>();
@@ -108,7 +109,7 @@ internal sealed unsafe partial class Sched
         }
         blocked.Sort((a, b) => a.Goid.CompareTo(b.Goid));
         gs.Sort((a, b) => a.Goid.CompareTo(b.Goid));
-        var counters = new RunCounters(Interlocked.Read(ref _created), switches, syscalls, Interlocked.Read(ref _steals),
+        var counters = new RunCounters(created, switches, syscalls, Interlocked.Read(ref _steals),
             Interlocked.Read(ref _syscallSlow), Interlocked.Read(ref _handoffs), Interlocked.Read(ref _retakes), MCount);
         return new RunResult
         {

@@ -9,6 +9,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.runqput (proc.go). Only the owner P's M calls it. With next, gp goes into runnext and the g it
     /// evicts (if any) goes to the ring's tail; a full ring spills half of itself plus the g to the global queue.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void RunQPut(MState mp, P* pp, G* gp, bool next)
     {
         if (_mutant == Mutant.RunqPutIgnoresNext) next = false;
@@ -66,6 +67,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.runqget (proc.go): runnext first (inheritTime = true), then the ring's head. Only the owner
     /// calls it. A failed runnext CAS means a thief took it: do not retry.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal G* RunQGet(MState mp, P* pp, out bool inheritTime)
     {
         var next = pp->RunNext;

@@ -41,6 +41,7 @@ internal sealed unsafe partial class Sched
     /// never returns (execute gogo's away, the g mcalls back into a fresh schedule); here the round trip is a loop on
     /// g0 because C# is g0's only frame that matters. Returns when the run is over. Must run on g0 with a P.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Schedule(MState mp)
     {
         while (!mp.Exit)
@@ -62,6 +63,7 @@ internal sealed unsafe partial class Sched
     /// selects gosched_m, park_m, goexit0, exitsyscall0 or newstack. Some of those (exitsyscall0 with an idle P)
     /// execute the same g again at once, which the loop does.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Execute(MState mp, G* gp, bool inheritTime)
     {
         var entry = StubSet.Shared.Entry;
@@ -103,6 +105,7 @@ internal sealed unsafe partial class Sched
     }
 
     /// <summary>Mirrors runtime.gosched_m → goschedImpl (proc.go, 1.19): E7, dropg, globrunqput, schedule.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private G* GoschedM(MState mp, G* gp)
     {
         if (ReadGStatus(gp) != GStatus.Running) Fatal("bad g status");
@@ -122,8 +125,9 @@ internal sealed unsafe partial class Sched
 
     private bool _wrongPcDone;
 
-    /// <summary>Mirrors runtime.goexit0 (proc.go, 1.19): E8, clear the g, dropg, gfput, schedule. The run completes
-    /// when the last g ends.</summary>
+    /// <summary>Mirrors runtime.goexit0 (proc.go, 1.19): E8, clear the g, dropg, gfput, schedule. (The run's
+    /// completion is found by checkdead when the last M goes idle, from the per-M created/exited counts.)</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private G* GoExit0(MState mp, G* gp)
     {
         if (_mutant != Mutant.GfGetNotDead) CasGStatus(mp, gp, GStatus.Running, GStatus.Dead); // E8
@@ -144,7 +148,7 @@ internal sealed unsafe partial class Sched
         {
             GfPut(mp, mp.P, gp);
         }
-        if (Interlocked.Decrement(ref _live) == 0) Finish(RunOutcome.Completed, "");
+        mp.Exited++;
         return null;
     }
 
@@ -175,6 +179,7 @@ internal sealed unsafe partial class Sched
     /// spinning Ms), then releasing the P with the global queue re-checked under sched.lock, dropping spinning and
     /// re-checking every run queue, and stopm. Returns null only when the run is over.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private G* FindRunnable(MState mp, out bool inheritTime)
     {
         inheritTime = false;

@@ -35,6 +35,7 @@ internal sealed unsafe partial class Sched
 
     /// <summary>systemstack(newproc): a0 = body index, a1 = the go statement's pc.</summary>
     [UnmanagedCallersOnly]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long NewProcService(G* g, nint body, nint pc)
     {
         try
@@ -54,6 +55,7 @@ internal sealed unsafe partial class Sched
 
     /// <summary>systemstack(semacquire): a0 = semaphore index. 1 = park.</summary>
     [UnmanagedCallersOnly]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long AcquireService(G* g, nint sema, nint pc)
     {
         try
@@ -72,6 +74,7 @@ internal sealed unsafe partial class Sched
 
     /// <summary>systemstack(semrelease): a0 = semaphore index.</summary>
     [UnmanagedCallersOnly]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long ReleaseService(G* g, nint sema, nint pc)
     {
         try
@@ -90,6 +93,7 @@ internal sealed unsafe partial class Sched
 
     /// <summary>systemstack(entersyscall).</summary>
     [UnmanagedCallersOnly]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long EnterSyscallService(G* g, nint unused, nint pc)
     {
         try
@@ -108,6 +112,7 @@ internal sealed unsafe partial class Sched
 
     /// <summary>systemstack(exitsyscall): 1 = slow path.</summary>
     [UnmanagedCallersOnly]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long ExitSyscallService(G* g, nint unused, nint pc)
     {
         try

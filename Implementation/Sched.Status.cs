@@ -37,15 +37,19 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.casgstatus (proc.go): the single choke point for every status change. Rejects old == new and
     /// values outside the status set with Go's "casgstatus: bad incoming values", rejects an edge outside §2.2's set
     /// (Go leaves that to the callers; here it is checked once, for all of them), and fails when the word does not
-    /// hold <paramref name="oldval"/> (there is no _Gscan bit to wait out in this runtime, so that is a broken invariant).
+    /// hold <paramref name="oldval"/> (there is no _Gscan bit to wait out in this runtime, so that is a broken invariant). Must be called by the
+    /// edge's owner only (see the note in the body).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CasGStatus(MState mp, G* gp, GStatus oldval, GStatus newval)
     {
         var edge = EdgeNumber(oldval, newval);
         if (edge == 0) BadStatus(gp, oldval, newval);
-        if (Interlocked.CompareExchange(ref gp->AtomicStatus, (uint)newval, (uint)oldval) != (uint)oldval)
-            StatusMismatch(gp, oldval, newval);
+        // Go CASes because a GC scanner may hold the _Gscan bit. This runtime has no scanner, and every edge has a
+        // single owner (the M running the g, or the M that took it off a queue or a wait list), so a check then a
+        // release store is the same operation without the locked instruction on the hot path.
+        if (Volatile.Read(ref gp->AtomicStatus) != (uint)oldval) StatusMismatch(gp, oldval, newval);
+        Volatile.Write(ref gp->AtomicStatus, (uint)newval);
         if (_tracing) Trace(mp, TraceKind.Status, gp->Goid, (long)oldval, (long)newval, edge);
     }
 

@@ -10,6 +10,7 @@ internal sealed unsafe partial class Sched
     /// saved in g.sched (B5), E9, then the P is detached into Psyscall and remembered in m.oldp. The M keeps no P while
     /// the g blocks; sysmon may retake the P.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal long EnterSyscall(MState mp, G* gp)
     {
         gp->SyscallSp = gp->Sched.Sp;
@@ -36,6 +37,7 @@ internal sealed unsafe partial class Sched
     /// emitted code mcalls with reason ExitSyscall and <see cref="ExitSyscall0"/> runs on g0. In controlled mode the
     /// strategy may choose the slow path, which then first retakes the P as sysmon would.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal long ExitSyscall(MState mp, G* gp)
     {
         var oldp = mp.OldP;

@@ -55,9 +55,6 @@ internal sealed unsafe partial class Sched : IDisposable
     /// <summary>sched.goidgen.</summary>
     private long _goidgen;
 
-    /// <summary>Goroutines created and not yet dead. The run completes when it reaches 0.</summary>
-    private long _live;
-
     /// <summary>allgs: every G record ever created in this run (reused ones appear once). Under _allgLock.</summary>
     private readonly List<nint> _allgs = [];
     private readonly object _allgLock = new();
@@ -68,7 +65,7 @@ internal sealed unsafe partial class Sched : IDisposable
     public CompiledWorkload Program { get; }
 
     // Counters for the run summary (approximate under races only where marked).
-    private long _created, _steals, _syscallSlow, _handoffs, _retakes;
+    private long _steals, _syscallSlow, _handoffs, _retakes;
 
     // Outcome, set once.
     private int _finished;
