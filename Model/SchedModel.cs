@@ -40,6 +40,12 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
     }
 
     public Workload.Workload Workload { get; }
+
+    /// <summary>A stepper of this model, for tests that call the scheduler's functions one by one.</summary>
+    internal Stepper NewStepper() => new(Config, _code);
+
+    /// <summary>A blank state with no g and no M (tests build states by hand from it).</summary>
+    internal SchedState Blank() => new(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
     public SchedConfig Config { get; }
     /// <summary>Program points of the workload (abstract pcs).</summary>
     public ProgramPoints Points => _code.Points;

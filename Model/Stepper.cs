@@ -28,6 +28,14 @@ internal sealed class Stepper
         _code = code;
     }
 
+    /// <summary>Binds the stepper to a state for direct calls of its functions (tests): M <paramref name="m"/> steps.</summary>
+    internal void Bind(SchedState s, List<SchedEvent>? events, int m)
+    {
+        _s = s;
+        _events = events;
+        _m = m;
+    }
+
     /// <summary>Performs <paramref name="a"/> on <paramref name="s"/> in place, appending events if a sink is given.</summary>
     public void Apply(SchedState s, SchedAction a, List<SchedEvent>? events)
     {
@@ -59,20 +67,20 @@ internal sealed class Stepper
 
     // ---- events ----
 
-    private void Emit(SchedEventKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
+    internal void Emit(SchedEventKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
     {
         if (_events is null) return;
         var p = _m >= 0 ? _s.Ms[_m].P - 1 : -1;
         _events.Add(new SchedEvent(kind, _m, p, g, a, b, c, d));
     }
 
-    private void EmitP(P p, PStatus from, PStatus to)
+    internal void EmitP(P p, PStatus from, PStatus to)
     {
         if (_events is null) return;
         _events.Add(new SchedEvent(SchedEventKind.PStatus, _m, p.Id, 0, (long)from, (long)to));
     }
 
-    private G GOf(int slotPlusOne) => _s.AllGs[slotPlusOne - 1];
+    internal G GOf(int slotPlusOne) => _s.AllGs[slotPlusOne - 1];
     private long GoidOf(int slotPlusOne) => slotPlusOne == 0 ? 0 : _s.AllGs[slotPlusOne - 1].Goid;
     private P POf(M m) => _s.Ps[m.P - 1];
 
@@ -80,7 +88,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.casgstatus (proc.go), plus the edge check Go leaves to its callers: the edge must be
     /// in <see cref="Transitions"/>. Throws "casgstatus: bad incoming values".</summary>
-    private void CasGStatus(G g, GStatus from, GStatus to, int edge)
+    internal void CasGStatus(G g, GStatus from, GStatus to, int edge)
     {
         if (((uint)from & (uint)GStatus.Scan) != 0 || ((uint)to & (uint)GStatus.Scan) != 0 || from == to || g.Status != from
             || !Transitions.IsLegal(from, to))
@@ -92,10 +100,10 @@ internal sealed class Stepper
     // ---- gobuf writers (reference §3.2) ----
 
     /// <summary>Frame level of the op at <paramref name="ordinal"/> of <paramref name="g"/>'s body.</summary>
-    private byte Level(G g, int ordinal) => (byte)(2 + _code.Bodies[g.Body].CallDepth[ordinal]);
+    internal byte Level(G g, int ordinal) => (byte)(2 + _code.Bodies[g.Body].CallDepth[ordinal]);
 
     /// <summary>mcall (asm_amd64.s): saves the caller's sp, pc and bp into g.sched; never touches g or ctxt.</summary>
-    private void McallSave(G g, byte level, AbstractPc pc)
+    internal void McallSave(G g, byte level, AbstractPc pc)
     {
         g.Sched.Sp = level;
         g.Sched.Pc = pc;
@@ -104,7 +112,7 @@ internal sealed class Stepper
     }
 
     /// <summary>systemstack's switch (gosave_systemstack_switch): sp, pc = systemstack_switch, bp; ctxt must be 0.</summary>
-    private void SystemstackSave(G g, int ordinal)
+    internal void SystemstackSave(G g, int ordinal)
     {
         var level = Level(g, ordinal);
         g.Sched.Sp = level;
@@ -114,14 +122,14 @@ internal sealed class Stepper
     }
 
     /// <summary>systemstack's return: sp (and, as the native stub and tip do, bp) cleared; pc stays stale.</summary>
-    private static void SystemstackReturn(G g)
+    internal static void SystemstackReturn(G g)
     {
         g.Sched.Sp = 0;
         g.Sched.Bp = 0;
     }
 
     /// <summary>Mirrors runtime.gogo (asm_amd64.s): jumps to sched.pc and clears sp, ctxt, ret and bp.</summary>
-    private void Gogo(G g)
+    internal void Gogo(G g)
     {
         Emit(SchedEventKind.GobufLoad, g.Goid, g.Sched.Pc.Code);
         g.Sched.Sp = 0;
@@ -133,7 +141,7 @@ internal sealed class Stepper
 
     /// <summary>Runs M's curg from where it resumes through its next op that enters the runtime. For M0 at boot:
     /// rt0_go's newproc(runtime.main), then schedule.</summary>
-    private void Run(M m)
+    internal void Run(M m)
     {
         if (m.Phase == MPhase.Boot)
         {
@@ -217,7 +225,7 @@ internal sealed class Stepper
 
     /// <summary>An op whose subtree never enters the scheduler: only the stack checks of its calls matter, and a
     /// repeat's later iterations check nothing new (the stack only grows).</summary>
-    private void RunPure(G g, CompiledWorkload.BodyCode code, int n)
+    internal void RunPure(G g, CompiledWorkload.BodyCode code, int n)
     {
         switch (code.Ops[n])
         {
@@ -234,7 +242,7 @@ internal sealed class Stepper
     /// <summary>The prologue's stack check of a <c>call</c>, then morestack → newstack (E12, copystack, E13, gogo)
     /// when the frame does not fit. Mirrors runtime.newstack (stack.go): the size doubles until the frame fits, and
     /// above maxstacksize it throws "stack overflow" before touching the status.</summary>
-    private void CheckStack(G g, CompiledWorkload.BodyCode code, int n)
+    internal void CheckStack(G g, CompiledWorkload.BodyCode code, int n)
     {
         var call = (CallOp)code.Ops[n];
         var need = code.Used[n] + call.FrameBytes + CompiledWorkload.CallOverheadBytes;
@@ -255,7 +263,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.newproc (proc.go): on the system stack, newproc1, runqput(pp, newg, next=true), and
     /// wakep if mainStarted. <paramref name="parent"/> is null for rt0_go's newproc of main.</summary>
-    private void NewProc(G? parent, int body, int ordinal)
+    internal void NewProc(G? parent, int body, int ordinal)
     {
         var m = _s.Ms[_m];
         var p = POf(m);
@@ -268,7 +276,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.newproc1 (proc.go, 1.19 order): gfget or malg (E1) + E2; a fresh gobuf (sp = top,
     /// pc = goexit+1, g, then gostartcallfn: pc = entry, ctxt = fn); E3; then the goid from the P's cache.</summary>
-    private G NewProc1(int body, G? parent, P p)
+    internal G NewProc1(int body, G? parent, P p)
     {
         var newg = GfGet(p);
         if (newg is null)
@@ -305,7 +313,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.runqput (proc.go). With next, gp goes to runnext and the evicted runnext to the tail;
     /// a full ring spills half to the global queue (runqputslow).</summary>
-    private void RunQPut(P p, G gp, bool next)
+    internal void RunQPut(P p, G gp, bool next)
     {
         if (next)
         {
@@ -329,7 +337,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.runqputslow (proc.go): moves the 128 oldest gs plus gp (129, FIFO) to the global
     /// queue. Throws "runqputslow: queue is not full" unless the ring is exactly full.</summary>
-    private void RunQPutSlow(P p, G gp, uint h, uint t)
+    internal void RunQPutSlow(P p, G gp, uint h, uint t)
     {
         var n = unchecked(t - h) / 2;
         if (n != P.RunQSize / 2) throw new ModelThrowException(Throw.RunqPutSlowNotFull);
@@ -341,7 +349,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.runqget (proc.go): runnext first (inheritTime), then the ring's head.</summary>
-    private G? RunQGet(P p, out bool inheritTime)
+    internal G? RunQGet(P p, out bool inheritTime)
     {
         inheritTime = false;
         if (p.RunNext != 0)
@@ -361,7 +369,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.runqsteal and runqgrab (proc.go): takes ceil(n/2) of the victim's ring into the
     /// thief's, or, when the ring is empty and on the last pass, the victim's runnext. Returns the last g taken.</summary>
-    private G? RunQSteal(P p, P victim)
+    internal G? RunQSteal(P p, P victim)
     {
         var h = victim.Head;
         var t = victim.Tail;
@@ -396,7 +404,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.globrunqput (proc.go): the global queue's tail.</summary>
-    private void GlobRunQPut(G g)
+    internal void GlobRunQPut(G g)
     {
         _s.RunQ.Add(g.Slot);
         _s.RunQSize++;
@@ -405,7 +413,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.globrunqget (proc.go, 1.19): n = min(size, size/gomaxprocs+1, max if > 0, 128);
     /// returns the first and runqputs the rest into the local ring.</summary>
-    private G? GlobRunQGet(P p, int max)
+    internal G? GlobRunQGet(P p, int max)
     {
         if (_s.RunQSize == 0) return null;
         var n = _s.RunQSize / _s.Ps.Count + 1;
@@ -429,7 +437,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.gfput (proc.go): push on the P's list; at 64, move gs to the global lists until
     /// fewer than 32 remain. A stack that grew is freed first (it is not startingStackSize).</summary>
-    private void GfPut(P p, G g)
+    internal void GfPut(P p, G g)
     {
         if (g.Status != GStatus.Dead) throw new ModelThrowException(Throw.BadGfput);
         if (g.StackSize != _cfg.StackBytes) g.StackSize = 0;
@@ -451,7 +459,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.gfget (proc.go): refill from the global lists (stack first) up to 32 when the local
     /// list is empty; pop; give a stackless g a stack of startingStackSize.</summary>
-    private G? GfGet(P p)
+    internal G? GfGet(P p)
     {
         if (p.GFree.Count == 0 && (_s.GFreeStack.Count > 0 || _s.GFreeNoStack.Count > 0))
         {
@@ -479,14 +487,14 @@ internal sealed class Stepper
     // ---- Ps and Ms ----
 
     /// <summary>Mirrors runtime.pidleput (proc.go). Throws "pidleput: P has non-empty run queue".</summary>
-    private void PidlePut(P p)
+    internal void PidlePut(P p)
     {
         if (!p.RunQEmpty) throw new ModelThrowException(Throw.PidlePutNonEmpty);
         _s.Pidle.Add(p.Id);
     }
 
     /// <summary>Mirrors runtime.pidleget (proc.go): LIFO.</summary>
-    private P? PidleGet()
+    internal P? PidleGet()
     {
         if (_s.Pidle.Count == 0) return null;
         var p = _s.Ps[_s.Pidle[^1]];
@@ -495,7 +503,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.acquirep / wirep (proc.go).</summary>
-    private void AcquireP(M m, P p)
+    internal void AcquireP(M m, P p)
     {
         m.P = p.Id + 1;
         p.M = m.Id + 1;
@@ -505,7 +513,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.releasep (proc.go).</summary>
-    private void ReleaseP(M m, P p)
+    internal void ReleaseP(M m, P p)
     {
         m.P = 0;
         p.M = 0;
@@ -515,7 +523,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.wakep (proc.go, 1.19): only with an idle P and when nmspinning goes 0 → 1.</summary>
-    private void WakeP()
+    internal void WakeP()
     {
         if (_s.NPidle == 0) return;
         if (_s.NmSpinning != 0) return;
@@ -525,7 +533,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.startm (proc.go): an idle P (or <paramref name="p"/>) for an idle M (mget) or a new
     /// one (newm), which acquires it when it next steps.</summary>
-    private void StartM(P? p, bool spinning)
+    internal void StartM(P? p, bool spinning)
     {
         if (p is null)
         {
@@ -553,7 +561,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.stopm (proc.go): onto sched.midle, then checkdead (from mput).</summary>
-    private void StopM(M m)
+    internal void StopM(M m)
     {
         m.Phase = MPhase.Idle;
         _s.Midle.Add(m.Id);
@@ -562,7 +570,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.checkdead (proc.go): with no M running, a g that could run is "checkdead: runnable g";
     /// gs that all wait are "all goroutines are asleep - deadlock!". Unlike Go, all gs dead is a completed run.</summary>
-    private void CheckDead()
+    internal void CheckDead()
     {
         foreach (var m in _s.Ms)
             if (m.Phase != MPhase.Idle) return;
@@ -589,7 +597,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.handoffp (proc.go, 1.19): start an M for a P with work, or a spinning one when nobody
     /// spins and no P is idle; otherwise the P goes idle.</summary>
-    private void HandoffP(P p)
+    internal void HandoffP(P p)
     {
         if (!p.RunQEmpty || _s.RunQSize != 0)
         {
@@ -615,7 +623,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.schedule and findRunnable (proc.go, 1.19 order), with the steal victim chosen by the
     /// action (-1: no steal succeeds). An M woken by startm first acquires its nextp (mstart1 → acquirep).</summary>
-    private void Schedule(M m, int victim)
+    internal void Schedule(M m, int victim)
     {
         if (m.Phase == MPhase.Start)
         {
@@ -663,7 +671,7 @@ internal sealed class Stepper
 
     /// <summary>findRunnable's tail (steps 13-16): release the P, drop spinning, re-check every run queue (a
     /// spinning M takes an idle P back and schedules again), else stopm.</summary>
-    private void FindRunnableGiveUp(M m, P p)
+    internal void FindRunnableGiveUp(M m, P p)
     {
         ReleaseP(m, p);
         PidlePut(p);
@@ -691,7 +699,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.execute (proc.go): m.curg and g.m before E4; schedtick++ unless inheritTime; gogo.</summary>
-    private void Execute(M m, G g, bool inheritTime)
+    internal void Execute(M m, G g, bool inheritTime)
     {
         m.Curg = g.Slot + 1;
         g.M = m.Id + 1;
@@ -703,7 +711,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.dropg (proc.go).</summary>
-    private static void DropG(M m, G g)
+    internal static void DropG(M m, G g)
     {
         m.Curg = 0;
         g.M = 0;
@@ -713,7 +721,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.Gosched → mcall(gosched_m) → goschedImpl (proc.go): E7, dropg, globrunqput.
     /// Throws "bad g status" unless running.</summary>
-    private void GoschedM(M m, G g, int ordinal)
+    internal void GoschedM(M m, G g, int ordinal)
     {
         McallSave(g, Level(g, ordinal), AbstractPc.At(ordinal));
         if (g.Status != GStatus.Running) throw new ModelThrowException(Throw.BadGosched);
@@ -726,7 +734,7 @@ internal sealed class Stepper
 
     /// <summary>semacquire (sema.go) as ARCHITECTURE.md defines it: take a count, or queue FIFO and
     /// goparkunlock → mcall(park_m): E5, dropg, schedule.</summary>
-    private void SemAcquire(M m, G g, int ordinal, int sema)
+    internal void SemAcquire(M m, G g, int ordinal, int sema)
     {
         if (_s.SemaCount[sema] > 0)
         {
@@ -747,7 +755,7 @@ internal sealed class Stepper
     /// <summary>semrelease as ARCHITECTURE.md defines it: hand the count to the longest waiter (goready: on the system
     /// stack, ready) or count up. Go 1.19's semrelease1 counts up and lets the woken waiter retry; the workload
     /// language specifies the handoff, so a woken waiter never finds the count taken.</summary>
-    private void SemRelease(M m, G g, int ordinal, int sema)
+    internal void SemRelease(M m, G g, int ordinal, int sema)
     {
         var waiters = _s.SemaWaiters[sema];
         if (waiters.Count == 0)
@@ -764,7 +772,7 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.ready (proc.go): E6, runqput(pp, gp, next=true), wakep. Throws "bad g->status in ready".</summary>
-    private void Ready(M m, G gp, G by, int sema)
+    internal void Ready(M m, G gp, G by, int sema)
     {
         if (gp.Status != GStatus.Waiting) throw new ModelThrowException(Throw.BadReady);
         gp.WaitSema = 0;
@@ -779,7 +787,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.goexit1 → mcall(goexit0) (proc.go, 1.19): E8, clear g.m, dropg, gfput, schedule.
     /// <paramref name="ordinal"/> is the <c>exit</c> op, or -1 at the end of the body (returning into goexit+1).</summary>
-    private void GoExit1(M m, G g, int ordinal)
+    internal void GoExit1(M m, G g, int ordinal)
     {
         if (ordinal < 0) McallSave(g, 1, AbstractPc.GoExit);
         else McallSave(g, Level(g, ordinal), AbstractPc.At(ordinal));
@@ -799,7 +807,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors runtime.reentersyscall (proc.go, 1.19): save(pc, sp), syscallsp, E9, then the P goes to
     /// _Psyscall with m.oldp set and p.m, m.p cleared.</summary>
-    private void EnterSyscall(M m, G g, int ordinal)
+    internal void EnterSyscall(M m, G g, int ordinal)
     {
         var level = Level(g, ordinal);
         McallSave(g, level, AbstractPc.At(ordinal));
@@ -819,7 +827,7 @@ internal sealed class Stepper
     /// <summary>Mirrors runtime.exitsyscall (proc.go, 1.19). Fast path (exitsyscallfast): the old P if it is still in
     /// _Psyscall, else any idle P; E10. Slow path: mcall(exitsyscall0): E11, dropg, an idle P or the global queue
     /// and stopm.</summary>
-    private void ExitSyscall(M m)
+    internal void ExitSyscall(M m)
     {
         var g = GOf(m.Curg);
         P? p = null;
@@ -864,7 +872,7 @@ internal sealed class Stepper
 
     /// <summary>Mirrors sysmon's retake (proc.go, 1.19) for a P in _Psyscall: CAS it to _Pidle and handoffp. Time is
     /// abstracted: "the syscall has run long enough" is the choice.</summary>
-    private void Retake(P p)
+    internal void Retake(P p)
     {
         p.Status = PStatus.Idle;
         EmitP(p, PStatus.Syscall, PStatus.Idle);
