@@ -154,7 +154,7 @@ public static class WorkloadParser
                     throw Error($"missing '}}' to close the block opened at line {openPos.Line}, column {openPos.Column}", t.Pos);
                 ops.Add(ParseOp());
                 var after = Peek;
-                if (after.Kind is not (Kind.Separator or Kind.RBrace))
+                if (after.Kind is not (Kind.Separator or Kind.RBrace or Kind.End)) // at the end, the loop reports the missing '}'
                     throw Error($"expected end of line or ';' after an op, found {Describe(after)}", after.Pos);
             }
         }
