@@ -53,7 +53,7 @@ public sealed unsafe class CodeRegion : IDisposable
         // branch that the block encoder turns into an indirect jump when its target is out of rel32 range.
         var bound = (nuint)(a.Instructions.Count * 32 + 64);
         var mapped = (bound + page - 1) & ~(page - 1);
-        var mem = Libc.MapOrThrow(mapped, 0, "CodeRegion");
+        var mem = MapNearPreviousRegions(mapped);
         try
         {
             var writer = new MemoryWriter();
@@ -92,6 +92,45 @@ public sealed unsafe class CodeRegion : IDisposable
             Libc.Munmap(mem, mapped);
             throw;
         }
+    }
+
+    /// <summary>Address of the first region mapped in this process (normally the stubs), or 0.</summary>
+    private static nint s_anchor;
+
+    /// <summary>Largest distance from the anchor at which rel32 branches (±2 GiB) still reach it, with room to spare.</summary>
+    private const long NearEnough = 1L << 30;
+
+    /// <summary>
+    /// Maps RW memory for code, preferring addresses within 1 GiB of the first region so that branches from emitted
+    /// code to the stubs encode as direct rel32 (otherwise Iced's block encoder falls back to <c>jmp/call [rip+slot]</c>,
+    /// which is also correct). mmap takes the address only as a hint; a far mapping is kept if no hint works.
+    /// </summary>
+    private static nint MapNearPreviousRegions(nuint size)
+    {
+        var anchor = Volatile.Read(ref s_anchor);
+        if (anchor != 0)
+        {
+            foreach (var below in new long[] { 64L << 20, 256L << 20, 512L << 20 })
+            {
+                var hint = (nint)((anchor - below) & ~(long)(Libc.PageSize - 1));
+                var p = Libc.Mmap(hint, size, Libc.ProtRead | Libc.ProtWrite, Libc.MapPrivate | Libc.MapAnonymous, -1, 0);
+                if (p == Libc.MapFailed)
+                {
+                    break;
+                }
+
+                if (Math.Abs((long)p - anchor) < NearEnough)
+                {
+                    return p;
+                }
+
+                Libc.Munmap(p, size);
+            }
+        }
+
+        var mem = Libc.MapOrThrow(size, 0, "CodeRegion");
+        Interlocked.CompareExchange(ref s_anchor, mem, 0);
+        return mem;
     }
 
     /// <summary>

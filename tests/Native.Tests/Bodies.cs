@@ -48,6 +48,9 @@ public static unsafe class Bodies
     /// <summary>Pushes a small frame and parks (mcall Park) forever, resuming into the same park.</summary>
     public static nint ParkForever => Region["park_forever"];
 
+    /// <summary>Spins (pause) without touching its stack until Rec.Count becomes non-zero, then returns.</summary>
+    public static nint SpinUntilCount => Region["spin_until_count"];
+
     /// <summary>Returns at once (into goexit).</summary>
     public static nint Return => Region["return"];
 
@@ -107,6 +110,14 @@ public static unsafe class Bodies
         a.mov(ecx, (int)McallReason.Park);
         a.jmp((ulong)stubs.Mcall);
         labels["park_forever"] = park;
+
+        var spin = a.CreateLabel("spin_until_count");
+        a.Label(ref spin);
+        a.pause();
+        a.cmp(__qword_ptr[rdx + Rec.Off.Count], 0);
+        a.je(spin);
+        a.ret();
+        labels["spin_until_count"] = spin;
 
         var ret = a.CreateLabel("return");
         a.Label(ref ret);

@@ -71,4 +71,18 @@ public unsafe class CodeRegionTests
         Assert.Equal(52, fn(41));
         Assert.Throws<KeyNotFoundException>(() => r2["missing"]);
     }
+
+    [Fact]
+    public void A_branch_beyond_rel32_range_goes_through_a_slot_and_decodes_as_the_branch_it_stands_for()
+    {
+        const ulong far = 0x1000_0000_0000;          // 16 TiB: never within 2 GiB of a code region
+        var a = new Assembler(64);
+        var f = a.CreateLabel("f");
+        a.Label(ref f);
+        a.call(far);
+        a.ret();
+        using var region = CodeRegion.Assemble(a, new Dictionary<string, Label> { ["f"] = f });
+        Assert.True(region.Length > 7, "the encoder appended the target qword");
+        Assert.Equal(["call 0x100000000000", "ret"], Disassembler.Decode(region.Code(), (ulong)region.Base, region.Labels));
+    }
 }

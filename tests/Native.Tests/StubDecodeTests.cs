@@ -184,12 +184,43 @@ public static unsafe class Disassembler
         formatter.Options.SignedImmediateOperands = true;
         var lines = new List<string>();
         var sb = new StringOutput();
+        var slots = new HashSet<ulong>();
         while (decoder.IP < ip + (ulong)bytes.Length)
         {
+            if (slots.Contains(decoder.IP))
+            {
+                // A qword the block encoder appended for a far branch (see below): data, not code.
+                var next = decoder.IP + 8;
+                var at = (int)(next - ip);
+                decoder = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(bytes, at, bytes.Length - at), next);
+                continue;
+            }
+
             decoder.Decode(out var ins);
             if (ins.IsInvalid)
             {
                 throw new InvalidOperationException($"invalid instruction at {ins.IP:x}");
+            }
+
+            if (ins.Code == Code.Int3 && slots.Any(sl => sl > ins.IP && bytes.AsSpan((int)(ins.IP - ip), (int)(sl - ins.IP)).IndexOfAnyExcept((byte)0xCC) < 0))
+            {
+                continue;                                   // alignment padding before a slot
+            }
+
+            // When the target is out of rel32 range, Iced encodes call/jmp to an absolute address as
+            // "call/jmp [rip+slot]" with the target in a trailing qword. Print it as the direct branch it stands for.
+            if (ins.IsIPRelativeMemoryOperand && ins.FlowControl is FlowControl.IndirectCall or FlowControl.IndirectBranch)
+            {
+                var slot = ins.IPRelativeMemoryAddress;
+                var offset = (long)(slot - ip);
+                if (offset >= 0 && offset + 8 <= bytes.Length)
+                {
+                    var target = BitConverter.ToUInt64(bytes, (int)offset);
+                    slots.Add(slot);
+                    var mnemonic = ins.FlowControl == FlowControl.IndirectCall ? "call" : "jmp";
+                    lines.Add(names.TryGetValue(target, out var n) ? $"{mnemonic} {n}" : $"{mnemonic} 0x{target:x}");
+                    continue;
+                }
             }
 
             formatter.Format(ins, sb);
