@@ -38,5 +38,17 @@ public static class BenchWorkloads
         sleeper { release started; acquire gate }
         """);
 
+    /// <summary>Goroutines created by <see cref="Steal"/> in the stealing suite.</summary>
+    public const int StealGoroutines = 20_000;
+
+    /// <summary>
+    /// main creates <paramref name="count"/> goroutines that each compute a little, yield and compute again; on several Ps
+    /// the idle ones must steal from main's P to help.
+    /// </summary>
+    public static Workload Steal(int count) => Parse($$"""
+        main { repeat {{count}} { go worker } }
+        worker { work 200; yield; work 200 }
+        """);
+
     static Workload Parse(string text) => WorkloadParser.Parse(text.Replace("\r", "", StringComparison.Ordinal), "bench");
 }
