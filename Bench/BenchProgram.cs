@@ -9,6 +9,7 @@ public static class BenchProgram
         "usage: dotnet run --project Bench -c Release -- <verb>\n" +
         "  peers [--quick] [--json] [--out DIR]   compare with Go, .NET and the C/C++ switches; one table and chart\n" +
         "  suites [BenchmarkDotNet options]       run the BenchmarkDotNet suites (e.g. suites --filter '*Switch*')\n" +
+        "  native                                 quick measurement of Native's stubs (NativeQuick)\n" +
         "  memory ours|dotnet-async [count]       bytes per parked goroutine, measured in this process";
 
     /// <summary>Runs a verb; returns the exit code (2 for bad usage).</summary>
@@ -25,6 +26,14 @@ public static class BenchProgram
             case "peers": return PeersCommand.Run(rest, stdout, stderr);
             case "suites": return Suites.SuiteRunner.Run(rest);
             case "memory": return SelfProcess.RunVerb(rest, stdout, stderr);
+            case "native":
+                if (rest.Length != 0)
+                {
+                    stderr.WriteLine("usage: native (no options)");
+                    return 2;
+                }
+                NativeQuick.Run(stdout);
+                return 0;
             default:
                 stderr.WriteLine($"bench: unknown verb '{args[0]}'");
                 stderr.WriteLine(Usage);

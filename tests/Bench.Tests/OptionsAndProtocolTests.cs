@@ -36,6 +36,8 @@ public class OptionsAndProtocolTests
         Assert.Contains("unknown verb 'frobnicate'", err.ToString());
         Assert.Equal(2, BenchProgram.Run([], TextWriter.Null, TextWriter.Null));
         Assert.Equal(2, BenchProgram.Run(["peers", "--bogus"], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(2, BenchProgram.Run(["native", "--bogus"], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(2, BenchProgram.Run(["memory"], TextWriter.Null, TextWriter.Null));
     }
 
     [Fact]
