@@ -28,4 +28,8 @@ public enum McallReason : int
 
     /// <summary>Impossible path: morestack was reached on g0 (Go's runtime.badmorestackg0).</summary>
     BadMorestackG0 = 6,
+
+    /// <summary>Misuse: entry was called on an M that is already inside entry (g0.sched.sp != 0), e.g. from a
+    /// systemstack callback (native-notes rule 7). entry returns at once without switching.</summary>
+    Reentered = 7,
 }

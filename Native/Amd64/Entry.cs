@@ -15,6 +15,8 @@ namespace Native.Amd64;
 ///   push rbp ; mov rbp,rsp ; push rbx ; push r12 ; push r13 ; push r14 ; push r15
 ///   sub rsp,8                         ; SP ≡ 0 (mod 16): systemstack calls C# from here down
 ///   mov rax,[rdi+M.G0]
+///   cmp qword [rax+G.SchedSp],0
+///   jne entry_reentered               ; already inside entry on this M
 ///   mov [rax+G.SchedSp],rsp           ; g0.sched = {sp, bp, pc = entry_ret}
 ///   mov [rax+G.SchedBp],rbp
 ///   lea rcx,[entry_ret]
@@ -24,6 +26,8 @@ namespace Native.Amd64;
 ///   lea rdi,[rsi+G.Sched]
 /// entry_ret:   In: RSP/RBP = g0.sched.sp/bp (restored by mcall), EAX = reason. Out: RAX = reason (SysV).
 ///   add rsp,8 ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbx ; pop rbp ; ret
+/// entry_reentered:   (still on C#'s stack, nothing switched)
+///   mov eax,Reentered ; jmp entry_ret
 /// </code>
 /// Clobbers (as seen by C#): RAX, RCX, RDX, RSI, RDI, R8-R11, flags, vector registers; RBX, RBP, R12-R15 and RSP
 /// are preserved.
@@ -42,6 +46,8 @@ internal static class Entry
         a.push(r15);
         a.sub(rsp, 8);                                   // align: return address + 6 pushes + 8 = 64
         a.mov(rax, __qword_ptr[rdi + MLayout.G0]);
+        a.cmp(__qword_ptr[rax + GLayout.SchedSp], 0);
+        a.jne(l.EntryReentered);
         a.mov(__qword_ptr[rax + GLayout.SchedSp], rsp);  // g0.sched.sp = C#'s SP below our pushes
         a.mov(__qword_ptr[rax + GLayout.SchedBp], rbp);
         a.lea(rcx, __[l.EntryRet]);
@@ -63,5 +69,8 @@ internal static class Entry
         a.pop(rbx);
         a.pop(rbp);
         a.ret();
+        a.Label(ref l.EntryReentered);
+        a.mov(eax, (int)McallReason.Reentered);
+        a.jmp(l.EntryRet);
     }
 }

@@ -23,6 +23,7 @@ namespace Native.Amd64;
 ///   mov [rbx+M.Reason],ecx
 ///   mov rsp,[rsi+G.SchedSp]       ; switch to g0's stack
 ///   mov rbp,[rsi+G.SchedBp]
+///   mov qword [rsi+G.SchedSp],0   ; entry is over (lets entry detect re-entry)
 ///   mov eax,ecx
 ///   jmp qword [rsi+G.SchedPc]     ; entry_ret
 /// mcall_bad:
@@ -47,6 +48,7 @@ internal static class Mcall
         a.mov(__dword_ptr[rbx + MLayout.Reason], ecx);
         a.mov(rsp, __qword_ptr[rsi + GLayout.SchedSp]);  // switch to g0's stack
         a.mov(rbp, __qword_ptr[rsi + GLayout.SchedBp]);
+        a.mov(__qword_ptr[rsi + GLayout.SchedSp], 0);  // entry is over: lets entry detect re-entry
         a.mov(eax, ecx);
         a.jmp(__qword_ptr[rsi + GLayout.SchedPc]);
         a.Label(ref l.McallBad);

@@ -11,6 +11,7 @@ internal sealed class StubLabels
     public Label Entry;
     public Label Gogo;
     public Label EntryRet;
+    public Label EntryReentered;
     public Label Mcall;
     public Label McallG0;
     public Label McallBad;
@@ -30,6 +31,7 @@ internal sealed class StubLabels
         Entry = a.CreateLabel("entry");
         Gogo = a.CreateLabel("gogo");
         EntryRet = a.CreateLabel("entry_ret");
+        EntryReentered = a.CreateLabel("entry_reentered");
         Mcall = a.CreateLabel("mcall");
         McallG0 = a.CreateLabel("mcall_g0");
         McallBad = a.CreateLabel("mcall_bad");

@@ -39,7 +39,8 @@ public sealed unsafe class StubSet
         // Copies taken after binding (Iced's Label is a mutable struct).
         var exports = new Dictionary<string, Label>
         {
-            ["entry"] = l.Entry, ["gogo"] = l.Gogo, ["entry_ret"] = l.EntryRet, ["mcall"] = l.Mcall,
+            ["entry"] = l.Entry, ["gogo"] = l.Gogo, ["entry_ret"] = l.EntryRet, ["entry_reentered"] = l.EntryReentered,
+            ["mcall"] = l.Mcall,
             ["mcall_g0"] = l.McallG0, ["mcall_bad"] = l.McallBad, ["systemstack"] = l.Systemstack,
             ["systemstack_ret"] = l.SystemstackRet, ["systemstack_noswitch"] = l.SystemstackNoSwitch,
             ["goexit"] = l.Goexit, ["goexit1"] = l.Goexit1, ["gosave"] = l.Gosave, ["switch_to"] = l.SwitchTo,
@@ -167,7 +168,8 @@ public sealed unsafe class StubSet
     /// Mirrors runtime.execute's final gogo (proc.go), safely: checks the arguments, runs g on m through
     /// <see cref="Entry"/> until it mcalls back, verifies g's stack canary if it has one, and returns the reason.
     /// Throws InvalidOperationException with Go's message for the impossible paths: "runtime: mcall called on m->g0
-    /// stack" (McallReason.Bad), "fatal: morestack on g0" (BadMorestackG0), and for misuse caught before switching
+    /// stack" (McallReason.Bad), "fatal: morestack on g0" (BadMorestackG0), for re-entry on the same M (Reentered),
+    /// and for misuse caught before switching
     /// (nil g, g0, a g with no saved context, an exited g). Morestack is returned, not thrown: the caller decides (see
     /// <see cref="StackPool.OverflowMessage"/>).
     /// </summary>
@@ -218,6 +220,9 @@ public sealed unsafe class StubSet
                 throw new InvalidOperationException("runtime: mcall called on m->g0 stack");
             case McallReason.BadMorestackG0:
                 throw new InvalidOperationException("fatal: morestack on g0");
+            case McallReason.Reentered:
+                throw new InvalidOperationException(
+                    "runtime: entry on an m that is already running a goroutine (a systemstack callback must not run the scheduler)");
         }
 
         if (g->StackCanary != 0 && StackPool.CheckCanary(g) is { } broken)

@@ -82,7 +82,11 @@ public unsafe class LayoutTests
     [Fact]
     public void McallReason_values_are_frozen()
     {
-        Assert.Equal([0, 1, 2, 3, 4, 5, 6],
-            new[] { McallReason.Bad, McallReason.Gosched, McallReason.Park, McallReason.Exit, McallReason.ExitSyscall, McallReason.Morestack, McallReason.BadMorestackG0 }.Select(r => (int)r));
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7],
+            new[]
+            {
+                McallReason.Bad, McallReason.Gosched, McallReason.Park, McallReason.Exit, McallReason.ExitSyscall,
+                McallReason.Morestack, McallReason.BadMorestackG0, McallReason.Reentered,
+            }.Select(r => (int)r));
     }
 }

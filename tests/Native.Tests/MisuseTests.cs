@@ -141,4 +141,55 @@ public unsafe class MisuseTests
             Records.FreeM(m);
         }
     }
+
+    private static nint s_otherG;
+    private static string? s_reentryError;
+
+    /// <summary>A systemstack callback that (wrongly) runs another goroutine on its own M.</summary>
+    [System.Runtime.InteropServices.UnmanagedCallersOnly]
+    private static long Reenter(G* g, nint a0, nint a1)
+    {
+        try
+        {
+            S.Execute(g->M, (G*)s_otherG);
+            s_reentryError = "no error";
+            return 0;
+        }
+        catch (InvalidOperationException e)
+        {
+            s_reentryError = e.Message;
+            return 1;
+        }
+        catch (Exception e)
+        {
+            s_reentryError = e.ToString();
+            return 0;
+        }
+    }
+
+    [Fact]
+    public void Entry_from_a_systemstack_callback_on_the_same_M_is_refused_and_the_goroutine_carries_on()
+    {
+        using var gs = new Gs();
+        var m = Records.NewM(1);
+        try
+        {
+            var (other, _) = gs.New(Bodies.Return);
+            s_otherG = other;
+            var (g, r) = gs.New(Bodies.CallSystem);
+            ((Rec*)r)->Count = 2;
+            ((Rec*)r)->Fn = (nint)(delegate* unmanaged<G*, nint, nint, long>)&Reenter;
+            Assert.Equal(McallReason.Exit, S.Execute(m, (G*)g));
+            Assert.Equal(2, ((Rec*)r)->Result);
+            Assert.Equal(
+                "runtime: entry on an m that is already running a goroutine (a systemstack callback must not run the scheduler)",
+                s_reentryError);
+            Assert.Equal(0, m->G0->Sched.Sp);      // entry is over: g0.sched.sp is clear again
+            Assert.Equal(McallReason.Exit, S.Execute(m, (G*)other));
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
 }

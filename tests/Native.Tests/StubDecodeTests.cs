@@ -19,6 +19,8 @@ public class StubDecodeTests(ITestOutputHelper output)
         [
             "push rbp", "mov rbp,rsp", "push rbx", "push r12", "push r13", "push r14", "push r15", "sub rsp,8",
             $"mov rax,{Mem("rdi", MLayout.G0)}",
+            $"cmp {Q("rax", GLayout.SchedSp)},0",
+            "jne entry_reentered",
             $"mov {Mem("rax", GLayout.SchedSp)},rsp",
             $"mov {Mem("rax", GLayout.SchedBp)},rbp",
             "lea rcx,[entry_ret]",
@@ -43,7 +45,11 @@ public class StubDecodeTests(ITestOutputHelper output)
             $"mov rcx,{Mem("rdi", GobufLayout.Pc)}",
             "jmp rcx",
         ],
-        ["entry_ret"] = ["add rsp,8", "pop r15", "pop r14", "pop r13", "pop r12", "pop rbx", "pop rbp", "ret"],
+        ["entry_ret"] =
+        [
+            "add rsp,8", "pop r15", "pop r14", "pop r13", "pop r12", "pop rbx", "pop rbp", "ret",
+            $"mov eax,{(int)McallReason.Reentered}", "jmp entry_ret",
+        ],
         ["mcall"] =
         [
             $"mov rbx,{Mem("r14", GLayout.M)}",
@@ -56,6 +62,7 @@ public class StubDecodeTests(ITestOutputHelper output)
             $"mov {Mem("rbx", MLayout.Reason)},ecx",
             $"mov rsp,{Mem("rsi", GLayout.SchedSp)}",
             $"mov rbp,{Mem("rsi", GLayout.SchedBp)}",
+            $"mov {Q("rsi", GLayout.SchedSp)},0",
             "mov eax,ecx",
             $"jmp {Q("rsi", GLayout.SchedPc)}",
             $"mov ecx,{(int)McallReason.Bad}",
