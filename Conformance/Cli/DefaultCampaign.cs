@@ -1,11 +1,81 @@
+using System.Globalization;
+using Conformance.Campaigns;
+using Model;
+using Model.Checking;
+using Model.Workload;
+using Spectre.Console;
+
 namespace Conformance.Cli;
 
-/// <summary>The default campaign (no arguments). Not built yet: the conformance issue owns this file.</summary>
+/// <summary>
+/// The default campaign (no arguments): an exhaustive model check of a small workload on 2 Ps with sysmon, then a
+/// conformance check of generated workloads on 1, 2 and 4 Ps under a time budget, then one summary table. About a
+/// minute on a 2-core machine.
+/// </summary>
 public static class DefaultCampaign
 {
+    /// <summary>The workload the exhaustive part explores: two workers that yield, make a syscall and signal main.</summary>
+    public const string ExploreWorkload = "main {\n  go worker\n  go worker\n  acquire done\n  acquire done\n}\nworker {\n  yield\n  syscall 1\n  release done\n}\n";
+
+    public static TimeSpan ExploreBudget { get; set; } = TimeSpan.FromSeconds(12);
+    public static TimeSpan CheckBudget { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>The exhaustive part's result, in the summary's terms.</summary>
+    public sealed record ExploreSummary(long Distinct, int Depth, long Deadlocks, bool Exhausted, IReadOnlyList<string> Violations, TimeSpan Elapsed);
+
+    public static ExploreSummary Explore(TimeSpan budget, Action<CheckerStats>? progress = null)
+    {
+        var model = new SchedModel(WorkloadParser.Parse(ExploreWorkload, "default campaign"), new SchedConfig { Procs = 2, Sysmon = true });
+        var result = new BfsChecker<SchedState, SchedAction>(model, new CheckerOptions
+        {
+            Threads = Math.Max(1, Environment.ProcessorCount),
+            TimeLimit = budget,
+            StopAtFirstViolation = false,
+            Progress = progress,
+        }).Run();
+        return new ExploreSummary(result.Distinct, result.MaxDepth, result.Deadlocks, result.Exhausted,
+            [.. result.Violations.Where(v => !v.IsDeadlock).Select(v => v.Property)], result.Elapsed);
+    }
+
     public static int Run()
     {
-        Console.Error.WriteLine("checker: the default campaign is not built yet");
-        return CheckerCli.ExitBadInput;
+        var seed = (ulong)DateTime.UtcNow.Ticks % 1_000_000_007UL;
+        AnsiConsole.MarkupLine(Markup.Escape($"checker: default campaign, seed {seed}, build {Replay.BuildId.Current}"));
+
+        ExploreSummary? explore = null;
+        AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("explore: model, 2 Ps, sysmon", maxValue: ExploreBudget.TotalSeconds);
+                explore = Explore(ExploreBudget, s =>
+                {
+                    task.Value = Math.Min(task.MaxValue, s.Elapsed.TotalSeconds);
+                    task.Description = Markup.Escape($"explore: {s.Distinct:N0} states, depth {s.Depth}");
+                });
+                task.Value = task.MaxValue;
+            });
+
+        var options = new CampaignOptions { Count = 100_000, Procs = [1, 2, 4], Seed = seed, Budget = CheckBudget };
+        var check = CampaignConsole.WithProgress("check: runtime vs model, 1/2/4 Ps", p => Conformer.NewCampaign().Run(options, p), quiet: false);
+
+        var t = new Table().Title("default campaign").Border(TableBorder.Rounded);
+        t.AddColumns("part", "what", "result", "time");
+        var e = explore!;
+        t.AddRow("explore", Markup.Escape($"every state of a 2-worker workload on 2 Ps with sysmon"),
+            Markup.Escape($"{e.Distinct:N0} states, depth {e.Depth}, {e.Deadlocks:N0} deadlocked ends, {(e.Exhausted ? "exhaustive" : "stopped by its time limit")}") +
+            (e.Violations.Count == 0 ? ", [green]every invariant holds[/]" : $", [red bold]broken: {Markup.Escape(string.Join(", ", e.Violations))}[/]"),
+            e.Elapsed.TotalSeconds.ToString("0.0s", CultureInfo.InvariantCulture));
+        foreach (var (procs, tally) in check.ByProcs.OrderBy(k => k.Key))
+        {
+            t.AddRow($"check {procs}P", Markup.Escape($"{tally.Runs} generated workloads, controlled schedules"),
+                Markup.Escape($"{tally.Events:N0} events checked, {tally.Completed} completed, {tally.Deadlocks} deadlocked, ") +
+                (tally.Violations == 0 ? "[green]0 violations[/]" : $"[red bold]{tally.Violations} violations[/]"), "");
+        }
+        t.AddRow("check", "all", Markup.Escape($"{check.Runs} runs, {check.RunsPerMinute:N0} workloads/min, {check.EventsPerSecond:N0} events/s checked"),
+            check.Elapsed.TotalSeconds.ToString("0.0s", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(t);
+        CampaignConsole.PrintSummary(check);
+        return e.Violations.Count == 0 && check.Violations == 0 ? CheckerCli.ExitOk : CheckerCli.ExitViolation;
     }
 }

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Conformance.Refinement;
+using Conformance.Reports;
+using Implementation;
+using Model;
+using Model.Workload;
+
+namespace Conformance.Campaigns;
+
+/// <summary>
+/// Runs one workload on the native runtime in controlled mode with tracing on, and checks the trace against the
+/// model (<see cref="RefinementChecker"/>). This is the unit every campaign, replay and mutation run is made of.
+/// </summary>
+public static class Conformer
+{
+    /// <summary>How long one native run may take before it counts as hung.</summary>
+    public static TimeSpan RunTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The model's modelled status edges (with a from-status), for the reports' transition graph.</summary>
+    public static IReadOnlyList<TransitionEdge> Edges { get; } =
+        [.. Transitions.All.Where(e => e.From is not null && e.Modelled).Select(e => new TransitionEdge(e.Name, (int)e.From!.Value, (int)e.To, e.GoFunction))];
+
+    /// <summary>A campaign that checks with <see cref="Check"/>.</summary>
+    public static Campaign NewCampaign() => new(Check, Edges);
+
+    /// <summary>The runtime options of a checked run.</summary>
+    public static RuntimeOptions OptionsFor(RunSpec spec) => Mutants.With(new RuntimeOptions
+    {
+        Procs = spec.Procs,
+        Trace = true,
+        Controlled = true,
+        Sysmon = false,
+        Seed = spec.Seed,
+        Replay = spec.Choices.IsDefaultOrEmpty ? null : spec.Choices,
+        Timeout = RunTimeout,
+    }, spec.Mutant);
+
+    /// <summary>Runs <paramref name="spec"/> and checks it. Never throws for what the runtime does.</summary>
+    public static CheckResult Check(RunSpec spec)
+    {
+        var run = GoRuntime.Run(spec.Workload, OptionsFor(spec));
+        return Judge(spec, run);
+    }
+
+    /// <summary>Checks a finished run against the model.</summary>
+    public static CheckResult Judge(RunSpec spec, RunResult run)
+    {
+        Implementation.Trace.TraceEvent[] trace = run.Trace is null ? [] : [.. run.Trace];
+        ImmutableArray<int> choices = [.. run.Choices];
+        var runtimeOutcome = OutcomeOf(run, trace);
+        if (run.Trace is null || run.TraceTruncated)
+        {
+            var why = run.Trace is null ? "the runtime recorded no trace" : "the runtime's trace buffer filled up and events were dropped";
+            return new CheckResult(spec.Workload, spec.Procs, spec.Seed, choices, spec.Mutant, trace, 0, null, runtimeOutcome,
+                new Violation(ViolationKind.RuntimeFault, why, -1, null, null, null, null), TimeSpan.Zero);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var checker = new RefinementChecker(spec.Workload, ModelConfig(spec, trace));
+        var verdict = checker.Check(trace, Abstraction.Native(run.Symbols), runtimeOutcome);
+        clock.Stop();
+        return new CheckResult(spec.Workload, spec.Procs, spec.Seed, choices, spec.Mutant, trace, verdict.EventsChecked,
+            checker.OutcomeOf(verdict.FinalState, trace.Where(e => e.Kind == Implementation.Trace.TraceKind.GoEnd).Select(e => e.G)),
+            runtimeOutcome, verdict.Violation, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The model configured as the runtime runs: GOMAXPROCS, no sysmon (the controlled mode has none), and fixed
+    /// stacks of the runtime's size (read from the first GoCreate), since the native runtime does not grow stacks.
+    /// </summary>
+    public static SchedConfig ModelConfig(RunSpec spec, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
+    {
+        var create = trace.FirstOrDefault(e => e.Kind == Implementation.Trace.TraceKind.GoCreate);
+        var stack = create.Kind == Implementation.Trace.TraceKind.GoCreate ? (int)(create.D - create.C) : new SchedConfig().StackBytes;
+        return new SchedConfig { Procs = spec.Procs, Sysmon = false, GrowStacks = false, StackBytes = stack };
+    }
+
+    /// <summary>The runtime's outcome in the shared terms.</summary>
+    public static Refinement.Outcome OutcomeOf(RunResult run, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
+    {
+        var finished = trace.Where(e => e.Kind == Implementation.Trace.TraceKind.GoEnd).Select(e => e.G);
+        var kind = run.Outcome switch
+        {
+            RunOutcome.Completed => OutcomeKind.Completed,
+            RunOutcome.Deadlock => OutcomeKind.Deadlock,
+            _ => OutcomeKind.Fatal,
+        };
+        var blocked = kind == OutcomeKind.Completed
+            ? ImmutableSortedDictionary<long, string>.Empty
+            : run.Blocked.ToImmutableSortedDictionary(b => b.Goid, b => b.Semaphore);
+        return new Refinement.Outcome(kind, [.. finished], blocked, run.Message);
+    }
+}

@@ -1,0 +1,85 @@
+using Implementation;
+using Implementation.Trace;
+using Model;
+
+namespace Conformance.Refinement;
+
+/// <summary>
+/// The abstraction function's value half (ARCHITECTURE.md, "Refinement checking"): maps the raw values a runtime
+/// event carries to the model's abstract ones. A resume pc becomes a program point through the compiled workload's
+/// symbol table (or goexit+1, a body entry, systemstack_switch, zero); an sp or bp becomes "zero", "inside this g's
+/// stack" or "outside it"; a new g's stack bounds become its size. Stack bounds are learned from GoCreate events as
+/// the trace is read.
+/// </summary>
+public abstract class Abstraction
+{
+    /// <summary>What an sp or bp says about where it points.</summary>
+    public enum Place : byte
+    {
+        Zero,
+        InsideStack,
+        OutsideStack,
+    }
+
+    /// <summary>Takes note of an event before it is compared (GoCreate: the new g's stack bounds).</summary>
+    public abstract void Observe(in TraceEvent e);
+
+    /// <summary>The <see cref="AbstractPc.Code"/> of a raw pc saved for or loaded into goroutine <paramref name="goid"/>,
+    /// or -1 when the pc is nowhere the symbol table knows.</summary>
+    public abstract int PcCode(long pc, long goid);
+
+    /// <summary>Where a raw sp or bp of goroutine <paramref name="goid"/> points.</summary>
+    public abstract Place Where(long sp, long goid);
+
+    /// <summary>The stack size a GoCreate event reports (the model's GoCreate C).</summary>
+    public abstract long StackSize(in TraceEvent create);
+
+    /// <summary>For traces recorded from the native runtime: raw addresses, mapped through <see cref="SymbolTable"/>.</summary>
+    public static Abstraction Native(SymbolTable symbols) => new NativeAbstraction(symbols);
+
+    /// <summary>For traces already in the model's terms (the model's own events turned into trace events, or
+    /// hand-made test traces): pcs are codes, sps are frame levels, GoCreate C is the stack size.</summary>
+    public static Abstraction Identity { get; } = new IdentityAbstraction();
+
+    private sealed class NativeAbstraction(SymbolTable symbols) : Abstraction
+    {
+        private readonly Dictionary<long, (long Lo, long Hi)> _stacks = [];
+        private readonly Dictionary<nint, int> _pcCache = [];
+
+        public override void Observe(in TraceEvent e)
+        {
+            if (e.Kind == TraceKind.GoCreate) _stacks[e.A] = (e.C, e.D);
+        }
+
+        public override int PcCode(long pc, long goid)
+        {
+            if (pc == 0) return AbstractPc.Zero.Code;
+            var p = (nint)pc;
+            if (_pcCache.TryGetValue(p, out var code)) return code;
+            if (p == symbols.GoexitPc) code = AbstractPc.GoExit.Code;
+            else if (p == symbols.SystemstackRet) code = AbstractPc.SystemstackSwitch.Code;
+            else if (symbols.BodyAtEntry(p) >= 0) code = AbstractPc.Entry.Code;
+            else if (symbols.ResumePoints.TryGetValue(p, out var point)) code = AbstractPc.At(point.Ordinal).Code;
+            else if (symbols.PointAt(p) is { } at) code = AbstractPc.At(at.Ordinal).Code;
+            else code = -1;
+            _pcCache[p] = code;
+            return code;
+        }
+
+        public override Place Where(long sp, long goid)
+        {
+            if (sp == 0) return Place.Zero;
+            return _stacks.TryGetValue(goid, out var s) && sp > s.Lo && sp <= s.Hi ? Place.InsideStack : Place.OutsideStack;
+        }
+
+        public override long StackSize(in TraceEvent create) => create.D - create.C;
+    }
+
+    private sealed class IdentityAbstraction : Abstraction
+    {
+        public override void Observe(in TraceEvent e) { }
+        public override int PcCode(long pc, long goid) => (int)pc;
+        public override Place Where(long sp, long goid) => sp == 0 ? Place.Zero : sp > 0 ? Place.InsideStack : Place.OutsideStack;
+        public override long StackSize(in TraceEvent create) => create.C;
+    }
+}

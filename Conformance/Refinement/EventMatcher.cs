@@ -1,0 +1,128 @@
+using Implementation.Trace;
+using Model;
+
+namespace Conformance.Refinement;
+
+/// <summary>
+/// The abstraction function's event half: compares one model event with one runtime event, field by field, after
+/// mapping the runtime's raw values (<see cref="Abstraction"/>). The two alphabets share kinds and numbers
+/// (Model.SchedEventKind mirrors Implementation.Trace.TraceKind), so the comparison is per kind: which arguments carry
+/// plain values (goids, statuses, queue indices) and which carry raw addresses.
+/// </summary>
+public static class EventMatcher
+{
+    /// <summary>Null when <paramref name="r"/> is the runtime form of <paramref name="m"/>; otherwise what differs.
+    /// The M is not compared here (the checker maps model Ms to runtime Ms).</summary>
+    public static string? Compare(in SchedEvent m, in TraceEvent r, Abstraction abs)
+    {
+        if ((byte)m.Kind != (byte)r.Kind) return $"the model's step does {m.Kind} here, the runtime did {r.Kind}";
+        if (m.P != r.P) return $"{r.Kind} on p{r.P}, the model is on p{m.P}";
+        if (m.G != r.G) return $"{r.Kind} is about g{r.G}, the model's about g{m.G}";
+        switch (r.Kind)
+        {
+            case TraceKind.GoCreate:
+                return Field("child goid", m.A, r.A) ?? Field("body", m.B, r.B) ?? Field("stack size", m.C, abs.StackSize(r));
+            case TraceKind.GoStart:
+            case TraceKind.GoBlock:
+            case TraceKind.GoSysExit:
+            case TraceKind.RunnextPut:
+            case TraceKind.GlobRunqPut:
+            case TraceKind.GfPut:
+            case TraceKind.GfGet:
+                return Field(ArgName(r.Kind), m.A, r.A);
+            case TraceKind.GoUnblock:
+            case TraceKind.RunqPut:
+            case TraceKind.RunqPutSlow:
+            case TraceKind.GlobRunqGet:
+            case TraceKind.SemCount:
+            case TraceKind.PStatus:
+                return Field(ArgName(r.Kind), m.A, r.A) ?? Field(ArgName(r.Kind, 1), m.B, r.B);
+            case TraceKind.Status:
+                return Field("old status", m.A, r.A, TraceFormat.GStatusName) ?? Field("new status", m.B, r.B, TraceFormat.GStatusName)
+                    ?? Field("edge", m.C, r.C, e => $"E{e}");
+            case TraceKind.RunqGet:
+                return Field("head after", m.A, r.A) ?? Field("tail", m.B, r.B) ?? Field("from runnext", m.C, r.C);
+            case TraceKind.RunqSteal:
+                return Field("victim", m.A, r.A) ?? Field("number taken", m.B, r.B) ?? Field("victim head after", m.C, r.C)
+                    ?? Field("took runnext", m.D, r.D);
+            case TraceKind.GobufSave:
+                return Place("sched.sp", m.A, r.A, r.G, abs) ?? Pc("sched.pc", m.B, r.B, r.G, abs) ?? Place("sched.bp", m.C, r.C, r.G, abs);
+            case TraceKind.GobufLoad:
+                return Pc("pc jumped to", m.A, r.A, r.G, abs);
+            default:
+                return null; // GoSched, GoSysCall, GoEnd: kind, P and G say it all
+        }
+    }
+
+    private static string ArgName(TraceKind k, int i = 0) => (k, i) switch
+    {
+        (TraceKind.GoStart, _) => "inheritTime",
+        (TraceKind.GoBlock, _) => "semaphore",
+        (TraceKind.GoSysExit, _) => "fast path",
+        (TraceKind.RunnextPut, _) => "evicted goid",
+        (TraceKind.GlobRunqPut, _) => "global size after",
+        (TraceKind.GfPut or TraceKind.GfGet, _) => "gFree count after",
+        (TraceKind.GoUnblock, 0) => "readied by",
+        (TraceKind.GoUnblock, _) => "semaphore",
+        (TraceKind.RunqPut, 0) => "head",
+        (TraceKind.RunqPut, _) => "tail after",
+        (TraceKind.RunqPutSlow, 0) => "number moved",
+        (TraceKind.RunqPutSlow, _) => "head after",
+        (TraceKind.GlobRunqGet, 0) => "batch size",
+        (TraceKind.GlobRunqGet, _) => "global size after",
+        (TraceKind.SemCount, 0) => "semaphore",
+        (TraceKind.SemCount, _) => "count after",
+        (TraceKind.PStatus, 0) => "old P status",
+        (TraceKind.PStatus, _) => "new P status",
+        _ => "argument",
+    };
+
+    private static string? Field(string name, long model, long runtime, Func<long, string>? show = null)
+    {
+        if (model == runtime) return null;
+        show ??= v => v.ToString();
+        return $"{name}: the model has {show(model)}, the runtime {show(runtime)}";
+    }
+
+    private static string? Place(string name, long modelLevel, long raw, long goid, Abstraction abs)
+    {
+        var where = abs.Where(raw, goid);
+        var want = modelLevel == 0 ? Abstraction.Place.Zero : Abstraction.Place.InsideStack;
+        if (where == want) return null;
+        return $"{name}: the model has {(want == Abstraction.Place.Zero ? "0" : $"frame level {modelLevel} inside g{goid}'s stack")}, " +
+               $"the runtime {(where == Abstraction.Place.Zero ? "0" : where == Abstraction.Place.InsideStack ? "a value inside the stack" : $"0x{raw:x}, outside g{goid}'s stack")}";
+    }
+
+    private static string? Pc(string name, long modelCode, long raw, long goid, Abstraction abs)
+    {
+        var code = abs.PcCode(raw, goid);
+        if (code == modelCode) return null;
+        var runtime = code < 0 ? $"0x{raw:x}, which is no program point" : AbstractPc.FromCode(code).ToString();
+        return $"{name}: the model has {AbstractPc.FromCode((int)modelCode)}, the runtime {runtime}";
+    }
+
+    /// <summary>The model's event written in the same words as <see cref="TraceFormat.Describe"/>.</summary>
+    public static string Describe(in SchedEvent m) => m.Kind switch
+    {
+        SchedEventKind.GobufSave => $"GobufSave g{m.G} sp={Level(m.A)} pc={AbstractPc.FromCode((int)m.B)} bp={Level(m.C)}",
+        SchedEventKind.GobufLoad => $"GobufLoad g{m.G} pc={AbstractPc.FromCode((int)m.A)}",
+        SchedEventKind.GoCreate => $"GoCreate g{m.A} body {m.B} by g{m.G} on m{m.M}/p{m.P} (stack size {m.C})",
+        _ => TraceFormat.Describe(ToTrace(m, 0, m.M)),
+    };
+
+    private static string Level(long level) => level == 0 ? "0" : $"frame {level}";
+
+    /// <summary>
+    /// Whether a kind changes or reports scheduler state (statuses, queues, gobufs, Ps, semaphores, free lists), as
+    /// opposed to the execution tracer's annotations (GoCreate, GoStart, GoSched, GoBlock, GoUnblock, GoSysCall,
+    /// GoSysExit, GoEnd). Within one model step, state events must come in the model's order; annotations only have
+    /// to be there (Go emits them next to the state change they name, on one side or the other).
+    /// </summary>
+    public static bool IsStateEvent(byte kind) => kind >= (byte)TraceKind.Status;
+
+    /// <summary>The model event as a trace event (values stay abstract: use with <see cref="Abstraction.Identity"/>).</summary>
+    public static TraceEvent ToTrace(in SchedEvent m, ulong seq, int runtimeM) => new()
+    {
+        Seq = seq, Kind = (TraceKind)(byte)m.Kind, M = (short)runtimeM, P = (short)m.P, G = m.G, A = m.A, B = m.B, C = m.C, D = m.D,
+    };
+}
