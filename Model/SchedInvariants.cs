@@ -181,7 +181,7 @@ public static class SchedInvariants
         }
 
         // Each g (§7.1, 7.4, 7.10-7.16, 7.23).
-        var goids = new HashSet<long>();
+        // Goids are unique (checked pairwise below: n is small), positive and handed out already.
         foreach (var g in s.AllGs)
         {
             var i = g.Slot;
@@ -189,7 +189,10 @@ public static class SchedInvariants
             if (g.Status == GStatus.Idle) Fail(13);
             if (queued[i] + free[i] + waits[i] > 1) Fail(2);
             if (g.Sched.G != i + 1) Fail(10);
-            if (g.Goid <= 0 || g.Goid > s.GoidGen || !goids.Add(g.Goid)) Fail(12);
+            if (g.Goid <= 0 || g.Goid > s.GoidGen) Fail(12);
+            if (n <= 32)
+                for (var j = 0; j < i; j++)
+                    if (s.AllGs[j].Goid == g.Goid) Fail(12);
             var placed = g.Status switch
             {
                 GStatus.Runnable => queued[i] == 1 && free[i] + waits[i] + curg[i] == 0 && g.M == 0,
@@ -213,6 +216,7 @@ public static class SchedInvariants
             }
             if (g.Status == GStatus.Syscall && (g.SyscallSp == 0 || g.Sched.Sp != g.SyscallSp)) Fail(11);
         }
+        if (n > 32 && s.AllGs.Select(g => g.Goid).Distinct().Count() != n) Fail(12);
         if (s.GoidGen % 16 != 0) Fail(12);
         foreach (var p in s.Ps)
         {

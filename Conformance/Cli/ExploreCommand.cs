@@ -174,6 +174,6 @@ public static class ExploreCommand
                 ["state"] = v.Path.Last.Lines(),
             }).ToArray(),
         };
-        return JsonSerializer.Serialize(doc);
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 }
