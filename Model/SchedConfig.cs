@@ -37,6 +37,11 @@ public sealed record SchedConfig
     /// <summary>_StackGuard: a frame fits when used + frame ≤ size − guard.</summary>
     public int StackGuardBytes { get; init; } = 928;
 
+    /// <summary>Symmetry reduction over goroutine identities: states that differ only by which g record (slot) and
+    /// which goid each goroutine has are explored once. Sound for every property here, none of which depends on goid
+    /// values beyond their uniqueness (checked on the concrete states).</summary>
+    public bool Symmetry { get; init; }
+
     /// <summary>A deliberately broken variant (tests only).</summary>
     public ModelBug Bug { get; init; }
 }

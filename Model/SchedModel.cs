@@ -166,6 +166,15 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         return w.Length;
     }
 
+    int IModel<SchedState, SchedAction>.EncodeCanonical(SchedState state, ref byte[] buffer)
+    {
+        if (!Config.Symmetry) return -1;
+        var w = new ByteWriter(buffer);
+        state.EncodeCanonical(ref w);
+        buffer = w.Buffer;
+        return w.Length;
+    }
+
     void IModel<SchedState, SchedAction>.Decode(ReadOnlySpan<byte> encoding, SchedState into)
     {
         var r = new ByteReader(encoding);

@@ -148,6 +148,81 @@ public sealed class SchedState
         }
     }
 
+    /// <summary>
+    /// The symmetry-reduced encoding: gs sorted by their contents (goid, slot and the g back-pointer left out), every
+    /// reference to a g renamed by that order, goids omitted. Equal for states that differ only by a renaming of gs.
+    /// Ties keep slot order, which is sound (never merges states that are not equivalent) if not always minimal.
+    /// </summary>
+    internal void EncodeCanonical(ref ByteWriter w)
+    {
+        var n = AllGs.Count;
+        Span<int> order = n <= 256 ? stackalloc int[n] : new int[n];
+        Span<int> rename = n <= 256 ? stackalloc int[n] : new int[n];
+        for (var i = 0; i < n; i++) order[i] = i;
+        for (var i = 1; i < n; i++)
+        {
+            var x = order[i];
+            var j = i - 1;
+            while (j >= 0 && Compare(AllGs[order[j]], AllGs[x]) > 0) { order[j + 1] = order[j]; j--; }
+            order[j + 1] = x;
+        }
+        for (var i = 0; i < n; i++) rename[order[i]] = i;
+
+        w.Var((ulong)GoidGen); w.Var((uint)RunQSize); w.Var((uint)NmSpinning);
+        w.Byte((byte)((MainStarted ? 1 : 0) | ((int)Outcome << 1))); w.Byte((byte)Fatal);
+        Slots(ref w, RunQ, rename); Slots(ref w, GFreeStack, rename); Slots(ref w, GFreeNoStack, rename);
+        w.List(Pidle); w.List(Midle);
+        for (var i = 0; i < SemaCount.Length; i++) { w.Var((uint)SemaCount[i]); Slots(ref w, SemaWaiters[i], rename); }
+        foreach (var p in Ps)
+        {
+            w.Byte((byte)p.Status); w.Var((uint)p.M); w.Var(p.Head); w.Var(p.Length);
+            for (var i = p.Head; i != p.Tail; i++) w.Var((uint)(rename[p.RunQ[i % P.RunQSize] - 1] + 1));
+            w.Var(p.RunNext == 0 ? 0u : (uint)(rename[p.RunNext - 1] + 1));
+            w.Var(p.SchedTick % 61); w.Var((ulong)p.GoidCache); w.Var((ulong)p.GoidCacheEnd);
+            w.Var((uint)p.GFreeN); Slots(ref w, p.GFree, rename);
+        }
+        w.Var((uint)Ms.Count);
+        foreach (var m in Ms)
+        {
+            w.Byte((byte)((int)m.Phase | (m.Spinning ? 0x80 : 0)));
+            w.Var(m.Curg == 0 ? 0u : (uint)(rename[m.Curg - 1] + 1)); w.Var((uint)m.P); w.Var((uint)m.NextP); w.Var((uint)m.OldP);
+        }
+        w.Var((uint)n);
+        foreach (var slot in order)
+        {
+            var g = AllGs[slot];
+            w.Var((uint)g.Status); w.Var((uint)(g.Body + 1)); w.Var((uint)(g.After + 1));
+            foreach (var c in g.Counters) w.Var((uint)c);
+            w.Var((uint)g.M); w.Var((uint)g.WaitSema);
+            w.Byte(g.Sched.Sp); w.Var((uint)g.Sched.Pc.Code);
+            w.Byte((byte)(g.Sched.Ctxt ? 1 : 0)); w.Byte(g.Sched.Bp); w.Byte(g.SyscallSp); w.Var((uint)g.StackSize);
+        }
+
+        static void Slots(ref ByteWriter w, List<int> slots, Span<int> rename)
+        {
+            w.Var((uint)slots.Count);
+            foreach (var s in slots) w.Var((uint)rename[s]);
+        }
+    }
+
+    /// <summary>Orders gs by everything but their identity (goid, slot).</summary>
+    private static int Compare(G a, G b)
+    {
+        var c = a.Status.CompareTo(b.Status);
+        if (c == 0) c = a.Body.CompareTo(b.Body);
+        if (c == 0) c = a.After.CompareTo(b.After);
+        for (var i = 0; c == 0 && i < a.Counters.Length; i++) c = a.Counters[i].CompareTo(b.Counters[i]);
+        if (c == 0) c = a.M.CompareTo(b.M);
+        if (c == 0) c = a.WaitSema.CompareTo(b.WaitSema);
+        if (c == 0) c = a.Sched.Sp.CompareTo(b.Sched.Sp);
+        if (c == 0) c = a.Sched.Pc.Code.CompareTo(b.Sched.Pc.Code);
+        if (c == 0) c = a.Sched.Ctxt.CompareTo(b.Sched.Ctxt);
+        if (c == 0) c = a.Sched.Bp.CompareTo(b.Sched.Bp);
+        if (c == 0) c = a.SyscallSp.CompareTo(b.SyscallSp);
+        if (c == 0) c = a.StackSize.CompareTo(b.StackSize);
+        return c;
+    }
+
     /// <summary>Reads what <see cref="Encode"/> wrote, reusing this state's objects.</summary>
     internal void Decode(ref ByteReader r)
     {

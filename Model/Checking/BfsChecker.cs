@@ -61,7 +61,15 @@ public sealed class BfsChecker<TState, TAction>
         public required TState Current;
         public required TState Next;
         public byte[] Buffer = new byte[1024];
+        public byte[] Canonical = new byte[1024];
         public readonly List<TAction> Actions = [];
+    }
+
+    /// <summary>The fingerprint: of the canonical encoding under symmetry reduction, else of the encoding itself.</summary>
+    private ulong Fingerprint(TState state, ReadOnlySpan<byte> encoding, ref byte[] canonical)
+    {
+        var len = _model.EncodeCanonical(state, ref canonical);
+        return XxHash3.HashToUInt64(len < 0 ? encoding : canonical.AsSpan(0, len), _options.Seed);
     }
 
     /// <summary>Runs the search.</summary>
@@ -91,11 +99,12 @@ public sealed class BfsChecker<TState, TAction>
         var inits = _model.InitStates();
         var first = new Sink();
         var scratchBuf = new byte[1024];
+        var canonBuf = new byte[1024];
         for (var i = 0; i < inits.Count; i++)
         {
             var len = _model.Encode(inits[i], ref scratchBuf);
             var bytes = scratchBuf.AsSpan(0, len);
-            var fp = XxHash3.HashToUInt64(bytes, _options.Seed);
+            var fp = Fingerprint(inits[i], bytes, ref canonBuf);
             generated++;
             if (!visited.Add(fp, i)) continue;
             first.Add(bytes, fp);
@@ -153,7 +162,7 @@ public sealed class BfsChecker<TState, TAction>
                             if (!_model.Next(w.Current, w.Actions[a], w.Next)) continue;
                             var len = _model.Encode(w.Next, ref w.Buffer);
                             var bytes = w.Buffer.AsSpan(0, len);
-                            var fp = XxHash3.HashToUInt64(bytes, _options.Seed);
+                            var fp = Fingerprint(w.Next, bytes, ref w.Canonical);
                             sink.Generated++;
                             var order = ((long)(d + 1) << (IndexBits + ActionBits)) | ((long)i << ActionBits) | (long)a;
                             if (!visited.Add(fp, order)) continue;

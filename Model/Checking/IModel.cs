@@ -26,6 +26,11 @@ public interface IModel<TState, TAction>
     /// needed) and returns its length. Equal encodings mean equivalent states.</summary>
     int Encode(TState state, ref byte[] buffer);
 
+    /// <summary>Symmetry reduction: writes an encoding shared by every state equivalent to <paramref name="state"/>
+    /// (its fingerprint stands for the class) and returns its length; -1 (the default) means no reduction, and the
+    /// fingerprint is that of <see cref="Encode"/>.</summary>
+    int EncodeCanonical(TState state, ref byte[] buffer) => -1;
+
     /// <summary>Refills <paramref name="into"/> from an encoding written by <see cref="Encode"/>.</summary>
     void Decode(ReadOnlySpan<byte> encoding, TState into);
 
