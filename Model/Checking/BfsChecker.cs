@@ -6,9 +6,9 @@ namespace Model.Checking;
 /// <summary>
 /// Breadth-first explicit-state search. The queue holds only canonical encodings; the visited set holds only 64-bit
 /// XxHash3 fingerprints (a collision could hide a state: at 10⁷ states the chance is about 3·10⁻⁶). The search goes
-/// level by level; each level is sorted by fingerprint and split among the threads, and every fingerprint keeps the
-/// smallest (parent index, action index) that reached it, so counts, depths, violations and counterexample paths are
-/// the same at any thread count. Paths are rebuilt by walking parents back and replaying the actions forward.
+/// level by level, each level split among the threads in chunks. Every fingerprint keeps the smallest (parent index,
+/// action index) that reached it, and the next level is put in that order, which is the order one thread finds the
+/// states in; so counts, depths, violations and counterexample paths are the same at any thread count. Paths are rebuilt by walking parents back and replaying the actions forward.
 /// </summary>
 public sealed class BfsChecker<TState, TAction>
     where TState : class
@@ -241,34 +241,48 @@ public sealed class BfsChecker<TState, TAction>
         };
     }
 
-    /// <summary>Merges the workers' new states into a level sorted by fingerprint and resolves which failing state of
-    /// each property is first (smallest order key).</summary>
+    /// <summary>Merges the workers' new states into the next level, in the order one thread would have found them
+    /// (ascending order key: parent index, then action index), and resolves which failing state of each property is
+    /// first (smallest order key).</summary>
     private Level Collect(Sink[] sinks, FingerprintSet visited, int depth, long[] propCounts,
         (int Depth, ulong Fp, int EndIndex)?[] firstFailure, IReadOnlyList<Property<TState>> props, ref bool stopAfterLevel)
     {
-        var total = 0;
-        var bytes = 0;
-        foreach (var s in sinks) { total += s.States.Count; bytes += s.Used; }
-        var fps = new ulong[total];
-        var refs = new (int Sink, int Index)[total];
-        var k = 0;
-        for (var si = 0; si < sinks.Length; si++)
-            for (var j = 0; j < sinks[si].States.Count; j++)
-            {
-                fps[k] = sinks[si].States[j].Fp;
-                refs[k++] = (si, j);
-            }
-        Array.Sort(fps, refs);
-        var level = new Level { Arena = new byte[bytes], Start = new int[total], Length = new int[total], Fps = fps, Count = total };
-        var at = 0;
-        for (var i = 0; i < total; i++)
+        Level level;
+        if (sinks.Length == 1)
         {
-            var (si, j) = refs[i];
-            var st = sinks[si].States[j];
-            sinks[si].Arena.AsSpan(st.Start, st.Length).CopyTo(level.Arena.AsSpan(at));
-            level.Start[i] = at;
-            level.Length[i] = st.Length;
-            at += st.Length;
+            // One worker found every state first in order: take its output as it is.
+            var s = sinks[0];
+            var n = s.States.Count;
+            level = new Level { Arena = s.Arena, Start = new int[n], Length = new int[n], Fps = new ulong[n], Count = n };
+            for (var i = 0; i < n; i++) (level.Start[i], level.Length[i], level.Fps[i]) = s.States[i];
+        }
+        else
+        {
+            var total = 0;
+            var bytes = 0;
+            foreach (var s in sinks) { total += s.States.Count; bytes += s.Used; }
+            var keys = new long[total];
+            var refs = new (int Sink, int Index)[total];
+            var k = 0;
+            for (var si = 0; si < sinks.Length; si++)
+                for (var j = 0; j < sinks[si].States.Count; j++)
+                {
+                    keys[k] = visited.Order(sinks[si].States[j].Fp);
+                    refs[k++] = (si, j);
+                }
+            Array.Sort(keys, refs);
+            level = new Level { Arena = new byte[bytes], Start = new int[total], Length = new int[total], Fps = new ulong[total], Count = total };
+            var at = 0;
+            for (var i = 0; i < total; i++)
+            {
+                var (si, j) = refs[i];
+                var st = sinks[si].States[j];
+                sinks[si].Arena.AsSpan(st.Start, st.Length).CopyTo(level.Arena.AsSpan(at));
+                level.Start[i] = at;
+                level.Length[i] = st.Length;
+                level.Fps[i] = st.Fp;
+                at += st.Length;
+            }
         }
         var best = new long[props.Count];
         var bestFp = new ulong[props.Count];

@@ -51,31 +51,37 @@ internal sealed class FingerprintSet
         lock (stripe) return stripe.Get(fp);
     }
 
+    /// <summary>A fingerprint and its order key, side by side so a probe touches one cache line.</summary>
+    private struct Entry
+    {
+        public ulong Key;
+        public long Order;
+    }
+
     private sealed class Stripe(int capacity)
     {
-        private ulong[] _keys = new ulong[capacity];
-        private long[] _orders = new long[capacity];
+        private Entry[] _entries = new Entry[capacity];
         public int Count;
 
         public bool Add(ulong key, long order)
         {
-            if ((Count + 1) * 4 > _keys.Length * 3) Grow();
-            var mask = _keys.Length - 1;
+            if ((Count + 1) * 4 > _entries.Length * 3) Grow();
+            var entries = _entries;
+            var mask = entries.Length - 1;
             var i = (int)(key & (ulong)mask);
             while (true)
             {
-                var k = _keys[i];
-                if (k == 0)
+                ref var e = ref entries[i];
+                if (e.Key == 0)
                 {
-                    _keys[i] = key;
-                    _orders[i] = order;
+                    e.Key = key;
+                    e.Order = order;
                     Count++;
                     return true;
                 }
-                if (k == key)
+                if (e.Key == key)
                 {
-                    var old = _orders[i];
-                    if ((old >> 48) == (order >> 48) && order < old) _orders[i] = order;
+                    if ((e.Order >> 48) == (order >> 48) && order < e.Order) e.Order = order;
                     return false;
                 }
                 i = (i + 1) & mask;
@@ -84,32 +90,31 @@ internal sealed class FingerprintSet
 
         public long Get(ulong key)
         {
-            var mask = _keys.Length - 1;
+            var entries = _entries;
+            var mask = entries.Length - 1;
             var i = (int)(key & (ulong)mask);
             while (true)
             {
-                var k = _keys[i];
-                if (k == 0) return -1;
-                if (k == key) return _orders[i];
+                ref var e = ref entries[i];
+                if (e.Key == 0) return -1;
+                if (e.Key == key) return e.Order;
                 i = (i + 1) & mask;
             }
         }
 
         private void Grow()
         {
-            var keys = _keys;
-            var orders = _orders;
-            _keys = new ulong[keys.Length * 2];
-            _orders = new long[keys.Length * 2];
-            var mask = _keys.Length - 1;
-            for (var j = 0; j < keys.Length; j++)
+            var old = _entries;
+            var entries = new Entry[old.Length * 2];
+            var mask = entries.Length - 1;
+            foreach (var e in old)
             {
-                if (keys[j] == 0) continue;
-                var i = (int)(keys[j] & (ulong)mask);
-                while (_keys[i] != 0) i = (i + 1) & mask;
-                _keys[i] = keys[j];
-                _orders[i] = orders[j];
+                if (e.Key == 0) continue;
+                var i = (int)(e.Key & (ulong)mask);
+                while (entries[i].Key != 0) i = (i + 1) & mask;
+                entries[i] = e;
             }
+            _entries = entries;
         }
     }
 }
