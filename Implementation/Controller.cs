@@ -78,8 +78,8 @@ internal sealed class Controller
             if (idx == _ready.Count) return; // the holder goes on
             var next = _ready[idx];
             _ready.RemoveAt(idx);
-            AddReady(mp);
             _current = next;
+            AddReady(mp);
             Monitor.PulseAll(_gate);
             WaitTurn(mp);
         }

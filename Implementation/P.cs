@@ -30,6 +30,8 @@ internal unsafe struct P
     /// <summary>Local gFree list (LIFO, linked through g.schedlink) and its length. Owner only.</summary>
     public G* GFreeHead;
     public int GFreeN;
+    /// <summary>1 while the P is on sched.pidle (Go's idlepMask bit): stealWork skips it. Written under sched.lock.</summary>
+    public int OnPidle;
     /// <summary>sysmon's bookkeeping: the syscalltick it saw last and when (Stopwatch ticks).</summary>
     public uint SysmonTick;
     public long SysmonWhen;

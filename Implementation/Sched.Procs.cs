@@ -37,6 +37,7 @@ internal sealed unsafe partial class Sched
         if (!RunQEmpty(pp)) Fatal("pidleput: P has non-empty run queue");
         pp->Link = _pidle;
         _pidle = pp;
+        Volatile.Write(ref pp->OnPidle, 1);
         Interlocked.Increment(ref _npidle);
     }
 
@@ -48,6 +49,7 @@ internal sealed unsafe partial class Sched
         {
             _pidle = pp->Link;
             pp->Link = null;
+            Volatile.Write(ref pp->OnPidle, 0);
             Interlocked.Decrement(ref _npidle);
         }
         return pp;

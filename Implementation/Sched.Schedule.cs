@@ -82,8 +82,8 @@ internal sealed unsafe partial class Sched
             mp.Switches++;
             if (_controlled) _control!.Point(mp);
             var reason = (McallReason)entry(mp.M, gp);
-            if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp);
-            if (_controlled) _control!.Point(mp);
+            if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, (long)reason);
+            // No scheduling point here: park_m still has to release the semaphore lock semacquire kept.
             gp = reason switch
             {
                 McallReason.Gosched => GoschedM(mp, gp),
@@ -186,6 +186,9 @@ internal sealed unsafe partial class Sched
         while (true)
         {
             if (mp.Exit) return null;
+            // Controlled mode: every round of the search is a scheduling point, so a spinning M cannot keep the
+            // baton from the M it is waiting for (one woken by startm to take a handed-off P, say).
+            if (_controlled) _control!.Point(mp);
             var pp = mp.P;
             G* gp;
             // Check the global runnable queue once in a while to ensure fairness.
@@ -266,7 +269,7 @@ internal sealed unsafe partial class Sched
 
     /// <summary>
     /// Mirrors runtime.stealWork (proc.go): 4 passes over the Ps in a random order (start and coprime stride from
-    /// cheaprand), skipping idle Ps and pp itself; runnext is taken only on the last pass.
+    /// cheaprand), skipping Ps on sched.pidle (Go's idlepMask) and pp itself; runnext is taken only on the last pass.
     /// </summary>
     private G* StealWork(MState mp, P* pp, out bool inheritTime)
     {
@@ -286,7 +289,7 @@ internal sealed unsafe partial class Sched
                 if (mp.Exit) return null;
                 var p2 = _allp[pos];
                 if (p2 == pp) continue;
-                if (Volatile.Read(ref p2->Status) == (int)PStatus.Idle) continue;
+                if (Volatile.Read(ref p2->OnPidle) != 0) continue; // idlepMask: an idle P has nothing to steal
                 var gp = RunQSteal(mp, pp, p2, stealRunNext);
                 if (gp != null) return gp;
             }

@@ -29,6 +29,7 @@ internal sealed unsafe partial class Sched
             if (prev == null) _pidle = q->Link;
             else prev->Link = q->Link;
             q->Link = null;
+            q->OnPidle = 0;
             Interlocked.Decrement(ref _npidle);
             break;
         }

@@ -18,6 +18,7 @@ public sealed class SymbolTable
         _compiled = compiled;
         GoexitPc = stubs.GoexitPc;
         SystemstackRet = stubs.SystemstackRet;
+        BadMcall = stubs.BadMcall;
     }
 
     public Workload Workload => _compiled.Workload;
@@ -30,6 +31,8 @@ public sealed class SymbolTable
     public nint GoexitPc { get; }
     /// <summary>The pc systemstack records in g.sched while a service runs.</summary>
     public nint SystemstackRet { get; }
+    /// <summary>badmcall: the resume pc goexit1's mcall saves (an exited g never resumes); Go's is goexit+1.</summary>
+    public nint BadMcall { get; }
     /// <summary>The op whose code holds <paramref name="pc"/>, or null.</summary>
     public ProgramPoint? PointAt(nint pc) => _compiled.PointAt(pc);
     /// <summary>The body whose entry is <paramref name="pc"/>, or -1.</summary>
