@@ -38,4 +38,11 @@ public class FormatTests
         Assert.Equal("failed: go build exited 1: no Go files", m.Note);
         Assert.Equal("failed: not a finite number", Measurement.Of(double.NaN).Note);
     }
+
+    [Theory]
+    [InlineData(629_800.0, "629.8 k/s")]
+    [InlineData(1_234_567.0, "1.23 M/s")]
+    [InlineData(12.0, "12.0 /s")]
+    public void Throughput_column_reads_in_thousands_and_millions(double v, string expected) =>
+        Assert.Equal(expected, Bench.Suites.ThroughputColumn.PerSecond(v));
 }
