@@ -56,7 +56,9 @@ public abstract class Abstraction
             if (pc == 0) return AbstractPc.Zero.Code;
             var p = (nint)pc;
             if (_pcCache.TryGetValue(p, out var code)) return code;
-            if (p == symbols.GoexitPc) code = AbstractPc.GoExit.Code;
+            // goexit1's mcall saves badmcall as its resume pc (an exited g must never run again); Go's saves a pc in
+            // goexit1, which the model names goexit+1. Both mean "exiting through goexit".
+            if (p == symbols.GoexitPc || p == symbols.BadMcall) code = AbstractPc.GoExit.Code;
             else if (p == symbols.SystemstackRet) code = AbstractPc.SystemstackSwitch.Code;
             else if (symbols.BodyAtEntry(p) >= 0) code = AbstractPc.Entry.Code;
             else if (symbols.ResumePoints.TryGetValue(p, out var point)) code = AbstractPc.At(point.Ordinal).Code;
