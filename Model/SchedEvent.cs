@@ -33,7 +33,7 @@ public enum SchedEventKind : byte
     RunnextPut,
     /// <summary>runqget. G = goid; A = head after; B = tail; C = 1 if from runnext.</summary>
     RunqGet,
-    /// <summary>runqputslow. G = the new g; A = number moved (129); B = head after.</summary>
+    /// <summary>runqputslow. G = the new g; A = number moved (129); B = head after; C = global queue size after.</summary>
     RunqPutSlow,
     /// <summary>runqsteal. G = g returned; A = victim P; B = number taken; C = victim head after; D = 1 if runnext.</summary>
     RunqSteal,

@@ -345,7 +345,7 @@ internal sealed class Stepper
         p.Head = unchecked(h + n);
         _s.RunQ.Add(gp.Slot); // globrunqputbatch under sched.lock
         _s.RunQSize += (int)n + 1;
-        Emit(SchedEventKind.RunqPutSlow, gp.Goid, n + 1, p.Head);
+        Emit(SchedEventKind.RunqPutSlow, gp.Goid, n + 1, p.Head, _s.RunQSize);
     }
 
     /// <summary>Mirrors runtime.runqget (proc.go): runnext first (inheritTime), then the ring's head.</summary>

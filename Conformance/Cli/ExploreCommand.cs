@@ -97,6 +97,11 @@ public static class ExploreCommand
         }
         else
         {
+            if (!o.Json)
+            {
+                var log = TextWriter.Synchronized(stderr);
+                options = options with { Progress = s => log.WriteLine($"  ... {s}"), ProgressInterval = TimeSpan.FromSeconds(2) };
+            }
             result = new BfsChecker<SchedState, SchedAction>(model, options).Run();
         }
 
@@ -139,8 +144,22 @@ public static class ExploreCommand
             var fatal = v.Path.Last.Fatal;
             w.WriteLine($"{(v.IsDeadlock ? "Deadlock" : "Violation")}: {v.Property} ({v.Count.ToString("N0", CultureInfo.InvariantCulture)} state(s))" +
                         (fatal != Throw.None ? $": fatal error: {fatal.Message()}" : ""));
-            w.WriteLine($"Shortest counterexample, {v.Path.Actions.Count} step(s), with the state diff at each step:");
-            w.Write(v.Path.Format(s => s.Lines()));
+            w.WriteLine($"Shortest counterexample, {v.Path.Actions.Count} step(s), with the events and the state diff of each step:");
+            WritePath(model, v.Path, w);
+        }
+    }
+
+    /// <summary>The path as "Path[n]:", the initial state, then per step the action, its events and what changed.</summary>
+    private static void WritePath(SchedModel model, Model.Checking.Path<SchedState, SchedAction> path, TextWriter w)
+    {
+        w.WriteLine($"Path[{path.Actions.Count}]:");
+        foreach (var line in path.States[0].Lines()) w.WriteLine($"    {line}");
+        for (var i = 0; i < path.Actions.Count; i++)
+        {
+            w.WriteLine($"- {path.Actions[i]}");
+            var (_, events) = model.Step(path.States[i], path.Actions[i]);
+            foreach (var e in events) w.WriteLine($"    | {e}");
+            foreach (var line in SchedState.Diff(path.States[i], path.States[i + 1])) w.WriteLine($"    {line}");
         }
     }
 

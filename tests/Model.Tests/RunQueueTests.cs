@@ -59,7 +59,7 @@ public class RunQueueTests
         Assert.Equal(128u, p.Head);
         Assert.Equal(256u, p.Tail);
         Assert.Equal(Enumerable.Range(128, 128), p.RunQSlots());
-        Assert.Equal([new SchedEvent(SchedEventKind.RunqPutSlow, 0, 0, 257, 129, 128)], t.Events);
+        Assert.Equal([new SchedEvent(SchedEventKind.RunqPutSlow, 0, 0, 257, 129, 128, 129)], t.Events);
     }
 
     [Fact]
