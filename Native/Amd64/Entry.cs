@@ -9,7 +9,9 @@ namespace Native.Amd64;
 /// the end of Go's mstart1/schedule → execute → gogo path, called from C# as <c>delegate* unmanaged&lt;M*, G*, long&gt;</c>.
 /// <para>Difference from Go (B6): Go never saves g0's context after mstart1, because schedule() is re-entered fresh on
 /// every mcall. Here the C# scheduler loop is g0's only frame that matters, so entry saves C#'s SP, BP and PC =
-/// entry_ret into m.g0.sched on every entry, and mcall returns there.</para>
+/// entry_ret into m.g0.sched on every entry, and mcall returns there. g0.sched.sp is non-zero exactly while an entry
+/// is active (mcall clears it on the way back), so entry refuses re-entry on the same M (native-notes rule 7, e.g.
+/// from a systemstack callback) by returning McallReason.Reentered without switching.</para>
 /// <code>
 /// entry:   In: RDI = m, RSI = g (SysV). Falls through into gogo(&amp;g.sched).
 ///   push rbp ; mov rbp,rsp ; push rbx ; push r12 ; push r13 ; push r14 ; push r15
