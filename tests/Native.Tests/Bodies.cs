@@ -51,6 +51,13 @@ public static unsafe class Bodies
     /// <summary>Spins (pause) without touching its stack until Rec.Count becomes non-zero, then returns.</summary>
     public static nint SpinUntilCount => Region["spin_until_count"];
 
+    /// <summary>gosave(&amp;Rec.Buf); the first time, yields (Gosched) for good; when gogo'd through the buffer, stores
+    /// RAX in Rec.ObsRax and returns.</summary>
+    public static nint GosaveTwice => Region["gosave_twice"];
+
+    /// <summary>The return address of GosaveTwice's call to gosave.</summary>
+    public static nint GosaveRet => Region["gosave_ret"];
+
     /// <summary>Returns at once (into goexit).</summary>
     public static nint Return => Region["return"];
 
@@ -118,6 +125,34 @@ public static unsafe class Bodies
         a.je(spin);
         a.ret();
         labels["spin_until_count"] = spin;
+
+        var gsv = a.CreateLabel("gosave_twice");
+        var gsvRet = a.CreateLabel("gosave_ret");
+        var second = a.CreateLabel();
+        var never = a.CreateLabel();
+        a.Label(ref gsv);
+        a.push(rbp);
+        a.mov(rbp, rsp);
+        a.sub(rsp, 16);
+        a.mov(__qword_ptr[rbp - 8], rdx);
+        a.lea(rdi, __[rdx + Rec.Off.Buf]);
+        a.call((ulong)stubs.Gosave);
+        a.Label(ref gsvRet);
+        a.mov(rcx, __qword_ptr[rbp - 8]);
+        a.cmp(__qword_ptr[rcx + Rec.Off.Resumes], 0);
+        a.jne(second);
+        a.inc(__qword_ptr[rcx + Rec.Off.Resumes]);
+        a.lea(rax, __[never]);
+        a.mov(ecx, (int)McallReason.Gosched);
+        a.jmp((ulong)stubs.Mcall);
+        a.Label(ref never);
+        a.ud2();
+        a.Label(ref second);
+        a.mov(__qword_ptr[rcx + Rec.Off.ObsRax], rax);
+        a.leave();
+        a.ret();
+        labels["gosave_twice"] = gsv;
+        labels["gosave_ret"] = gsvRet;
 
         var ret = a.CreateLabel("return");
         a.Label(ref ret);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Native.Layout;
 
 namespace Native.Tests;
 
@@ -28,6 +29,7 @@ public struct Rec
     public long Result;     // sum of systemstack results
     public long MisalignedResumes;
     public long Reason;     // the McallReason the yield body passes to mcall (Gs.New sets Gosched)
+    public Gobuf Buf;       // gosave's buffer
 
     public static class Off
     {
@@ -52,5 +54,6 @@ public struct Rec
         public static readonly int Result = (int)Marshal.OffsetOf<Rec>(nameof(Rec.Result));
         public static readonly int MisalignedResumes = (int)Marshal.OffsetOf<Rec>(nameof(Rec.MisalignedResumes));
         public static readonly int Reason = (int)Marshal.OffsetOf<Rec>(nameof(Rec.Reason));
+        public static readonly int Buf = (int)Marshal.OffsetOf<Rec>(nameof(Rec.Buf));
     }
 }

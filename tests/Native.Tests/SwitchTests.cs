@@ -251,4 +251,35 @@ public unsafe class SwitchTests
             Records.FreeM(m);
         }
     }
+
+    [Fact]
+    public void Gosave_records_the_callers_context_and_gogo_returns_from_it_a_second_time()
+    {
+        using var gs = new Gs();
+        var m = Records.NewM(1);
+        try
+        {
+            var (gp, rp) = gs.New(Bodies.GosaveTwice);
+            var g = (G*)gp;
+            var rec = (Rec*)rp;
+            Assert.Equal(McallReason.Gosched, S.Execute(m, g));
+            var buf = rec->Buf;
+            Assert.Equal(gp, buf.G);                          // buf.g = R14
+            Assert.Equal(Bodies.GosaveRet, buf.Pc);           // the return address
+            Assert.Equal(g->Sched.Sp, buf.Sp);                // the caller's SP after the return (mcall saw the same)
+            Assert.Equal(g->Sched.Bp, buf.Bp);
+            Assert.Equal(0, buf.Ret);
+            Assert.Equal(0, buf.Ctxt);
+
+            buf.Ret = 99;                                     // what the second return sees in RAX
+            g->Sched = buf;
+            Assert.Equal(McallReason.Exit, S.Execute(m, g));
+            Assert.Equal(99, rec->ObsRax);
+            Assert.Equal(1, rec->Resumes);
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
 }
