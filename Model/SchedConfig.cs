@@ -11,6 +11,9 @@ public enum ModelBug : byte
     LostRunnext,
     /// <summary>ready puts the g both into runnext and onto the global queue.</summary>
     DoubleEnqueue,
+    /// <summary>findRunnable never looks at the global queue, and an M that finds nothing spins on instead of
+    /// stopping: a g in the global queue never runs (a liveness violation, found as a cycle).</summary>
+    Livelock,
 }
 
 /// <summary>What the model is configured to be. Values are Go 1.19 linux/amd64 unless said otherwise.</summary>

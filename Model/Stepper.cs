@@ -635,12 +635,14 @@ internal sealed class Stepper
         var p = POf(m);
         var inheritTime = false;
         G? gp = null;
+        var global = _cfg.Bug != ModelBug.Livelock;
         // 6. The 1-in-61 check of the global queue.
-        if (p.SchedTick % 61 == 0 && _s.RunQSize > 0) gp = GlobRunQGet(p, 1);
+        if (global && p.SchedTick % 61 == 0 && _s.RunQSize > 0) gp = GlobRunQGet(p, 1);
         // 8. Local runq, runnext first.
         gp ??= RunQGet(p, out inheritTime);
         // 9. Global batch.
-        if (gp is null && _s.RunQSize != 0) gp = GlobRunQGet(p, 0);
+        if (global && gp is null && _s.RunQSize != 0) gp = GlobRunQGet(p, 0);
+        if (!global && gp is null) return;
         // 11. Steal.
         if (gp is null && MayTrySteal(_s, m))
         {

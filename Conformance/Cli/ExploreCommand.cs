@@ -30,18 +30,20 @@ public static class ExploreCommand
         var fixedStack = new Option<int>("--fixed-stack") { Description = "fixed stacks of this many bytes (the native runtime's) instead of Go's growing ones", DefaultValueFactory = _ => 0 };
         var all = new Option<bool>("--all") { Description = "keep searching after the first violation" };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of the report" };
+        var liveness = new Option<bool>("--liveness") { Description = "also search depth-first for a run that never ends (L1 under weak fairness)" };
         var command = new Command("explore", "Explore every interleaving of a workload on the model and check its invariants.");
         command.Arguments.Add(file);
-        foreach (var o in new Option[] { procs, maxStates, maxDepth, seconds, threads, noSysmon, fixedStack, all, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { procs, maxStates, maxDepth, seconds, threads, noSysmon, fixedStack, all, json, liveness }) command.Options.Add(o);
         command.SetAction(parse => Execute(new Settings(parse.GetValue(file)!, parse.GetValue(procs), parse.GetValue(maxStates),
             parse.GetValue(maxDepth), parse.GetValue(seconds), parse.GetValue(threads), !parse.GetValue(noSysmon),
-            parse.GetValue(fixedStack), parse.GetValue(all), parse.GetValue(json)), Console.Out, Console.Error));
+            parse.GetValue(fixedStack), parse.GetValue(all), parse.GetValue(json), parse.GetValue(liveness)), Console.Out, Console.Error));
         return command;
     }
 
     /// <summary>The verb's options.</summary>
     public sealed record Settings(string Path, int Procs = 1, long MaxStates = 50_000_000, int MaxDepth = int.MaxValue,
-        double Seconds = 0, int Threads = 1, bool Sysmon = true, int FixedStack = 0, bool All = false, bool Json = false);
+        double Seconds = 0, int Threads = 1, bool Sysmon = true, int FixedStack = 0, bool All = false, bool Json = false,
+        bool Liveness = false);
 
     /// <summary>The verb's work, with its output streams passed in (tests call it directly).</summary>
     public static int Execute(Settings o, TextWriter stdout, TextWriter stderr)
@@ -105,9 +107,10 @@ public static class ExploreCommand
             result = new BfsChecker<SchedState, SchedAction>(model, options).Run();
         }
 
-        if (o.Json) stdout.WriteLine(Json(o, model, result));
-        else Report(o, model, result, stdout);
-        return result.Violations.Count > 0 ? CheckerCli.ExitViolation : CheckerCli.ExitOk;
+        var cycles = o.Liveness ? new CycleChecker<SchedState, SchedAction>(model, Math.Min(o.MaxStates, 20_000_000)).Run() : null;
+        if (o.Json) stdout.WriteLine(Json(o, model, result, cycles));
+        else Report(o, model, result, cycles, stdout);
+        return result.Violations.Count > 0 || cycles?.Found is not null ? CheckerCli.ExitViolation : CheckerCli.ExitOk;
 
         int Bad(string message)
         {
@@ -122,7 +125,8 @@ public static class ExploreCommand
         : r.Exhausted ? "OK: every reachable state satisfies every property"
         : $"OK so far: no property broke before the search stopped ({r.StoppedBy})";
 
-    private static void Report(Settings o, SchedModel model, CheckResult<SchedState, SchedAction> r, TextWriter w)
+    private static void Report(Settings o, SchedModel model, CheckResult<SchedState, SchedAction> r,
+        CycleChecker<SchedState, SchedAction>.Result? cycles, TextWriter w)
     {
         var inv = model.Invariants;
         w.WriteLine($"checker explore {o.Path}: {o.Procs} P(s), sysmon {(o.Sysmon ? "on" : "off")}, " +
@@ -137,7 +141,17 @@ public static class ExploreCommand
         w.WriteLine($"  deadlocks         {r.Deadlocks.ToString("N0", CultureInfo.InvariantCulture)}");
         w.WriteLine($"  properties        {inv.Count} checked ({inv.Count(p => p.Kind == PropertyKind.Always)} in every state, {inv.Count(p => p.Kind == PropertyKind.AtEnd)} at the end)");
         w.WriteLine($"  search            {(r.Exhausted ? "complete" : "stopped: " + r.StoppedBy)}");
+        if (cycles is not null)
+            w.WriteLine($"  liveness (L1)     " + (cycles.Found is not null ? "VIOLATION: a run that never ends"
+                : cycles.Exhausted ? $"every run ends ({cycles.States.ToString("N0", CultureInfo.InvariantCulture)} states searched depth-first)"
+                : $"no endless run within {cycles.States.ToString("N0", CultureInfo.InvariantCulture)} states (bound reached)"));
         w.WriteLine($"  verdict           {Verdict(r)}");
+        if (cycles?.Found is { } lasso)
+        {
+            w.WriteLine();
+            w.WriteLine($"Liveness: a run that never ends: {lasso.Stem.Actions.Count} step(s) to a state, then forever: {string.Join(", ", lasso.Cycle)}");
+            WritePath(model, lasso.Stem, w);
+        }
         foreach (var v in r.Violations)
         {
             w.WriteLine();
@@ -163,7 +177,8 @@ public static class ExploreCommand
         }
     }
 
-    private static string Json(Settings o, SchedModel model, CheckResult<SchedState, SchedAction> r)
+    private static string Json(Settings o, SchedModel model, CheckResult<SchedState, SchedAction> r,
+        CycleChecker<SchedState, SchedAction>.Result? cycles)
     {
         var doc = new Dictionary<string, object?>
         {
@@ -181,6 +196,13 @@ public static class ExploreCommand
             ["exhausted"] = r.Exhausted,
             ["stoppedBy"] = r.StoppedBy,
             ["properties"] = model.Invariants.Select(p => p.Name).ToArray(),
+            ["liveness"] = cycles is null ? null : new Dictionary<string, object?>
+            {
+                ["exhausted"] = cycles.Exhausted,
+                ["states"] = cycles.States,
+                ["stem"] = cycles.Found?.Stem.Actions.Select(a => a.ToString()).ToArray(),
+                ["cycle"] = cycles.Found?.Cycle.Select(a => a.ToString()).ToArray(),
+            },
             ["verdict"] = r.Violations.Any(v => !v.IsDeadlock) ? "violation" : r.Violations.Count > 0 ? "deadlock" : "ok",
             ["violations"] = r.Violations.Select(v => new Dictionary<string, object?>
             {
