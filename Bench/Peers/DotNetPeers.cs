@@ -6,15 +6,12 @@ namespace Bench.Peers;
 
 /// <summary>
 /// .NET's own primitives for the operations Checker's runtime implements, timed in this process.
-/// Each method returns the median over <c>reps</c> runs after one warm-up run of a tenth of the size.
+/// Each method is one timed run (the caller warms up and takes the median).
 /// "Hand-off" figures are per one-way hand-off (a round trip is two), as in the Go and Checker ping-pongs.
 /// </summary>
 public static class DotNetPeers
 {
-    /// <summary><c>await Task.Yield()</c> from two async loops on one <see cref="SingleThreadSynchronizationContext"/>; ns per yield.</summary>
-    public static double TaskYield(int n, int reps) => Median(reps, n, TaskYieldOnce);
-
-    /// <summary>One timed run of <see cref="TaskYield"/>: <paramref name="n"/> yields per loop.</summary>
+    /// <summary><c>await Task.Yield()</c> from two async loops on one <see cref="SingleThreadSynchronizationContext"/>; ns per yield. One timed run of <paramref name="n"/> yields per loop.</summary>
     public static double TaskYieldOnce(int n)
     {
         var sw = Stopwatch.StartNew();
@@ -27,10 +24,7 @@ public static class DotNetPeers
         }
     }
 
-    /// <summary>Two threads handing a token back and forth through two <see cref="SemaphoreSlim"/>s; ns per hand-off.</summary>
-    public static double SemaphoreSlimHandOff(int n, int reps) => Median(reps, n, SemaphoreSlimHandOffOnce);
-
-    /// <summary>One timed run of <see cref="SemaphoreSlimHandOff"/>.</summary>
+    /// <summary>Two threads handing a token back and forth through two <see cref="SemaphoreSlim"/>s; ns per hand-off. One timed run of <paramref name="n"/> round trips.</summary>
     public static double SemaphoreSlimHandOffOnce(int n)
     {
         using var ping = new SemaphoreSlim(0);
@@ -47,10 +41,7 @@ public static class DotNetPeers
         return ns / (2.0 * n);
     }
 
-    /// <summary>Two threads handing a token back and forth through two <see cref="ManualResetEventSlim"/>s; ns per hand-off.</summary>
-    public static double ManualResetEventSlimHandOff(int n, int reps) => Median(reps, n, ManualResetEventSlimHandOffOnce);
-
-    /// <summary>One timed run of <see cref="ManualResetEventSlimHandOff"/>.</summary>
+    /// <summary>Two threads handing a token back and forth through two <see cref="ManualResetEventSlim"/>s; ns per hand-off. One timed run of <paramref name="n"/> round trips.</summary>
     public static double ManualResetEventSlimHandOffOnce(int n)
     {
         using var ping = new ManualResetEventSlim(false);
@@ -67,10 +58,7 @@ public static class DotNetPeers
         return ns / (2.0 * n);
     }
 
-    /// <summary>Two async loops on the thread pool passing an int through two single-reader/writer <see cref="Channel{T}"/>s; ns per hand-off.</summary>
-    public static double ChannelPingPong(int n, int reps) => Median(reps, n, ChannelPingPongOnce);
-
-    /// <summary>One timed run of <see cref="ChannelPingPong"/>.</summary>
+    /// <summary>Two async loops on the thread pool passing an int through two single-reader/writer <see cref="Channel{T}"/>s; ns per hand-off. One timed run of <paramref name="n"/> round trips.</summary>
     public static double ChannelPingPongOnce(int n)
     {
         var options = new UnboundedChannelOptions { SingleReader = true, SingleWriter = true };
@@ -89,10 +77,7 @@ public static class DotNetPeers
         return sw.Elapsed.TotalNanoseconds / (2.0 * n);
     }
 
-    /// <summary><c>Task.Run</c> of an empty delegate in batches of 1000, each batch awaited; ns per task (spawn + run + completion).</summary>
-    public static double TaskRunSpawn(int n, int reps) => Median(reps, n, TaskRunSpawnOnce);
-
-    /// <summary>One timed run of <see cref="TaskRunSpawn"/>.</summary>
+    /// <summary><c>Task.Run</c> of an empty delegate in batches of 1000, each batch awaited; ns per task (spawn + run + completion). One timed run of <paramref name="n"/> tasks.</summary>
     public static double TaskRunSpawnOnce(int n)
     {
         const int batch = 1000;
@@ -126,14 +111,5 @@ public static class DotNetPeers
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         static async Task Park(Task gate) => await gate;
-    }
-
-    static double Median(int reps, int n, Func<int, double> once)
-    {
-        once(Math.Max(1, n / 10));
-        var xs = new double[reps];
-        for (var i = 0; i < reps; i++) xs[i] = once(n);
-        Array.Sort(xs);
-        return xs[reps / 2];
     }
 }

@@ -43,26 +43,27 @@ public sealed class PeerPrograms
     public static string DefaultBuildDir() =>
         Path.Combine(Path.GetTempPath(), "checker-bench-peers-" + Environment.UserName);
 
-    /// <summary>The minimal hand-written switch, ns per switch.</summary>
-    public Measurement MinimalSwitch(long iterations, int reps) =>
-        _tools.Gcc is null ? Missing("gcc") : Measurement.Try(() =>
+    /// <summary>The minimal hand-written switch: one sample, ns per switch.</summary>
+    public Series MinimalSwitch(long iterations) =>
+        _tools.Gcc is null ? Missing("c-minimal", "gcc") : Series.Of("c-minimal", () =>
             RunPeer(Build("minimal_switch", () => CompileC(_tools.Gcc, "c/minimal_switch.c", "minimal_switch")),
-                "switch", [Str(iterations), Str(reps)]));
+                "switch", [Str(iterations), "1"]));
 
-    /// <summary>Boost.Context's jump_fcontext, ns per switch.</summary>
-    public Measurement BoostContextSwitch(long iterations, int reps) =>
-        _tools.Gxx is null || !_tools.HasBoostContext ? Missing(_tools.Gxx is null ? "g++" : "libboost-context-dev") :
-        Measurement.Try(() =>
+    /// <summary>Boost.Context's jump_fcontext: one sample, ns per switch.</summary>
+    public Series BoostContextSwitch(long iterations) =>
+        _tools.Gxx is null || !_tools.HasBoostContext ? Missing("boost-context", _tools.Gxx is null ? "g++" : "libboost-context-dev") :
+        Series.Of("boost-context", () =>
             RunPeer(Build("boost_context", () => CompileC(_tools.Gxx, "c/boost_context.cpp", "boost_context", "-lboost_context")),
-                "switch", [Str(iterations), Str(reps)]));
+                "switch", [Str(iterations), "1"]));
 
-    /// <summary>One of the Go programs' operations (see peers/go/main.go), in its own unit.</summary>
-    public Measurement Go(string operation, long n, int reps) =>
-        _tools.Go is null ? Missing("golang-go") : Measurement.Try(() =>
-            RunPeer(Build("gopeer", BuildGo), operation, ["-op", operation, "-n", Str(n), "-reps", Str(reps), "-procs", "1"]));
+    /// <summary>One of the Go program's operations (see peers/go/main.go) on GOMAXPROCS=1: one sample, in its own unit.
+    /// The program warms up on a tenth of the size before the timed run.</summary>
+    public Series Go(string operation, long n) =>
+        _tools.Go is null ? Missing("go", "golang-go") : Series.Of("go", () =>
+            RunPeer(Build("gopeer", BuildGo), operation, ["-op", operation, "-n", Str(n), "-reps", "1", "-procs", "1"]));
 
-    static Measurement Missing(string package) =>
-        Measurement.Missing($"n/a ({package} missing: run scripts/install-peers.sh)");
+    static Series Missing(string name, string package) =>
+        Series.Missing(name, $"n/a ({package} missing: run scripts/install-peers.sh)");
 
     string Build(string name, Func<string> build)
     {

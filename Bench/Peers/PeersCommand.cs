@@ -1,4 +1,5 @@
 using Bench.Rendering;
+using Bench.Stubs;
 
 namespace Bench.Peers;
 
@@ -82,81 +83,78 @@ public static class PeersCommand
 
     static bool IsRoot() => Environment.UserName == "root";
 
-    /// <summary>Measures every row, in the order of the table.</summary>
+    /// <summary>Measures every row, in the order of the table; the series of a row are sampled in interleaved rounds.</summary>
     public static ComparisonReport Measure(bool quick, Toolchain tools, PeerPrograms programs, TextWriter progress)
     {
-        // Sizes: the full run aims at a few seconds per figure on a 2-core machine, --quick at well under one.
-        var switchIters = quick ? 2_000_000L : 20_000_000L;
+        // Sizes: a full run takes about 1.5 minutes on a 2-core machine, --quick about 15 seconds.
+        var rounds = quick ? 3 : 7;
+        var switchIters = quick ? 2_000_000L : 10_000_000L;
+        var stubIters = quick ? 1_000_000L : 5_000_000L;
         var goN = quick ? 200_000 : 1_000_000;
-        var reps = quick ? 3 : 7;
-        var dotnetYieldN = quick ? 200_000 : 1_000_000;
-        var handOffN = quick ? 50_000 : 200_000;
+        var yieldN = quick ? 100_000 : 500_000;
+        var schedN = quick ? 100_000 : 500_000;
+        var batches = quick ? 50 : 200;
+        var dotnetYieldN = quick ? 100_000 : 500_000;
+        var handOffN = quick ? 20_000 : 100_000;
         var spawnN = quick ? 50_000 : 200_000;
 
-        Measurement Step(string what, Func<Measurement> f)
+        IReadOnlyList<Measurement> Sample(string operation, int n, params Series[] series)
         {
-            progress.Write($"peers: {what} ... ");
-            var m = f();
-            progress.WriteLine(m.Value is double v ? v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : m.Note);
-            return m;
+            progress.Write($"peers: {operation} ");
+            return InterleavedSampler.Run(series, n, progress, operation);
         }
-        Measurement InProcess(string what, Func<double> f) => Step(what, () => Measurement.Try(f));
 
-        var rows = new List<ComparisonRow>
+        static Series DotNet(string name, Func<int, double> once, int n) => Series.Of(name, () => once(n), () => once(Math.Max(1, n / 10)));
+
+        ComparisonRow Row(string operation, string unit, string description, IReadOnlyList<Measurement> m, params string[] peers) =>
+            new(operation, unit, description, m[0], [.. peers.Select((p, i) => new PeerResult(p, m[i + 1]))]);
+
+        var rows = new List<ComparisonRow>();
+        using (var h = new StubHarness())
         {
-            new("switch", "ns",
+            rows.Add(Row("switch", "ns",
                 "one stack switch between two contexts, no scheduler: ours is Native's switch_to (gosave + gogo); " +
                 "c-minimal saves the callee-saved registers, swaps rsp and jumps; boost-context is jump_fcontext",
-                Step("switch: ours", () => OursProbes.Switch(quick)),
-                [
-                    new("c-minimal", Step("switch: c-minimal", () => programs.MinimalSwitch(switchIters, reps))),
-                    new("boost-context", Step("switch: boost-context", () => programs.BoostContextSwitch(switchIters, reps))),
-                ]),
-            new("roundtrip", "ns",
+                Sample("switch", rounds, OursProbes.Switch(h, switchIters), programs.MinimalSwitch(switchIters),
+                    programs.BoostContextSwitch(switchIters)),
+                "c-minimal", "boost-context"));
+            rows.Add(Row("roundtrip", "ns",
                 "C# on g0 → goroutine → C#: entry (gogo) into a goroutine that mcalls straight back; the fixed cost of " +
                 "every trip through the scheduler loop. No peer has this split",
-                Step("roundtrip: ours", () => OursProbes.RoundTrip(quick)), []),
-            new("systemstack", "ns",
+                Sample("roundtrip", rounds, OursProbes.RoundTrip(h, stubIters))));
+            rows.Add(Row("systemstack", "ns",
                 "goroutine → systemstack → an [UnmanagedCallersOnly] C# no-op on g0 → back; how goroutine code reaches " +
                 "runtime services written in C#. No peer has this split",
-                Step("systemstack: ours", () => OursProbes.Systemstack(quick)), []),
-            new("gosched", "ns",
-                "one yield through the scheduler with two runnable goroutines on one P (GOMAXPROCS=1): " +
-                "runtime.Gosched for ours and go; await Task.Yield() on a single-threaded SynchronizationContext for dotnet-yield",
-                Step("gosched: ours", () => OursProbes.Gosched(quick)),
-                [
-                    new("go", Step("gosched: go", () => programs.Go("gosched", goN, reps))),
-                    new("dotnet-yield", InProcess("gosched: dotnet-yield", () => DotNetPeers.TaskYield(dotnetYieldN, reps))),
-                ]),
-            new("spawn-exit", "ns",
-                "create a goroutine, run it and let it exit, in batches of 1000 (GOMAXPROCS=1 for go); " +
-                "dotnet-taskrun is Task.Run of an empty delegate on the thread pool",
-                Step("spawn-exit: ours", () => OursProbes.SpawnExit(quick)),
-                [
-                    new("go", Step("spawn-exit: go", () => programs.Go("spawn-exit", goN, reps))),
-                    new("dotnet-taskrun", InProcess("spawn-exit: dotnet-taskrun", () => DotNetPeers.TaskRunSpawn(spawnN, reps))),
-                ]),
-            new("pingpong", "ns",
-                "one hand-off of a token between two goroutines (a round trip is two): ours is release/acquire on one P; " +
-                "go is an unbuffered channel (GOMAXPROCS=1); the dotnet ones hand off between two threads (SemaphoreSlim, " +
-                "ManualResetEventSlim) or two thread-pool async loops (Channel<T>)",
-                Step("pingpong: ours", () => OursProbes.PingPong(quick)),
-                [
-                    new("go", Step("pingpong: go", () => programs.Go("pingpong", goN, reps))),
-                    new("dotnet-semaphoreslim", InProcess("pingpong: dotnet-semaphoreslim", () => DotNetPeers.SemaphoreSlimHandOff(handOffN, reps))),
-                    new("dotnet-mres", InProcess("pingpong: dotnet-mres", () => DotNetPeers.ManualResetEventSlimHandOff(handOffN, reps))),
-                    new("dotnet-channel", InProcess("pingpong: dotnet-channel", () => DotNetPeers.ChannelPingPong(handOffN, reps))),
-                ]),
-            new("bytes-per-parked-goroutine", "bytes",
-                $"resident set growth per blocked goroutine, {ParkedCount:#,0} of them parked at once (ours in acquire, go in a " +
-                "channel receive); dotnet-async is an async method awaiting an uncompleted task. Each in a fresh process",
-                Step("bytes-per-parked-goroutine: ours", () => OursProbes.CanMeasureMemory
-                    ? SelfProcess.Memory("ours", ParkedCount) : OursProbes.BytesPerParked(ParkedCount)),
-                [
-                    new("go", Step("bytes-per-parked-goroutine: go", () => programs.Go("bytes-per-parked-goroutine", ParkedCount, 1))),
-                    new("dotnet-async", Step("bytes-per-parked-goroutine: dotnet-async", () => SelfProcess.Memory("dotnet-async", ParkedCount))),
-                ]),
-        };
+                Sample("systemstack", rounds, OursProbes.Systemstack(h, stubIters))));
+        }
+        rows.Add(Row("gosched", "ns",
+            "one yield through the scheduler with two runnable goroutines on one P (GOMAXPROCS=1): " +
+            "runtime.Gosched for ours and go; await Task.Yield() on a single-threaded SynchronizationContext for dotnet-yield",
+            Sample("gosched", rounds, OursProbes.Gosched(yieldN), programs.Go("gosched", goN),
+                DotNet("dotnet-yield", DotNetPeers.TaskYieldOnce, dotnetYieldN)),
+            "go", "dotnet-yield"));
+        rows.Add(Row("spawn-exit", "ns",
+            "create a goroutine, run it and let it exit, in batches of 1000 (GOMAXPROCS=1 for go); " +
+            "dotnet-taskrun is Task.Run of an empty delegate on the thread pool",
+            Sample("spawn-exit", rounds, OursProbes.SpawnExit(batches), programs.Go("spawn-exit", goN),
+                DotNet("dotnet-taskrun", DotNetPeers.TaskRunSpawnOnce, spawnN)),
+            "go", "dotnet-taskrun"));
+        rows.Add(Row("pingpong", "ns",
+            "one hand-off of a token between two goroutines (a round trip is two): ours is release/acquire on one P; " +
+            "go is an unbuffered channel (GOMAXPROCS=1); the dotnet ones hand off between two threads (SemaphoreSlim, " +
+            "ManualResetEventSlim) or two thread-pool async loops (Channel<T>)",
+            Sample("pingpong", rounds, OursProbes.PingPong(schedN), programs.Go("pingpong", goN),
+                DotNet("dotnet-semaphoreslim", DotNetPeers.SemaphoreSlimHandOffOnce, handOffN),
+                DotNet("dotnet-mres", DotNetPeers.ManualResetEventSlimHandOffOnce, handOffN),
+                DotNet("dotnet-channel", DotNetPeers.ChannelPingPongOnce, handOffN)),
+            "go", "dotnet-semaphoreslim", "dotnet-mres", "dotnet-channel"));
+        rows.Add(Row("bytes-per-parked-goroutine", "bytes",
+            $"resident set growth per blocked goroutine, {ParkedCount:#,0} of them parked at once (ours in acquire, go in a " +
+            "channel receive); dotnet-async is an async method awaiting an uncompleted task. Each in a fresh process",
+            Sample("bytes-per-parked-goroutine", 1, OursProbes.BytesPerParked(ParkedCount),
+                programs.Go("bytes-per-parked-goroutine", ParkedCount),
+                Series.Of("dotnet-async", () => SelfProcess.Memory("dotnet-async", ParkedCount))),
+            "go", "dotnet-async"));
         return new ComparisonReport(MachineInfo.Describe(tools), rows, quick, DateTimeOffset.UtcNow);
     }
 }

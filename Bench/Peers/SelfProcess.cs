@@ -7,12 +7,12 @@ namespace Bench.Peers;
 public static class SelfProcess
 {
     /// <summary>Bytes per parked goroutine (or async method) of <paramref name="which"/>, measured in a child process.</summary>
-    public static Measurement Memory(string which, int count) => Measurement.Try(() =>
+    public static double Memory(string which, int count)
     {
         var (file, args) = Command(["memory", which, count.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var stdout = ProcessRunner.RunChecked(file, args, TimeSpan.FromMinutes(2));
         return ProcessRunner.ParseResult(stdout, "bytes-per-parked-goroutine");
-    });
+    }
 
     static (string File, string[] Args) Command(string[] args)
     {
@@ -34,8 +34,8 @@ public static class SelfProcess
         var count = args.Count == 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : PeersCommand.ParkedCount;
         var m = args[0] switch
         {
-            "ours" => OursProbes.BytesPerParked(count),
-            "dotnet-async" => Measurement.Of(DotNetPeers.BytesPerParkedAsync(count)),
+            "ours" => Measurement.Try(() => OursProbes.BytesPerParkedHere(count)),
+            "dotnet-async" => Measurement.Try(() => DotNetPeers.BytesPerParkedAsync(count)),
             _ => Measurement.Missing($"unknown memory subject '{args[0]}'"),
         };
         if (m.Value is not double v)

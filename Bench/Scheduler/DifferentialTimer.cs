@@ -7,6 +7,14 @@ namespace Bench.Scheduler;
 /// </summary>
 public sealed class DifferentialTimer(Func<Model.Workload.Workload, TimeSpan> run)
 {
+    /// <summary>One sample: (T(large) - T(small)) / <paramref name="extraOps"/>, in ns. May be negative when the machine is noisy.</summary>
+    public double Sample(Model.Workload.Workload small, Model.Workload.Workload large, double extraOps)
+    {
+        var t1 = run(small);
+        var t2 = run(large);
+        return (t2 - t1).TotalNanoseconds / extraOps;
+    }
+
     /// <summary>ns per operation, where <paramref name="make"/>(n) performs <paramref name="opsPerN"/> × n operations.</summary>
     public double NsPerOp(Func<int, Model.Workload.Workload> make, int n, double opsPerN, int reps)
     {
@@ -18,9 +26,7 @@ public sealed class DifferentialTimer(Func<Model.Workload.Workload, TimeSpan> ru
         var xs = new double[reps];
         for (var i = 0; i < reps; i++)
         {
-            var t1 = run(small);
-            var t2 = run(large);
-            xs[i] = (t2 - t1).TotalNanoseconds / (opsPerN * n);
+            xs[i] = Sample(small, large, opsPerN * n);
         }
         Array.Sort(xs);
         var median = xs[reps / 2];
