@@ -15,13 +15,13 @@ internal sealed unsafe partial class Sched
     {
         gp->SyscallSp = gp->Sched.Sp;
         gp->SyscallPc = gp->Sched.Pc;
-        if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp);
+        if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, -1);
         CasGStatus(mp, gp, GStatus.Running, GStatus.Syscall); // E9
         mp.Syscalls++;
         if (_tracing) Trace(mp, TraceKind.GoSysCall, gp->Goid);
         var pp = mp.P;
         mp.SyscallTick = pp->SysCallTick;
-        if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Running, (int)PStatus.Syscall);
+        if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Running, (int)PStatus.Syscall, pp->Id);
         pp->M = null;
         mp.OldP = pp;
         mp.M->OldP = (nint)pp;

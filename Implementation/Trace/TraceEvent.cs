@@ -9,7 +9,8 @@ namespace Implementation.Trace;
 public enum TraceKind : byte
 {
     /// <summary>newproc1 created a g. G = parent goid (0: the runtime itself, for main); A = child goid;
-    /// B = body index; C = stack.lo; D = stack.hi.</summary>
+    /// B = body index; C = stack.lo; D = stack.hi. Recorded after E3 (whose Status event already names the child goid:
+    /// the goid is assigned before E3, as Go tip does).</summary>
     GoCreate = 1,
     /// <summary>execute: Runnable → Running, then gogo. G = goid; A = 1 if inheritTime (runnext) else 0.</summary>
     GoStart,
@@ -33,7 +34,8 @@ public enum TraceKind : byte
     RunnextPut,
     /// <summary>runqget. G = goid; A = head after; B = tail; C = 1 if it came from runnext.</summary>
     RunqGet,
-    /// <summary>runqputslow moved a batch to the global queue. G = the new g; A = number moved (129); B = head after.</summary>
+    /// <summary>runqputslow moved a batch to the global queue. G = the new g (the one that did not fit); A = number
+    /// moved (129: the 128 oldest of the ring, then G); B = the ring's head after; C = global queue size after.</summary>
     RunqPutSlow,
     /// <summary>runqsteal by P from victim. G = the g returned to run; A = victim P; B = number taken; C = victim head after;
     /// D = 1 if runnext was taken.</summary>
@@ -46,13 +48,19 @@ public enum TraceKind : byte
     GfPut,
     /// <summary>gfget. G = goid the g had before reuse; A = local gFree count after.</summary>
     GfGet,
-    /// <summary>What a switch stub saved into g.sched. G = goid; A = sp; B = pc; C = bp.</summary>
+    /// <summary>What a switch stub saved into g.sched. G = goid; A = sp; B = pc; C = bp; D = the McallReason number when
+    /// recorded after an mcall (1 Gosched, 2 Park, 3 Exit, 4 ExitSyscall, 5 Morestack, 0 Bad), or -1 for the save
+    /// systemstack made at entersyscall (B5: syscallsp/pc = these).</summary>
     GobufSave,
-    /// <summary>gogo restored g.sched and cleared sp/ctxt/ret/bp. G = goid; A = pc jumped to.</summary>
+    /// <summary>gogo is about to restore g.sched (and clear sp/ctxt/ret/bp). G = goid; A = pc jumped to; B = sp and
+    /// C = bp it loads (recorded on g0 just before the entry stub runs gogo).</summary>
     GobufLoad,
-    /// <summary>A semaphore's count changed without a handoff. A = semaphore index; B = count after.</summary>
+    /// <summary>A semaphore's count changed without a handoff (an acquire that did not park, a release with no
+    /// waiter). G = the goid doing it; A = semaphore index; B = count after.</summary>
     SemCount,
-    /// <summary>A P changed hands (acquirep/releasep/handoffp). P = the P; A = old status; B = new status (Go's P numbers).</summary>
+    /// <summary>A P changed status (acquirep/wirep, releasep, entersyscall, exitsyscallfast's CAS, sysmon's retake).
+    /// A = old status; B = new status (Go's P numbers); C = the P's id (the event's P field is the recording M's P,
+    /// which is not this P for a retake by sysmon, M id 10000).</summary>
     PStatus,
 }
 
