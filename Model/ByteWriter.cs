@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Model;
 
 /// <summary>Appends the canonical encoding: bytes and LEB128 varints, into a growable buffer it owns.</summary>
@@ -16,13 +18,37 @@ internal struct ByteWriter
 
     private void Grow() => Array.Resize(ref _buf, _buf.Length * 2);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Byte(byte b)
     {
-        if (_pos == _buf.Length) Grow();
+        var buf = _buf;
+        var pos = _pos;
+        if ((uint)pos < (uint)buf.Length)
+        {
+            buf[pos] = b;
+            _pos = pos + 1;
+            return;
+        }
+        Grow();
         _buf[_pos++] = b;
     }
 
+    /// <summary>LEB128: one byte below 128 (the common case, inlined), more otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Var(ulong v)
+    {
+        var buf = _buf;
+        var pos = _pos;
+        if (v < 0x80 && (uint)pos < (uint)buf.Length)
+        {
+            buf[pos] = (byte)v;
+            _pos = pos + 1;
+            return;
+        }
+        VarSlow(v);
+    }
+
+    private void VarSlow(ulong v)
     {
         if (_pos + 10 > _buf.Length) Grow();
         while (v >= 0x80) { _buf[_pos++] = (byte)(v | 0x80); v >>= 7; }
@@ -48,7 +74,19 @@ internal ref struct ByteReader
 
     public byte Byte() => _buf[_pos++];
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Var()
+    {
+        var b0 = _buf[_pos];
+        if (b0 < 0x80)
+        {
+            _pos++;
+            return b0;
+        }
+        return VarSlow();
+    }
+
+    private ulong VarSlow()
     {
         ulong v = 0;
         var shift = 0;
