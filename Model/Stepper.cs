@@ -2,12 +2,6 @@ using Model.Workload;
 
 namespace Model;
 
-/// <summary>A Go throw inside a step: unwinds to <see cref="Stepper.Apply"/>, which records it in the state.</summary>
-internal sealed class ModelThrowException(Throw what) : Exception(what.Message())
-{
-    public Throw What { get; } = what;
-}
-
 /// <summary>
 /// The scheduler's functions, run on one state at a time. One Stepper per thread; <see cref="Apply"/> binds it to
 /// a state and an event sink for one step. Each method mirrors the Go function it names (proc.go, Go 1.19) and
@@ -596,7 +590,8 @@ internal sealed class Stepper
     }
 
     /// <summary>Mirrors runtime.handoffp (proc.go, 1.19): start an M for a P with work, or a spinning one when nobody
-    /// spins and no P is idle; otherwise the P goes idle.</summary>
+    /// spins and no P is idle; otherwise the P goes idle. Not modelled: trace and GC work, and the clause that keeps
+    /// the last P busy for the network poller (there is no netpoll).</summary>
     internal void HandoffP(P p)
     {
         if (!p.RunQEmpty || _s.RunQSize != 0)
@@ -684,7 +679,8 @@ internal sealed class Stepper
             if (_s.NmSpinning < 0) throw new ModelThrowException(Throw.NegativeSpinning);
             foreach (var p2 in _s.Ps)
             {
-                if (p2.Status == PStatus.Idle || p2.RunQEmpty) continue;
+                // Go skips the Ps in idlepMask (those on pidle), not every _Pidle P: a P handed to a starting M counts.
+                if (p2.RunQEmpty || _s.Pidle.Contains(p2.Id)) continue;
                 var pp = PidleGet();
                 if (pp is not null)
                 {
