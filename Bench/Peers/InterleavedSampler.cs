@@ -40,11 +40,14 @@ public static class InterleavedSampler
         return results;
     }
 
+    /// <summary>The note for a median that is not positive (a differential figure drowned in noise).</summary>
+    public const string TooNoisy = "failed: the median sample was not positive (too noisy)";
+
     static Measurement Median(List<double> xs)
     {
         if (xs.Count == 0) return Measurement.Missing("failed: no sample");
         xs.Sort();
         var m = xs.Count % 2 == 1 ? xs[xs.Count / 2] : (xs[xs.Count / 2 - 1] + xs[xs.Count / 2]) / 2;
-        return m > 0 ? Measurement.Of(m) : Measurement.Missing("failed: the median sample was not positive (too noisy)");
+        return m > 0 ? Measurement.Of(m) : Measurement.Missing(TooNoisy);
     }
 }

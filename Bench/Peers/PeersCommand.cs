@@ -84,19 +84,23 @@ public static class PeersCommand
     static bool IsRoot() => Environment.UserName == "root";
 
     /// <summary>Measures every row, in the order of the table; the series of a row are sampled in interleaved rounds.</summary>
-    public static ComparisonReport Measure(bool quick, Toolchain tools, PeerPrograms programs, TextWriter progress)
+    public static ComparisonReport Measure(bool quick, Toolchain tools, PeerPrograms programs, TextWriter progress) =>
+        Measure(quick ? PeerSizes.Quick : PeerSizes.Full, quick, tools, programs, progress);
+
+    /// <summary>Measures every row with explicit sizes.</summary>
+    public static ComparisonReport Measure(PeerSizes sizes, bool quick, Toolchain tools, PeerPrograms programs, TextWriter progress)
     {
-        // Sizes: a full run takes about 1.5 minutes on a 2-core machine, --quick about 15 seconds.
-        var rounds = quick ? 3 : 7;
-        var switchIters = quick ? 2_000_000L : 10_000_000L;
-        var stubIters = quick ? 1_000_000L : 5_000_000L;
-        var goN = quick ? 200_000 : 1_000_000;
-        var yieldN = quick ? 100_000 : 500_000;
-        var schedN = quick ? 100_000 : 500_000;
-        var batches = quick ? 50 : 200;
-        var dotnetYieldN = quick ? 100_000 : 500_000;
-        var handOffN = quick ? 20_000 : 100_000;
-        var spawnN = quick ? 50_000 : 200_000;
+        var rounds = sizes.Rounds;
+        var switchIters = sizes.SwitchIterations;
+        var stubIters = sizes.StubIterations;
+        var goN = sizes.GoN;
+        var schedN = sizes.SchedN;
+        var yieldN = sizes.SchedN;
+        var batches = sizes.SpawnBatches;
+        var dotnetYieldN = sizes.DotNetYieldN;
+        var handOffN = sizes.HandOffN;
+        var spawnN = sizes.SpawnN;
+        var parked = sizes.Parked;
 
         IReadOnlyList<Measurement> Sample(string operation, int n, params Series[] series)
         {
@@ -149,11 +153,11 @@ public static class PeersCommand
                 DotNet("dotnet-channel", DotNetPeers.ChannelPingPongOnce, handOffN)),
             "go", "dotnet-semaphoreslim", "dotnet-mres", "dotnet-channel"));
         rows.Add(Row("bytes-per-parked-goroutine", "bytes",
-            $"resident set growth per blocked goroutine, {ParkedCount:#,0} of them parked at once (ours in acquire, go in a " +
+            $"resident set growth per blocked goroutine, {parked:#,0} of them parked at once (ours in acquire, go in a " +
             "channel receive); dotnet-async is an async method awaiting an uncompleted task. Each in a fresh process",
-            Sample("bytes-per-parked-goroutine", 1, OursProbes.BytesPerParked(ParkedCount),
-                programs.Go("bytes-per-parked-goroutine", ParkedCount),
-                Series.Of("dotnet-async", () => SelfProcess.Memory("dotnet-async", ParkedCount))),
+            Sample("bytes-per-parked-goroutine", 1, OursProbes.BytesPerParked(parked),
+                programs.Go("bytes-per-parked-goroutine", parked),
+                Series.Of("dotnet-async", () => SelfProcess.Memory("dotnet-async", parked))),
             "go", "dotnet-async"));
         return new ComparisonReport(MachineInfo.Describe(tools), rows, quick, DateTimeOffset.UtcNow);
     }

@@ -32,7 +32,6 @@ public sealed unsafe class StubHarness : IDisposable
     readonly long* _counter;
     readonly CodeRegion _code;
     readonly nint _switchA, _switchB, _roundTrip, _systemstack;
-    static long s_callbacks;
     bool _disposed;
 
     /// <summary>Emits the bodies and prepares the goroutines.</summary>
@@ -45,7 +44,8 @@ public sealed unsafe class StubHarness : IDisposable
         _r = NewG(3);
         _s = NewG(4);
         _counter = (long*)NativeMemory.AlignedAlloc(64, 64);
-        *_counter = 0;
+        _counter[0] = 0;                            // [0]: the countdown, [1]: callbacks made
+        _counter[1] = 0;
 
         var a = new Assembler(64);
         var switchA = a.CreateLabel("switch_a");
@@ -61,12 +61,12 @@ public sealed unsafe class StubHarness : IDisposable
         a.mov(r11, (ulong)stubs.Mcall);
         a.jmp(r11);
 
-        // systemstack: do { systemstack(Noop, 0, 0) } while (--*counter != 0); return into goexit.
+        // systemstack: do { systemstack(Noop, &callbacks, 0) } while (--*counter != 0); return into goexit.
         var systemstack = a.CreateLabel("systemstack_loop");
         a.Label(ref systemstack);
         delegate* unmanaged<G*, nint, nint, long> noop = &Noop;
         a.mov(rax, (ulong)(nint)noop);
-        a.xor(edi, edi);
+        a.mov(rdi, (ulong)(nint)(_counter + 1));   // a0 = this harness's callback count
         a.xor(esi, esi);
         a.mov(r11, (ulong)stubs.Systemstack);
         a.call(r11);
@@ -114,15 +114,16 @@ public sealed unsafe class StubHarness : IDisposable
         return g;
     }
 
+    /// <summary>The C# end of the systemstack loop: counts the call in the harness's own counter (a0).</summary>
     [UnmanagedCallersOnly]
     static long Noop(G* g, nint a0, nint a1)
     {
-        s_callbacks++;
+        (*(long*)a0)++;
         return 0;
     }
 
-    /// <summary>Callbacks the systemstack loop has made so far (to check that the loop really ran).</summary>
-    public static long Callbacks => Volatile.Read(ref s_callbacks);
+    /// <summary>Callbacks this harness's systemstack loop has made so far (to check that the loop really ran).</summary>
+    public long Callbacks => _counter[1];
 
     /// <summary>Runs <paramref name="switches"/> g→g switches through switch_to; returns the elapsed time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

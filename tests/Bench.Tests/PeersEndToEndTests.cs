@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Bench.Peers;
+using Bench.Rendering;
+
+namespace Bench.Tests;
+
+/// <summary>
+/// The whole peers pipeline at tiny sizes: build the peers with whatever compilers this machine has, run them, measure
+/// ours, render. Every figure must be a number, or for a peer whose compiler is missing, the "n/a (... missing" note.
+/// The one allowance: at these sizes a differential scheduler figure of ours may come out as the "too noisy" note on a
+/// loaded machine (the n and 2n runs differ by milliseconds); every other note is a failure.
+/// </summary>
+public class PeersEndToEndTests
+{
+    [Fact]
+    public void Peers_measure_every_row_at_smoke_sizes()
+    {
+        var tools = Toolchain.Detect();
+        var programs = new PeerPrograms(tools, RepoPaths.PeerSources(), PeerPrograms.DefaultBuildDir());
+        var report = PeersCommand.Measure(PeerSizes.Smoke, quick: true, tools, programs, TextWriter.Null);
+
+        Assert.Equal(["switch", "roundtrip", "systemstack", "gosched", "spawn-exit", "pingpong", "bytes-per-parked-goroutine"],
+            report.Rows.Select(r => r.Operation));
+        foreach (var row in report.Rows)
+        {
+            var differential = row.Operation is "gosched" or "spawn-exit" or "pingpong";
+            if (!(differential && row.Ours.Note == InterleavedSampler.TooNoisy))
+            {
+                Assert.True(row.Ours.HasValue, $"{row.Operation}: ours = {row.Ours.Note}");
+                Assert.True(row.Ours.Value > 0, $"{row.Operation}: ours = {row.Ours.Value}");
+            }
+            foreach (var p in row.Peers)
+            {
+                if (p.Result.HasValue) Assert.True(p.Result.Value >= 0, $"{row.Operation}/{p.Peer}: {p.Result.Value}");
+                else Assert.Matches(@"^n/a \(\S+ missing: run scripts/install-peers\.sh\)$", p.Result.Note);
+            }
+        }
+        var withGo = report.Rows.Where(r => r.Peers.Any(p => p.Peer == "go")).Select(r => r.Operation);
+        Assert.Equal(["gosched", "spawn-exit", "pingpong", "bytes-per-parked-goroutine"], withGo);
+
+        using var json = JsonDocument.Parse(JsonRenderer.Render(report));
+        Assert.Equal(7, json.RootElement.GetProperty("rows").GetArrayLength());
+    }
+}
