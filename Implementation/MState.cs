@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Implementation.Trace;
 using Native;
 using Native.Layout;
@@ -8,7 +7,7 @@ namespace Implementation;
 /// <summary>
 /// The managed half of an M: what C# on the M's g0 needs and native code must not see (rule 4: no managed
 /// references in native memory). The native <see cref="Native.Layout.M"/> record points back here through a
-/// GCHandle kept in one of its spare words. Mirrors the parts of runtime.m (runtime2.go) that are not in the record.
+/// registry slot kept in m.schedPtr (<see cref="FromSlot"/>). Mirrors the parts of runtime.m (runtime2.go) that are not in the record.
 /// </summary>
 internal sealed unsafe class MState
 {
@@ -19,14 +18,42 @@ internal sealed unsafe class MState
         M = m;
         Trace = trace;
         _rand = seed | 1;
-        Handle = GCHandle.Alloc(this);
+        Slot = Register(this);
     }
+
+    // Every live MState by slot number: the native M record keeps the slot (m.schedPtr), and a service callback
+    // finds its MState with one array load instead of a GCHandle dereference.
+    private static MState?[] s_slots = new MState?[64];
+    private static readonly Stack<int> s_freeSlots = new();
+    private static int s_nextSlot;
+    private static readonly object s_slotLock = new();
+
+    /// <summary>This M's slot in the registry (what m.schedPtr holds).</summary>
+    public int Slot { get; }
+
+    private static int Register(MState mp)
+    {
+        lock (s_slotLock)
+        {
+            var slot = s_freeSlots.Count > 0 ? s_freeSlots.Pop() : s_nextSlot++;
+            if (slot >= s_slots.Length)
+            {
+                var bigger = new MState?[s_slots.Length * 2];
+                s_slots.CopyTo(bigger, 0);
+                Volatile.Write(ref s_slots, bigger);
+            }
+            s_slots[slot] = mp;
+            return slot;
+        }
+    }
+
+    /// <summary>The MState in a slot (the array is only replaced by a copy, so a stale one still holds it).</summary>
+    public static MState FromSlot(nint slot) => Volatile.Read(ref s_slots)[slot]!;
 
     public Sched Sched { get; }
     public int Id { get; }
     /// <summary>The native record (g0, curg, p, mcall reason).</summary>
     public M* M { get; }
-    public GCHandle Handle { get; }
     public TraceBuffer? Trace { get; }
 
     /// <summary>The P this M holds (m.p), or null. Mirrored into the native record.</summary>
@@ -55,7 +82,11 @@ internal sealed unsafe class MState
 
     public void Dispose()
     {
-        Handle.Free();
+        lock (s_slotLock)
+        {
+            s_slots[Slot] = null;
+            s_freeSlots.Push(Slot);
+        }
         Park.Dispose();
         Native.Records.FreeM(M);
     }

@@ -36,6 +36,9 @@ internal sealed unsafe partial class Sched
         {
             newg = Records.NewG();   // malg(stackMin)
             _stacks.Allocate(newg);
+            // Cache colouring (not in Go): stacks sit exactly 64 KiB apart, so their tops would all fall into the same
+            // cache sets; moving each top down by a different multiple of 64 bytes (up to 4 KiB) spreads them out.
+            newg->StackHi -= StackColour(_allgs.Count);
             newg->AtomicStatus = (uint)GStatus.Idle;
             CasGStatus(mp, newg, GStatus.Idle, GStatus.Dead); // E2: published only as dead
             AllgAdd(newg);
@@ -73,6 +76,9 @@ internal sealed unsafe partial class Sched
         }
         return newg;
     }
+
+    /// <summary>The bytes a stack's top is moved down by: 64 colours of one cache line each.</summary>
+    internal static nint StackColour(int index) => (index % 64) * 64;
 
     /// <summary>Mirrors runtime.allgadd (proc.go): publishes a new g (it must not be Idle).</summary>
     private void AllgAdd(G* gp)

@@ -212,7 +212,7 @@ internal sealed unsafe partial class Sched
             var id = _allm.Count;
             var m = Records.NewM(id);
             mp = new MState(this, id, m, _recorder?.NewBuffer((short)id), (ulong)(id + 1) * 0x9E3779B97F4A7C15UL ^ _options.Seed);
-            m->SchedPtr = System.Runtime.InteropServices.GCHandle.ToIntPtr(mp.Handle);
+            m->SchedPtr = mp.Slot;
             mp.NextP = pp;
             mp.Spinning = spinning;
             _allm.Add(mp);

@@ -26,7 +26,7 @@ internal sealed unsafe partial class Sched
         {
             var m = Records.NewM(0);
             m0 = new MState(this, 0, m, _recorder?.NewBuffer(0), 0x9E3779B97F4A7C15UL ^ _options.Seed);
-            m->SchedPtr = System.Runtime.InteropServices.GCHandle.ToIntPtr(m0.Handle);
+            m->SchedPtr = m0.Slot;
             _allm.Add(m0);
         }
         AcquireP(m0, _allp[0]);

@@ -14,8 +14,8 @@ internal sealed unsafe partial class Sched
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&EnterSyscallService,
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&ExitSyscallService);
 
-    /// <summary>The MState of the M running g (g.m.schedPtr is its GCHandle).</summary>
-    private static MState MOf(G* g) => (MState)GCHandle.FromIntPtr(g->M->SchedPtr).Target!;
+    /// <summary>The MState of the M running g (g.m.schedPtr is its registry slot).</summary>
+    private static MState MOf(G* g) => MState.FromSlot(g->M->SchedPtr);
 
     /// <summary>Turns an exception that escaped a service into the run's fatal error (rule 3: nothing crosses the
     /// native frames) and returns -1, which emitted code turns into mcall(Bad).</summary>

@@ -16,7 +16,7 @@ internal sealed unsafe partial class Sched
         {
             var id = _allm.Count;
             mp = new MState(this, id, Records.NewM(id), _recorder?.NewBuffer((short)id), (ulong)id + 1);
-            mp.M->SchedPtr = System.Runtime.InteropServices.GCHandle.ToIntPtr(mp.Handle);
+            mp.M->SchedPtr = mp.Slot;
             _allm.Add(mp);
         }
         var pp = _allp[p];

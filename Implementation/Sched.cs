@@ -143,6 +143,7 @@ internal sealed unsafe partial class Sched : IDisposable
     {
         foreach (var p in _allp) NativeMemory.AlignedFree(p);
         foreach (var m in _allm) m.Dispose();
+        _sysmonM?.Dispose();
         lock (_allgLock)
         {
             foreach (var g in _allgs) FreeG((G*)g);
