@@ -97,12 +97,13 @@ internal sealed class Stepper
     internal byte Level(G g, int ordinal) => (byte)(2 + _code.Bodies[g.Body].CallDepth[ordinal]);
 
     /// <summary>mcall (asm_amd64.s): saves the caller's sp, pc and bp into g.sched; never touches g or ctxt.</summary>
-    internal void McallSave(G g, byte level, AbstractPc pc)
+    internal void McallSave(G g, byte level, AbstractPc pc, byte? bp = null)
     {
+        var b = bp ?? level;
         g.Sched.Sp = level;
         g.Sched.Pc = pc;
-        g.Sched.Bp = level;
-        Emit(SchedEventKind.GobufSave, g.Goid, level, pc.Code, level);
+        g.Sched.Bp = b;
+        Emit(SchedEventKind.GobufSave, g.Goid, level, pc.Code, b);
     }
 
     /// <summary>systemstack's switch (gosave_systemstack_switch): sp, pc = systemstack_switch, bp; ctxt must be 0.</summary>
@@ -787,7 +788,8 @@ internal sealed class Stepper
     /// <paramref name="ordinal"/> is the <c>exit</c> op, or -1 at the end of the body (returning into goexit+1).</summary>
     internal void GoExit1(M m, G g, int ordinal)
     {
-        if (ordinal < 0) McallSave(g, 1, AbstractPc.GoExit);
+        // Returned into goexit+1: sp is the top of the stack, and the body's epilogue restored the entry bp, 0.
+        if (ordinal < 0) McallSave(g, 1, AbstractPc.GoExit, bp: 0);
         else McallSave(g, Level(g, ordinal), AbstractPc.At(ordinal));
         CasGStatus(g, GStatus.Running, GStatus.Dead, Transitions.GoExit);
         g.M = 0;

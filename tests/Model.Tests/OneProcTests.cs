@@ -64,8 +64,8 @@ public class OneProcTests
             "Status g1 _Gwaiting->_Grunnable E6 (m0 p0)",
             "GoUnblock g1 2 0 0 0 (m0 p0)",
             "RunnextPut g1 0 0 0 0 (m0 p0)",
-            // worker returns into goexit+1: sp = top, pc = goexit+1.
-            "GobufSave g2 1 1 1 0 (m0 p0)",
+            // worker returns into goexit+1: sp = top, pc = goexit+1, bp = 0 (restored by the body's epilogue).
+            "GobufSave g2 1 1 0 0 (m0 p0)",
             "Status g2 _Grunning->_Gdead E8 (m0 p0)",
             "GoEnd g2 0 0 0 0 (m0 p0)",
             "GfPut g2 1 0 0 0 (m0 p0)",
@@ -73,7 +73,7 @@ public class OneProcTests
             "Status g1 _Grunnable->_Grunning E4 (m0 p0)",
             "GoStart g1 1 0 0 0 (m0 p0)",
             "GobufLoad g1 18 0 0 0 (m0 p0)",
-            "GobufSave g1 1 1 1 0 (m0 p0)",
+            "GobufSave g1 1 1 0 0 (m0 p0)",
             "Status g1 _Grunning->_Gdead E8 (m0 p0)",
             "GoEnd g1 0 0 0 0 (m0 p0)",
             "GfPut g1 2 0 0 0 (m0 p0)",
