@@ -41,7 +41,7 @@ public enum SchedEventKind : byte
     GlobRunqPut,
     /// <summary>globrunqget. G = g returned; A = number taken; B = global size after.</summary>
     GlobRunqGet,
-    /// <summary>gfput. G = goid; A = local gFree count after.</summary>
+    /// <summary>gfput. G = goid; A = local gFree count after the push (64 when it then spills 33 to the global lists).</summary>
     GfPut,
     /// <summary>gfget. G = goid before reuse; A = local gFree count after.</summary>
     GfGet,

@@ -438,6 +438,7 @@ internal sealed class Stepper
         if (g.StackSize != _cfg.StackBytes) g.StackSize = 0;
         p.GFree.Add(g.Slot);
         p.GFreeN++;
+        Emit(SchedEventKind.GfPut, g.Goid, p.GFreeN);
         if (p.GFreeN >= 64)
         {
             while (p.GFreeN >= 32)
@@ -449,7 +450,6 @@ internal sealed class Stepper
                 else _s.GFreeStack.Add(slot);
             }
         }
-        Emit(SchedEventKind.GfPut, g.Goid, p.GFreeN);
     }
 
     /// <summary>Mirrors runtime.gfget (proc.go): refill from the global lists (stack first) up to 32 when the local
