@@ -79,6 +79,16 @@ public sealed unsafe class CodeRegion : IDisposable
                         throw new InvalidOperationException($"CodeRegion: exported label '{name}' is not bound to an instruction", e);
                     }
 
+                    // Iced reports uint.MaxValue as the offset of an instruction it rewrote (a branch whose target is
+                    // beyond rel32 range becomes an indirect branch through a qword): that "address" is garbage.
+                    if (rip < (ulong)mem || rip >= (ulong)mem + (ulong)bytes.Length)
+                    {
+                        throw new InvalidOperationException(
+                            $"CodeRegion: exported label '{name}' is on an instruction the block encoder rewrote (a branch " +
+                            "to a target beyond rel32 range), so it has no known address; bind the label to another " +
+                            "instruction, or branch through a register or a [rip+slot] qword");
+                    }
+
                     labels.Add(name, (nint)rip);
                 }
             }

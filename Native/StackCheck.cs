@@ -12,7 +12,7 @@ namespace Native;
 /// frame > StackSmall:         lea r12,[rsp-(frame-StackSmall)] ; cmp r12,[r14+G.StackGuard0] ; jbe morestack_call
 /// frame > 4 KiB:              then one read probe per page of the frame, top down: test [rsp-k*4096],al
 /// ...
-/// morestack_call:             call morestack ; jmp start     (EmitMorestackCall, usually at the function's end)
+/// morestack_call:             call [rip+slot] ; jmp start ; slot: dq morestack   (EmitMorestackCall, at the end)
 /// </code>
 /// StackSmall bytes may go below stackguard0 unchecked, as in Go; StackPool.StackGuard keeps far more than that free.
 /// Clobbers R12 (frames over StackSmall) and flags. RDX (closure context) is saved into g.sched.ctxt by morestack.
@@ -21,6 +21,14 @@ public static class StackCheck
 {
     /// <summary>Go's StackSmall: frames this small compare SP itself.</summary>
     public const int StackSmall = 128;
+
+    /// <summary>
+    /// Go's stackPreempt (stack.go, 0xfffffade in the low bits): storing it in g.stackguard0 makes the g's next checked
+    /// prologue fail, so the g calls morestack and comes back to C# with McallReason.Morestack even though its stack is
+    /// fine. As in newstack, C# tells the two apart by <c>g.StackGuard0 == StackPreempt</c>, restores
+    /// <c>StackLo + StackPool.StackGuard</c>, and may resume the g: it re-runs the check at the function's start.
+    /// </summary>
+    public static readonly nint StackPreempt = unchecked((nint)0xFFFF_FFFF_FFFF_FADE);
 
     /// <summary>Page size used for probes.</summary>
     public const int ProbeStep = 4096;
@@ -52,12 +60,18 @@ public static class StackCheck
         }
     }
 
-    /// <summary>Emits <c>morestack_call: call morestack; jmp start</c>. Binds <paramref name="morestackCall"/>;
-    /// <paramref name="functionStart"/> is the label of the function's first instruction (its prologue).</summary>
+    /// <summary>Emits <c>morestack_call: call [rip+slot]; jmp start; slot: dq morestack</c>. Binds
+    /// <paramref name="morestackCall"/>; <paramref name="functionStart"/> is the label of the function's first
+    /// instruction (its prologue). The call goes through a slot so that the code is the same wherever the region lands
+    /// relative to the stubs (a direct call beyond rel32 range would be rewritten by Iced's block encoder, and a label on
+    /// a rewritten instruction has no address Iced can report). This is the cold path, so the indirection costs nothing.</summary>
     public static void EmitMorestackCall(Assembler a, ref Label morestackCall, Label functionStart)
     {
+        var slot = a.CreateLabel();
         a.Label(ref morestackCall);
-        a.call((ulong)StubSet.Shared.Morestack);
+        a.call(__qword_ptr[slot]);
         a.jmp(functionStart);
+        a.Label(ref slot);
+        a.dq((ulong)StubSet.Shared.Morestack);
     }
 }

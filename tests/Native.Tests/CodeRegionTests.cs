@@ -79,10 +79,27 @@ public unsafe class CodeRegionTests
         var a = new Assembler(64);
         var f = a.CreateLabel("f");
         a.Label(ref f);
+        a.nop();                                    // the label cannot sit on the rewritten call (see below)
         a.call(far);
         a.ret();
         using var region = CodeRegion.Assemble(a, new Dictionary<string, Label> { ["f"] = f });
-        Assert.True(region.Length > 7, "the encoder appended the target qword");
-        Assert.Equal(["call 0x100000000000", "ret"], Disassembler.Decode(region.Code(), (ulong)region.Base, region.Labels));
+        Assert.True(region.Length > 8, "the encoder appended the target qword");
+        Assert.Equal(["nop", "call 0x100000000000", "ret"], Disassembler.Decode(region.Code(), (ulong)region.Base, region.Labels));
+    }
+
+    [Fact]
+    public void Exporting_a_label_on_a_rewritten_far_branch_is_refused_instead_of_giving_a_garbage_address()
+    {
+        var a = new Assembler(64);
+        var f = a.CreateLabel("f");
+        var far = a.CreateLabel("far");
+        a.Label(ref f);
+        a.nop();
+        a.Label(ref far);
+        a.call(0x1000_0000_0000UL);                 // beyond rel32: the block encoder rewrites it
+        a.ret();
+        var e = Assert.Throws<InvalidOperationException>(
+            () => CodeRegion.Assemble(a, new Dictionary<string, Label> { ["f"] = f, ["far"] = far }));
+        Assert.Contains("'far' is on an instruction the block encoder rewrote", e.Message);
     }
 }

@@ -192,4 +192,28 @@ public unsafe class MisuseTests
             Records.FreeM(m);
         }
     }
+
+    [Fact]
+    public void A_poisoned_stackguard0_brings_the_g_back_through_morestack_and_it_resumes_after_the_guard_is_restored()
+    {
+        using var gs = new Gs();
+        var m = Records.NewM(1);
+        try
+        {
+            var (gp, _) = gs.New(Bodies.Recurse);
+            var g = (G*)gp;
+            var guard = g->StackGuard0;
+            g->StackGuard0 = StackCheck.StackPreempt;     // Go's preemption request
+            Assert.Equal(McallReason.Morestack, S.Execute(m, g));
+            Assert.Equal(StackCheck.StackPreempt, g->StackGuard0);
+            Assert.True(g->Sched.Sp > g->StackHi - 64, "the first prologue (at the top of the stack) took the request");
+            g->StackGuard0 = guard;
+            Assert.Equal(McallReason.Morestack, S.Execute(m, g));
+            Assert.True(g->Sched.Sp < guard + 512, "after the restore it recursed down to the real limit");
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
 }

@@ -5,6 +5,7 @@ namespace Native.Tests;
 
 public class StackCheckTests
 {
+
     private static List<string> Emit(int frame)
     {
         var a = new Assembler(64);
