@@ -242,12 +242,12 @@ internal sealed class Stepper
         var call = (CallOp)code.Ops[n];
         var need = code.Used[n] + call.FrameBytes + CompiledWorkload.CallOverheadBytes;
         if (need <= g.StackSize - _cfg.StackGuardBytes) return;
+        // morestack: the callee's prologue saves sp, pc and bp; morestack_noctxt leaves ctxt 0.
+        McallSave(g, Level(g, n), AbstractPc.At(n));
         if (!_cfg.GrowStacks) throw new ModelThrowException(Throw.StackOverflow);
         var newSize = g.StackSize * 2;
         while (need > newSize - _cfg.StackGuardBytes) newSize *= 2;
         if (newSize > _cfg.MaxStackBytes) throw new ModelThrowException(Throw.StackOverflow);
-        // morestack: the callee's prologue saves sp, pc and bp; morestack_noctxt leaves ctxt 0.
-        McallSave(g, Level(g, n), AbstractPc.At(n));
         CasGStatus(g, GStatus.Running, GStatus.CopyStack, Transitions.NewStackEnter);
         g.StackSize = newSize;
         CasGStatus(g, GStatus.CopyStack, GStatus.Running, Transitions.NewStackLeave);
