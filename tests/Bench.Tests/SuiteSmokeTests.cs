@@ -31,7 +31,7 @@ public class SuiteSmokeTests
         Assert.Superset(new HashSet<string>
         {
             "SwitchBench", "RoundTripBench", "SystemstackBench", "DotNetHandOffBench", "GoschedBench", "SpawnExitBench",
-            "PingPongBench", "StealBench", "ModelCheckerBench",
+            "PingPongBench", "StealBench", "ModelCheckerBench", "ConformanceBench",
         }, names);
     }
 
