@@ -104,14 +104,17 @@ public sealed unsafe class CodeRegion : IDisposable
         }
     }
 
-    /// <summary>Address of the first region mapped in this process (normally the stubs), or 0.</summary>
+    /// <summary>Where regions try to land near: the stubs (set by StubSet), else the first region mapped, else 0.</summary>
     private static nint s_anchor;
+
+    /// <summary>Makes later regions prefer addresses near <paramref name="address"/> (StubSet passes its own).</summary>
+    internal static void AnchorAt(nint address) => Volatile.Write(ref s_anchor, address);
 
     /// <summary>Largest distance from the anchor at which rel32 branches (±2 GiB) still reach it, with room to spare.</summary>
     private const long NearEnough = 1L << 30;
 
     /// <summary>
-    /// Maps RW memory for code, preferring addresses within 1 GiB of the first region so that branches from emitted
+    /// Maps RW memory for code, preferring addresses within 1 GiB of the anchor (the stubs) so that branches from emitted
     /// code to the stubs encode as direct rel32 (otherwise Iced's block encoder falls back to <c>jmp/call [rip+slot]</c>,
     /// which is also correct). mmap takes the address only as a hint; a far mapping is kept if no hint works.
     /// </summary>

@@ -47,6 +47,7 @@ public sealed unsafe class StubSet
             ["morestack"] = l.Morestack, ["morestack_g0"] = l.MorestackG0, ["badmcall"] = l.BadMcall,
         };
         _region = CodeRegion.Assemble(a, exports);
+        CodeRegion.AnchorAt(_region.Base);         // emitted code lands near the stubs when it can: rel32 branches
 
         Entry = (delegate* unmanaged<M*, G*, long>)_region["entry"];
         Gogo = _region["gogo"];
