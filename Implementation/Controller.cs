@@ -14,6 +14,7 @@ internal sealed class Controller
     private readonly object _gate = new();
     private readonly List<MState> _ready = []; // sorted by M id; never contains the holder
     private readonly List<int> _choices = [];
+    private readonly List<ControlledChoice> _log = [];
     private readonly IReadOnlyList<int>? _replay;
     private MState? _current;
     private bool _aborted;
@@ -31,19 +32,18 @@ internal sealed class Controller
         get { lock (_gate) return _choices.ToArray(); }
     }
 
-    /// <summary>A choice in [0, n): the replayed value while the replay lasts, then the seeded strategy's.</summary>
-    public int Choose(int n)
+    /// <summary>Every choice made so far, typed.</summary>
+    public IReadOnlyList<ControlledChoice> Log
+    {
+        get { lock (_gate) return _log.ToArray(); }
+    }
+
+    /// <summary>A choice in [0, n) made by M <paramref name="m"/>: the replayed value while the replay lasts, then the
+    /// seeded strategy's.</summary>
+    public int Choose(int n, ChoiceKind kind, int m)
     {
         if (n <= 1) return 0;
-        lock (_gate)
-        {
-            int v;
-            var i = _choices.Count;
-            if (_replay != null && i < _replay.Count) v = (int)((uint)_replay[i] % (uint)n);
-            else v = (int)(Next() % (ulong)n);
-            _choices.Add(v);
-            return v;
-        }
+        lock (_gate) return ChooseLocked(n, kind, m);
     }
 
     private ulong Next()
@@ -74,9 +74,10 @@ internal sealed class Controller
         lock (_gate)
         {
             if (_aborted || _ready.Count == 0) return;
-            var idx = ChooseLocked(_ready.Count + 1);
+            var idx = ChooseLocked(_ready.Count + 1, ChoiceKind.NextM, -1);
+            var next = idx == _ready.Count ? mp : _ready[idx];
+            if (_log.Count > 0 && _log[^1].Kind == ChoiceKind.NextM) _log[^1] = _log[^1] with { M = next.Id };
             if (idx == _ready.Count) return; // the holder goes on
-            var next = _ready[idx];
             _ready.RemoveAt(idx);
             _current = next;
             AddReady(mp);
@@ -131,13 +132,14 @@ internal sealed class Controller
             _current = null;
             return;
         }
-        var idx = ChooseLocked(_ready.Count);
+        var idx = ChooseLocked(_ready.Count, ChoiceKind.NextM, -1);
         _current = _ready[idx];
+        if (_ready.Count > 1) _log[^1] = _log[^1] with { M = _current.Id };
         _ready.RemoveAt(idx);
         Monitor.PulseAll(_gate);
     }
 
-    private int ChooseLocked(int n)
+    private int ChooseLocked(int n, ChoiceKind kind, int m)
     {
         if (n <= 1) return 0;
         int v;
@@ -145,6 +147,7 @@ internal sealed class Controller
         if (_replay != null && i < _replay.Count) v = (int)((uint)_replay[i] % (uint)n);
         else v = (int)(Next() % (ulong)n);
         _choices.Add(v);
+        _log.Add(new ControlledChoice(kind, n, v, m));
         return v;
     }
 

@@ -19,6 +19,8 @@ public sealed record RunResult
     public bool TraceTruncated { get; init; }
     /// <summary>Controlled mode: every choice made, to replay through <see cref="RuntimeOptions.Replay"/>.</summary>
     public IReadOnlyList<int> Choices { get; init; } = [];
+    /// <summary>Controlled mode: the same choices, typed (what each decided, among how many options, by which M).</summary>
+    public IReadOnlyList<ControlledChoice> ChoiceLog { get; init; } = [];
     /// <summary>The compiled workload's symbol table (resume pc → program point, body entries).</summary>
     public required SymbolTable Symbols { get; init; }
     /// <summary>Every G record at the end of the run (a reused record appears once, with its last goid).

@@ -91,9 +91,4 @@ internal sealed unsafe partial class Sched
         }
     }
 
-    private void FreeG(G* gp)
-    {
-        if (gp->StackHi != 0) _stacks.Free(gp);
-        Records.FreeG(gp);
-    }
 }

@@ -121,6 +121,7 @@ internal sealed unsafe partial class Sched
             Trace = trace,
             TraceTruncated = truncated,
             Choices = _control?.Choices ?? [],
+            ChoiceLog = _control?.Log ?? [],
             Symbols = new SymbolTable(Program, StubSet.Shared),
             Goroutines = gs,
             Procs = Procs,

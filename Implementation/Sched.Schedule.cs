@@ -307,7 +307,7 @@ internal sealed unsafe partial class Sched
     }
 
     /// <summary>The M's random number: cheaprand when free-running, the strategy's (recorded) choice when controlled.</summary>
-    private uint Rand(MState mp) => _controlled ? (uint)_control!.Choose(int.MaxValue) : mp.CheapRand();
+    private uint Rand(MState mp) => _controlled ? (uint)_control!.Choose(int.MaxValue, ChoiceKind.StealOrder, mp.Id) : mp.CheapRand();
 
     /// <summary>Mirrors runtime.resetspinning (proc.go).</summary>
     private void ResetSpinning(MState mp)

@@ -43,7 +43,7 @@ internal sealed unsafe partial class Sched
         var oldp = mp.OldP;
         mp.OldP = null;
         mp.M->OldP = 0;
-        if (_controlled && _control!.Choose(2) == 1)
+        if (_controlled && _control!.Choose(2, ChoiceKind.SyscallSlowPath, mp.Id) == 1)
         {
             // The strategy says the P was lost while we blocked: do what sysmon's retake would have done.
             if (oldp != null && Interlocked.CompareExchange(ref oldp->Status, (int)PStatus.Idle, (int)PStatus.Syscall) == (int)PStatus.Syscall)

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Implementation.Trace;
+using Native;
 using Native.Compiler;
 using Native.Layout;
 
@@ -146,9 +147,10 @@ internal sealed unsafe partial class Sched : IDisposable
         _sysmonM?.Dispose();
         lock (_allgLock)
         {
-            foreach (var g in _allgs) FreeG((G*)g);
+            foreach (var g in _allgs) Records.FreeG((G*)g); // the stacks go with the pool's arenas below
             _allgs.Clear();
         }
+        _stacks.Dispose();
         _done.Dispose();
     }
 }

@@ -41,6 +41,10 @@ public class ControlledTests
         Assert.True(a.Outcome == RunOutcome.Completed, a.Message);
         Assert.True(a.Choices.Count > 0);
         Assert.Equal(a.Choices, b.Choices);
+        Assert.Equal(a.Choices, a.ChoiceLog.Select(c => c.Value));
+        Assert.Contains(a.ChoiceLog, c => c.Kind == ChoiceKind.NextM && c.M >= 0);
+        Assert.Contains(a.ChoiceLog, c => c.Kind == ChoiceKind.SyscallSlowPath);
+        Assert.All(a.ChoiceLog, c => Assert.InRange(c.Value, 0, c.Options - 1));
         Assert.Equal(Signature(a), Signature(b));
         MultiPTests.AssertConservation(a);
     }
