@@ -79,4 +79,95 @@ public unsafe class TwoMTests
             m1.Dispose();
         }
     }
+
+    [Fact]
+    public void Goroutines_migrate_between_two_busy_Ms_under_a_GC_hammer()
+    {
+        const int n = 16;
+        const int yields = 20_000;
+        using var gs = new Gs();
+        var run = new ConcurrentQueue<nint>();
+        var recs = new Dictionary<nint, nint>();
+        for (var i = 0; i < n; i++)
+        {
+            var (g, r) = gs.New(Bodies.Yield);
+            ((Rec*)r)->Yields = yields;
+            ((Rec*)r)->Seed = 1000 + i;
+            recs[g] = r;
+            run.Enqueue(g);
+        }
+
+        var exited = 0;
+        long migrations = 0;
+        var errors = new ConcurrentQueue<string>();
+        MBody Body() => m =>
+        {
+            while (Volatile.Read(ref exited) < n)
+            {
+                if (!run.TryDequeue(out var gp))
+                {
+                    Thread.Yield();
+                    continue;
+                }
+
+                var g = (G*)gp;
+                var before = (nint)g->M;
+                var reason = S.Execute(m, g);
+                if (before != 0 && before != (nint)m)
+                {
+                    Interlocked.Increment(ref migrations);
+                }
+
+                switch (reason)
+                {
+                    case McallReason.Gosched:
+                        run.Enqueue(gp);
+                        break;
+                    case McallReason.Exit:
+                        Interlocked.Increment(ref exited);
+                        break;
+                    default:
+                        errors.Enqueue($"g{g->Goid}: {reason}");
+                        Interlocked.Increment(ref exited);
+                        break;
+                }
+            }
+        };
+
+        using var stop = new CancellationTokenSource();
+        var hammer = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                Thread.Sleep(1);
+            }
+        }) { IsBackground = true };
+        hammer.Start();
+        var m0 = MThread.Start(200, Body());
+        var m1 = MThread.Start(201, Body());
+        try
+        {
+            Assert.True(m0.Join(TimeSpan.FromSeconds(60)) && m1.Join(TimeSpan.FromSeconds(60)), "M threads did not finish");
+            m0.Join();
+            m1.Join();
+        }
+        finally
+        {
+            stop.Cancel();
+            hammer.Join();
+            m0.Dispose();
+            m1.Dispose();
+        }
+
+        Assert.Empty(errors);
+        Assert.Equal(n, exited);
+        Assert.True(migrations > 0, "no goroutine ever resumed on the other M");
+        foreach (var (g, r) in recs)
+        {
+            var rec = (Rec*)r;
+            Assert.True(rec->Errors == 0, $"g{((G*)g)->Goid}: {rec->Errors} frame/register check failures");
+            Assert.Equal(yields, rec->Resumes);
+        }
+    }
 }
