@@ -36,6 +36,17 @@ public static class PeersCommand
             var files = Write(report, dir);
             stderr.WriteLine($"peers: wrote {string.Join(", ", files)}");
         }
+        if (options.UpdateReadme)
+        {
+            if (RepoPaths.FindRoot() is not string root)
+            {
+                stderr.WriteLine("peers: --update-readme: not inside the repository (no Checker.sln above the working directory)");
+                return 2;
+            }
+            var readme = Path.Combine(root, "Bench", "README.md");
+            File.WriteAllText(readme, ReadmeSection.Replace(File.ReadAllText(readme), ReadmeSection.Render(report, "results/peers.svg")));
+            stderr.WriteLine($"peers: updated {readme}");
+        }
         stdout.Write(options.Json ? JsonRenderer.Render(report) + "\n" : TableRenderer.Text(report));
         return 0;
     }

@@ -5,21 +5,23 @@ namespace Bench.Peers;
 /// <param name="Json">Print the JSON object instead of the text table.</param>
 /// <param name="OutDir">Where peers.md, peers.svg and peers.json are written; null writes nothing.</param>
 /// <param name="Install">Run scripts/install-peers.sh when a compiler is missing (as root only).</param>
-public sealed record PeersOptions(bool Quick, bool Json, string? OutDir, bool Install)
+/// <param name="UpdateReadme">Refresh the results block of Bench/README.md.</param>
+public sealed record PeersOptions(bool Quick, bool Json, string? OutDir, bool Install, bool UpdateReadme = false)
 {
     /// <summary>The usage text.</summary>
     public const string Usage =
-        "usage: peers [--quick] [--json] [--out DIR | --no-write] [--no-install]\n" +
+        "usage: peers [--quick] [--json] [--out DIR | --no-write] [--no-install] [--update-readme]\n" +
         "  --quick       fewer iterations (about a minute in all)\n" +
         "  --json        print the JSON object instead of the table\n" +
         "  --out DIR     write peers.md, peers.svg and peers.json there (default: Bench/results in the repository)\n" +
         "  --no-write    write no files\n" +
-        "  --no-install  do not run scripts/install-peers.sh when a compiler is missing";
+        "  --no-install  do not run scripts/install-peers.sh when a compiler is missing\n" +
+        "  --update-readme  refresh the results block of Bench/README.md (links results/peers.svg)";
 
     /// <summary>Parses the arguments after the verb; throws <see cref="ArgumentException"/> naming a bad option.</summary>
     public static PeersOptions Parse(IReadOnlyList<string> args, string? defaultOutDir)
     {
-        bool quick = false, json = false, install = true, write = true;
+        bool quick = false, json = false, install = true, write = true, readme = false;
         string? outDir = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -29,6 +31,7 @@ public sealed record PeersOptions(bool Quick, bool Json, string? OutDir, bool In
                 case "--json": json = true; break;
                 case "--no-install": install = false; break;
                 case "--no-write": write = false; break;
+                case "--update-readme": readme = true; break;
                 case "--out":
                     if (i + 1 >= args.Count) throw new ArgumentException("option '--out' needs a directory");
                     outDir = args[++i];
@@ -36,6 +39,6 @@ public sealed record PeersOptions(bool Quick, bool Json, string? OutDir, bool In
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
-        return new PeersOptions(quick, json, write ? outDir ?? defaultOutDir : null, install);
+        return new PeersOptions(quick, json, write ? outDir ?? defaultOutDir : null, install, readme);
     }
 }

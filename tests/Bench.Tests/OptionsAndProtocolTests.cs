@@ -9,6 +9,7 @@ public class OptionsAndProtocolTests
     {
         var o = PeersOptions.Parse(["--quick", "--json", "--out", "x/y", "--no-install"], "default");
         Assert.Equal(new PeersOptions(true, true, "x/y", false), o);
+        Assert.True(PeersOptions.Parse(["--update-readme"], "d").UpdateReadme);
         Assert.Equal(new PeersOptions(false, false, "default", true), PeersOptions.Parse([], "default"));
         Assert.Null(PeersOptions.Parse(["--no-write"], "default").OutDir);
     }

@@ -139,4 +139,20 @@ public class RenderingTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Readme_block_is_replaced_between_its_markers_and_nothing_else_changes()
+    {
+        var readme = "# Title\n\nintro\n<!-- BEGIN RESULTS (generated) -->\nold table\n<!-- END RESULTS -->\n\nafter\n";
+        var block = ReadmeSection.Render(Fixed(), "results/peers.svg");
+        var updated = ReadmeSection.Replace(readme, block);
+        Assert.StartsWith("# Title\n\nintro\n<!-- BEGIN RESULTS (generated) -->\n### Results\n", updated);
+        Assert.EndsWith("<!-- END RESULTS -->\n\nafter\n", updated);
+        Assert.DoesNotContain("old table", updated);
+        Assert.Contains("](results/peers.svg)", updated);
+        Assert.Contains("| switch | ns | 2.5 | c-minimal | 2.25 | 0.90× |", updated);
+        Assert.DoesNotContain("- `switch`", updated);
+        Assert.Equal(updated, ReadmeSection.Replace(updated, block));
+        Assert.Throws<InvalidOperationException>(() => ReadmeSection.Replace("no markers", block));
+    }
 }
