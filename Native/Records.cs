@@ -9,7 +9,8 @@ namespace Native;
 /// </summary>
 public static unsafe class Records
 {
-    /// <summary>Allocates a zeroed G with no stack; WaitSema = -1, Sched.G = the G itself (as malg + newproc1 do).
+    /// <summary>Mirrors runtime.malg (proc.go) without the stack: a zeroed G; WaitSema = -1, Sched.G = the G itself
+    /// (newproc1 sets it in Go).
     /// Give it a stack with <see cref="StackPool.Allocate"/> and a start frame with <see cref="StubSet.PrepareGoroutine"/>.</summary>
     public static G* NewG()
     {
@@ -24,8 +25,8 @@ public static unsafe class Records
     /// <remarks>Safety: caller guarantees g is not running, not referenced by any M or queue, and its stack was returned.</remarks>
     public static void FreeG(G* g) => NativeMemory.AlignedFree(g);
 
-    /// <summary>Allocates an M and its g0 (a G with no stack of its own: g0 runs on the .NET thread's stack).
-    /// g0.m = m, g0.sched.g = g0.</summary>
+    /// <summary>Mirrors runtime.allocm (proc.go): an M and its g0 (a G with no stack of its own: g0 runs on the .NET
+    /// thread's stack, so unlike Go's mstart no stack bounds are recorded). g0.m = m, g0.sched.g = g0.</summary>
     public static M* NewM(long id)
     {
         var m = (M*)NativeMemory.AlignedAlloc(MLayout.Size, 64);
