@@ -16,6 +16,9 @@ internal struct ByteWriter
     public readonly ReadOnlySpan<byte> Written => _buf.AsSpan(0, _pos);
     public void Reset() => _pos = 0;
 
+    /// <summary>Counts <paramref name="n"/> bytes already written into the buffer by someone else.</summary>
+    public void Skip(int n) => _pos += n;
+
     private void Grow() => Array.Resize(ref _buf, _buf.Length * 2);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -158,13 +158,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
 
     SchedState IModel<SchedState, SchedAction>.NewScratch() => new(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
 
-    int IModel<SchedState, SchedAction>.Encode(SchedState state, ref byte[] buffer)
-    {
-        var w = new ByteWriter(buffer);
-        state.Encode(ref w);
-        buffer = w.Buffer;
-        return w.Length;
-    }
+    int IModel<SchedState, SchedAction>.Encode(SchedState state, ref byte[] buffer) => state.Encode(ref buffer);
 
     int IModel<SchedState, SchedAction>.EncodeCanonical(SchedState state, ref byte[] buffer)
     {
@@ -175,11 +169,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         return w.Length;
     }
 
-    void IModel<SchedState, SchedAction>.Decode(ReadOnlySpan<byte> encoding, SchedState into)
-    {
-        var r = new ByteReader(encoding);
-        into.Decode(ref r);
-    }
+    void IModel<SchedState, SchedAction>.Decode(ReadOnlySpan<byte> encoding, SchedState into) => into.Decode(encoding);
 
     IReadOnlyList<Property<SchedState>> IModel<SchedState, SchedAction>.Properties => Invariants;
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Model;
@@ -114,38 +116,76 @@ public sealed class SchedState
 
     // ---- canonical compact encoding (fingerprints, the checker's queue) ----
 
-    /// <summary>
-    /// Writes the canonical encoding into <paramref name="w"/>. Two states with equal encodings behave the same.
-    /// p.schedtick is written modulo 61: nothing else in the model reads it (sysmon preemption is not modelled).
-    /// </summary>
-    internal void Encode(ref ByteWriter w)
+    /// <summary>An upper bound of the encoding's length: at most 10 bytes per number written.</summary>
+    private int EncodingBound()
     {
-        w.Var((ulong)GoidGen); w.Var((uint)RunQSize); w.Var((uint)NmSpinning);
-        w.Byte((byte)((MainStarted ? 1 : 0) | ((int)Outcome << 1))); w.Byte((byte)Fatal);
-        w.List(RunQ); w.List(GFreeStack); w.List(GFreeNoStack); w.List(Pidle); w.List(Midle);
-        for (var i = 0; i < SemaCount.Length; i++) { w.Var((uint)SemaCount[i]); w.List(SemaWaiters[i]); }
+        var n = 16 + RunQ.Count + GFreeStack.Count + GFreeNoStack.Count + Pidle.Count + Midle.Count;
+        for (var i = 0; i < SemaCount.Length; i++) n += 2 + SemaWaiters[i].Count;
+        foreach (var p in Ps) n += 12 + (int)Math.Min(p.Length, P.RunQSize) + p.GFree.Count;
+        n += 1 + Ms.Count * 5;
+        n += 1 + AllGs.Count * (16 + RepeatDepth);
+        return n * 10;
+    }
+
+    /// <summary>
+    /// Writes the canonical encoding at the start of <paramref name="buffer"/> (grown if too small) and returns its
+    /// length; two states with equal encodings behave the same. p.schedtick is written modulo 61: nothing else in the
+    /// model reads it (sysmon preemption is not modelled). One pass with the position in a register: this runs for
+    /// every successor the checker generates.
+    /// </summary>
+    internal int Encode(ref byte[] buffer)
+    {
+        var bound = EncodingBound();
+        if (buffer.Length < bound) buffer = new byte[Math.Max(bound, buffer.Length * 2)];
+        var b = buffer.AsSpan();
+        var at = 0;
+        Put(b, ref at, (ulong)GoidGen); Put(b, ref at, (uint)RunQSize); Put(b, ref at, (uint)NmSpinning);
+        b[at++] = (byte)((MainStarted ? 1 : 0) | ((int)Outcome << 1)); b[at++] = (byte)Fatal;
+        PutList(b, ref at, RunQ); PutList(b, ref at, GFreeStack); PutList(b, ref at, GFreeNoStack); PutList(b, ref at, Pidle); PutList(b, ref at, Midle);
+        for (var i = 0; i < SemaCount.Length; i++) { Put(b, ref at, (uint)SemaCount[i]); PutList(b, ref at, SemaWaiters[i]); }
         foreach (var p in Ps)
         {
-            w.Byte((byte)p.Status); w.Var((uint)p.M); w.Var(p.Head); w.Var(p.Length);
-            for (var i = p.Head; i != p.Tail; i++) w.Var((uint)p.RunQ[i % P.RunQSize]);
-            w.Var((uint)p.RunNext); w.Var(p.SchedTick % 61); w.Var((ulong)p.GoidCache); w.Var((ulong)p.GoidCacheEnd);
-            w.Var((uint)p.GFreeN); w.List(p.GFree);
+            b[at++] = (byte)p.Status; Put(b, ref at, (uint)p.M); Put(b, ref at, p.Head); Put(b, ref at, p.Length);
+            for (var i = p.Head; i != p.Tail; i++) Put(b, ref at, (uint)p.RunQ[i % P.RunQSize]);
+            Put(b, ref at, (uint)p.RunNext); Put(b, ref at, p.SchedTick % 61); Put(b, ref at, (ulong)p.GoidCache); Put(b, ref at, (ulong)p.GoidCacheEnd);
+            Put(b, ref at, (uint)p.GFreeN); PutList(b, ref at, p.GFree);
         }
-        w.Var((uint)Ms.Count);
+        Put(b, ref at, (uint)Ms.Count);
         foreach (var m in Ms)
         {
-            w.Byte((byte)((int)m.Phase | (m.Spinning ? 0x80 : 0)));
-            w.Var((uint)m.Curg); w.Var((uint)m.P); w.Var((uint)m.NextP); w.Var((uint)m.OldP);
+            b[at++] = (byte)((int)m.Phase | (m.Spinning ? 0x80 : 0));
+            Put(b, ref at, (uint)m.Curg); Put(b, ref at, (uint)m.P); Put(b, ref at, (uint)m.NextP); Put(b, ref at, (uint)m.OldP);
         }
-        w.Var((uint)AllGs.Count);
+        Put(b, ref at, (uint)AllGs.Count);
         foreach (var g in AllGs)
         {
-            w.Var((ulong)g.Goid); w.Var((uint)g.Status); w.Var((uint)(g.Body + 1)); w.Var((uint)(g.After + 1));
-            foreach (var c in g.Counters) w.Var((uint)c);
-            w.Var((uint)g.M); w.Var((uint)g.WaitSema);
-            w.Byte(g.Sched.Sp); w.Var((uint)g.Sched.Pc.Code); w.Var((uint)g.Sched.G);
-            w.Byte((byte)(g.Sched.Ctxt ? 1 : 0)); w.Byte(g.Sched.Bp); w.Byte(g.SyscallSp); w.Var((uint)g.StackSize);
+            Put(b, ref at, (ulong)g.Goid); Put(b, ref at, (uint)g.Status); Put(b, ref at, (uint)(g.Body + 1)); Put(b, ref at, (uint)(g.After + 1));
+            foreach (var c in g.Counters) Put(b, ref at, (uint)c);
+            Put(b, ref at, (uint)g.M); Put(b, ref at, (uint)g.WaitSema);
+            b[at++] = g.Sched.Sp; Put(b, ref at, (uint)g.Sched.Pc.Code); Put(b, ref at, (uint)g.Sched.G);
+            b[at++] = (byte)(g.Sched.Ctxt ? 1 : 0); b[at++] = g.Sched.Bp; b[at++] = g.SyscallSp; Put(b, ref at, (uint)g.StackSize);
         }
+        return at;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Span<byte> b, ref int at, ulong v)
+    {
+        while (v >= 0x80) { b[at++] = (byte)(v | 0x80); v >>= 7; }
+        b[at++] = (byte)v;
+    }
+
+    private static void PutList(Span<byte> b, ref int at, List<int> list)
+    {
+        Put(b, ref at, (uint)list.Count);
+        foreach (var x in CollectionsMarshal.AsSpan(list)) Put(b, ref at, (uint)x);
+    }
+
+    /// <summary>Reads what <see cref="Encode(ref byte[])"/> wrote, reusing this state's objects.</summary>
+    internal void Decode(ReadOnlySpan<byte> bytes)
+    {
+        var r = new ByteReader(bytes);
+        Decode(ref r);
     }
 
     /// <summary>
@@ -223,7 +263,7 @@ public sealed class SchedState
         return c;
     }
 
-    /// <summary>Reads what <see cref="Encode"/> wrote, reusing this state's objects.</summary>
+    /// <summary>Reads what <see cref="Encode(ref byte[])"/> wrote, reusing this state's objects.</summary>
     internal void Decode(ref ByteReader r)
     {
         GoidGen = (long)r.Var(); RunQSize = (int)r.Var(); NmSpinning = (int)r.Var();
@@ -264,9 +304,9 @@ public sealed class SchedState
     /// <summary>The canonical encoding as a new array.</summary>
     public byte[] ToBytes()
     {
-        var w = new ByteWriter(256);
-        Encode(ref w);
-        return w.ToArray();
+        var buffer = new byte[256];
+        var len = Encode(ref buffer);
+        return buffer.AsSpan(0, len).ToArray();
     }
 
     /// <summary>Equal canonical encodings.</summary>
