@@ -15,7 +15,7 @@ internal sealed unsafe partial class Sched
         mp.M->P = (nint)pp;
         pp->M = mp.M;
         Volatile.Write(ref pp->Status, (int)PStatus.Running);
-        if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Idle, (int)PStatus.Running, pp->Id);
+        if (_tracing) TracePStatus(mp, pp, PStatus.Idle, PStatus.Running);
     }
 
     /// <summary>Mirrors runtime.releasep (proc.go): disassociates the P from the current M; it becomes Idle.</summary>
@@ -23,7 +23,7 @@ internal sealed unsafe partial class Sched
     {
         var pp = mp.P;
         if (pp == null || pp->M != mp.M || pp->Status != (int)PStatus.Running) Fatal("releasep: invalid arg");
-        if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Running, (int)PStatus.Idle, pp->Id);
+        if (_tracing) TracePStatus(mp, pp, PStatus.Running, PStatus.Idle);
         mp.P = null;
         mp.M->P = 0;
         pp->M = null;

@@ -102,7 +102,7 @@ internal sealed unsafe partial class Sched
             var s = mp.Sched;
             if (s.Finished) return -1;
             if (s._controlled) s._control!.Point(mp);
-            return s.EnterSyscall(mp, g);
+            return s.EnterSyscall(mp, g, pc);
         }
         catch (Exception e)
         {

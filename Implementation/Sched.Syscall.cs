@@ -11,17 +11,21 @@ internal sealed unsafe partial class Sched
     /// the g blocks; sysmon may retake the P.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal long EnterSyscall(MState mp, G* gp)
+    internal long EnterSyscall(MState mp, G* gp, nint callerpc)
     {
+        // save(pc, sp): Go re-saves the caller's pc after the systemstack switch (B5: sched.pc == syscallpc), so the
+        // saved pc names the syscall op, not systemstack's own return point. The sp stays the one systemstack saved
+        // (inside the g's stack); systemstack's return uses only sp, so the pc written here is never jumped to.
+        gp->Sched.Pc = callerpc;
         gp->SyscallSp = gp->Sched.Sp;
-        gp->SyscallPc = gp->Sched.Pc;
+        gp->SyscallPc = callerpc;
         if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, -1);
         CasGStatus(mp, gp, GStatus.Running, GStatus.Syscall); // E9
         mp.Syscalls++;
         if (_tracing) Trace(mp, TraceKind.GoSysCall, gp->Goid);
         var pp = mp.P;
         mp.SyscallTick = pp->SysCallTick;
-        if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Running, (int)PStatus.Syscall, pp->Id);
+        if (_tracing) TracePStatus(mp, pp, PStatus.Running, PStatus.Syscall);
         pp->M = null;
         mp.OldP = pp;
         mp.M->OldP = (nint)pp;
@@ -49,7 +53,7 @@ internal sealed unsafe partial class Sched
             if (oldp != null && Interlocked.CompareExchange(ref oldp->Status, (int)PStatus.Idle, (int)PStatus.Syscall) == (int)PStatus.Syscall)
             {
                 oldp->SysCallTick++;
-                if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Syscall, (int)PStatus.Idle, oldp->Id);
+                if (_tracing) TracePStatus(mp, oldp, PStatus.Syscall, PStatus.Idle);
                 HandOffP(mp, oldp);
             }
             return 1;
@@ -72,7 +76,7 @@ internal sealed unsafe partial class Sched
         if (oldp != null && Volatile.Read(ref oldp->Status) == (int)PStatus.Syscall &&
             Interlocked.CompareExchange(ref oldp->Status, (int)PStatus.Idle, (int)PStatus.Syscall) == (int)PStatus.Syscall)
         {
-            if (_tracing) Trace(mp, TraceKind.PStatus, 0, (int)PStatus.Syscall, (int)PStatus.Idle, oldp->Id);
+            if (_tracing) TracePStatus(mp, oldp, PStatus.Syscall, PStatus.Idle);
             AcquireP(mp, oldp); // wirep
             return true;
         }

@@ -81,7 +81,7 @@ internal sealed unsafe partial class Sched
                 continue;
             if (Interlocked.CompareExchange(ref pp->Status, (int)PStatus.Idle, s) == s)
             {
-                if (_tracing) Trace(sm, TraceKind.PStatus, 0, (int)PStatus.Syscall, (int)PStatus.Idle, pp->Id);
+                if (_tracing) TracePStatus(sm, pp, PStatus.Syscall, PStatus.Idle);
                 n++;
                 pp->SysCallTick++;
                 Interlocked.Increment(ref _retakes);

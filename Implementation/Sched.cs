@@ -105,6 +105,10 @@ internal sealed unsafe partial class Sched : IDisposable
     private void Trace(MState mp, TraceKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
         => mp.Trace!.Add(_recorder!.NextSeq(), kind, mp.PId, g, a, b, c, d);
 
+    /// <summary>A PStatus event: its P field is the P whose status changed (not the recording M's), C repeats it.</summary>
+    private void TracePStatus(MState mp, P* pp, PStatus from, PStatus to)
+        => mp.Trace!.Add(_recorder!.NextSeq(), TraceKind.PStatus, (short)pp->Id, 0, (int)from, (int)to, pp->Id, 0);
+
     /// <summary>readgstatus (proc.go): an atomic load of the status word.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static GStatus ReadGStatus(G* gp) => (GStatus)Volatile.Read(ref gp->AtomicStatus);

@@ -59,8 +59,8 @@ public enum TraceKind : byte
     /// waiter). G = the goid doing it; A = semaphore index; B = count after.</summary>
     SemCount,
     /// <summary>A P changed status (acquirep/wirep, releasep, entersyscall, exitsyscallfast's CAS, sysmon's retake).
-    /// A = old status; B = new status (Go's P numbers); C = the P's id (the event's P field is the recording M's P,
-    /// which is not this P for a retake by sysmon, M id 10000).</summary>
+    /// The event's P field is the P whose status changed (for this kind only; elsewhere it is the recording M's P);
+    /// A = old status; B = new status (Go's P numbers); C = the P's id again. sysmon's retake records with M id 10000.</summary>
     PStatus,
 }
 

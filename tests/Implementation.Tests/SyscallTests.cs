@@ -19,6 +19,13 @@ public class SyscallTests
         var edges = Events(r, TraceKind.Status).Where(e => e.G == 1).Select(e => e.C).ToList();
         Assert.Contains(9L, edges);
         Assert.Contains(10L, edges);
+        // B5: the save at entersyscall names the syscall op (op 0 of main), as Go's save(pc, sp) does.
+        var save = Assert.Single(Events(r, TraceKind.GobufSave), e => e.D == -1);
+        Assert.Equal("0.0", r.Symbols.PointAt((nint)save.B)?.ToString());
+        // P0 went Running → Syscall → Idle (exitsyscallfast's CAS) → Running (wirep); each event names P0.
+        var p = Events(r, TraceKind.PStatus).Where(e => e.A == (int)PStatus.Running && e.B == (int)PStatus.Syscall).Single();
+        Assert.Equal(0, p.P);
+        Assert.Equal(0, p.C);
     }
 
     [Fact]
