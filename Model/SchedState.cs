@@ -181,13 +181,6 @@ public sealed class SchedState
         foreach (var x in CollectionsMarshal.AsSpan(list)) Put(b, ref at, (uint)x);
     }
 
-    /// <summary>Reads what <see cref="Encode(ref byte[])"/> wrote, reusing this state's objects.</summary>
-    internal void Decode(ReadOnlySpan<byte> bytes)
-    {
-        var r = new ByteReader(bytes);
-        Decode(ref r);
-    }
-
     /// <summary>
     /// The symmetry-reduced encoding: gs sorted by their contents (goid, slot and the g back-pointer left out), every
     /// reference to a g renamed by that order, goids omitted. Equal for states that differ only by a renaming of gs.
@@ -264,41 +257,65 @@ public sealed class SchedState
     }
 
     /// <summary>Reads what <see cref="Encode(ref byte[])"/> wrote, reusing this state's objects.</summary>
-    internal void Decode(ref ByteReader r)
+    internal void Decode(ReadOnlySpan<byte> b)
     {
-        GoidGen = (long)r.Var(); RunQSize = (int)r.Var(); NmSpinning = (int)r.Var();
-        var flags = r.Byte(); MainStarted = (flags & 1) != 0; Outcome = (Outcome)(flags >> 1); Fatal = (Throw)r.Byte();
-        r.List(RunQ); r.List(GFreeStack); r.List(GFreeNoStack); r.List(Pidle); r.List(Midle);
-        for (var i = 0; i < SemaCount.Length; i++) { SemaCount[i] = (int)r.Var(); r.List(SemaWaiters[i]); }
+        var at = 0;
+        GoidGen = (long)Get(b, ref at); RunQSize = (int)Get(b, ref at); NmSpinning = (int)Get(b, ref at);
+        var flags = b[at++]; MainStarted = (flags & 1) != 0; Outcome = (Outcome)(flags >> 1); Fatal = (Throw)b[at++];
+        GetList(b, ref at, RunQ); GetList(b, ref at, GFreeStack); GetList(b, ref at, GFreeNoStack); GetList(b, ref at, Pidle); GetList(b, ref at, Midle);
+        for (var i = 0; i < SemaCount.Length; i++) { SemaCount[i] = (int)Get(b, ref at); GetList(b, ref at, SemaWaiters[i]); }
         foreach (var p in Ps)
         {
-            p.Status = (PStatus)r.Byte(); p.M = (int)r.Var(); p.Head = (uint)r.Var(); var n = (uint)r.Var();
+            p.Status = (PStatus)b[at++]; p.M = (int)Get(b, ref at); p.Head = (uint)Get(b, ref at); var n = (uint)Get(b, ref at);
             p.Tail = unchecked(p.Head + n);
-            for (var i = p.Head; i != p.Tail; i++) p.RunQ[i % P.RunQSize] = (int)r.Var();
-            p.RunNext = (int)r.Var(); p.SchedTick = (uint)r.Var(); p.GoidCache = (long)r.Var(); p.GoidCacheEnd = (long)r.Var();
-            p.GFreeN = (int)r.Var(); r.List(p.GFree);
+            for (var i = p.Head; i != p.Tail; i++) p.RunQ[i % P.RunQSize] = (int)Get(b, ref at);
+            p.RunNext = (int)Get(b, ref at); p.SchedTick = (uint)Get(b, ref at); p.GoidCache = (long)Get(b, ref at); p.GoidCacheEnd = (long)Get(b, ref at);
+            p.GFreeN = (int)Get(b, ref at); GetList(b, ref at, p.GFree);
         }
-        var ms = (int)r.Var();
+        var ms = (int)Get(b, ref at);
         while (Ms.Count > ms) Ms.RemoveAt(Ms.Count - 1);
         for (var i = 0; i < ms; i++)
         {
             if (i == Ms.Count) Ms.Add(new M(i));
             var m = Ms[i];
-            var b = r.Byte(); m.Phase = (MPhase)(b & 0x7f); m.Spinning = (b & 0x80) != 0;
-            m.Curg = (int)r.Var(); m.P = (int)r.Var(); m.NextP = (int)r.Var(); m.OldP = (int)r.Var();
+            var x = b[at++]; m.Phase = (MPhase)(x & 0x7f); m.Spinning = (x & 0x80) != 0;
+            m.Curg = (int)Get(b, ref at); m.P = (int)Get(b, ref at); m.NextP = (int)Get(b, ref at); m.OldP = (int)Get(b, ref at);
         }
-        var gs = (int)r.Var();
+        var gs = (int)Get(b, ref at);
         while (AllGs.Count > gs) AllGs.RemoveAt(AllGs.Count - 1);
         for (var i = 0; i < gs; i++)
         {
             if (i == AllGs.Count) AllGs.Add(new G(i, RepeatDepth));
             var g = AllGs[i];
-            g.Goid = (long)r.Var(); g.Status = (GStatus)r.Var(); g.Body = (int)r.Var() - 1; g.After = (int)r.Var() - 1;
-            for (var c = 0; c < g.Counters.Length; c++) g.Counters[c] = (int)r.Var();
-            g.M = (int)r.Var(); g.WaitSema = (int)r.Var();
-            g.Sched.Sp = r.Byte(); g.Sched.Pc = AbstractPc.FromCode((int)r.Var()); g.Sched.G = (int)r.Var();
-            g.Sched.Ctxt = r.Byte() != 0; g.Sched.Bp = r.Byte(); g.SyscallSp = r.Byte(); g.StackSize = (int)r.Var();
+            g.Goid = (long)Get(b, ref at); g.Status = (GStatus)Get(b, ref at); g.Body = (int)Get(b, ref at) - 1; g.After = (int)Get(b, ref at) - 1;
+            for (var c = 0; c < g.Counters.Length; c++) g.Counters[c] = (int)Get(b, ref at);
+            g.M = (int)Get(b, ref at); g.WaitSema = (int)Get(b, ref at);
+            g.Sched.Sp = b[at++]; g.Sched.Pc = AbstractPc.FromCode((int)Get(b, ref at)); g.Sched.G = (int)Get(b, ref at);
+            g.Sched.Ctxt = b[at++] != 0; g.Sched.Bp = b[at++]; g.SyscallSp = b[at++]; g.StackSize = (int)Get(b, ref at);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Get(ReadOnlySpan<byte> b, ref int at)
+    {
+        ulong x = b[at++];
+        if (x < 0x80) return x;
+        var v = x & 0x7f;
+        var shift = 7;
+        while (true)
+        {
+            x = b[at++];
+            v |= (x & 0x7f) << shift;
+            if (x < 0x80) return v;
+            shift += 7;
+        }
+    }
+
+    private static void GetList(ReadOnlySpan<byte> b, ref int at, List<int> list)
+    {
+        list.Clear();
+        var n = (int)Get(b, ref at);
+        for (var i = 0; i < n; i++) list.Add((int)Get(b, ref at));
     }
 
     /// <summary>The canonical encoding as a new array.</summary>
