@@ -26,7 +26,7 @@ public sealed record RuntimeOptions
     /// past its end come from <see cref="Seed"/>.</summary>
     public IReadOnlyList<int>? Replay { get; init; }
 
-    /// <summary>Give up (fatal error) when the run takes longer than this.</summary>
+    /// <summary>Give up (fatal error) when the run takes longer than this; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A seeded bug for the conformance campaign. Internal: never reachable from a normal command line.</summary>

@@ -61,7 +61,7 @@ public static class RunCommand
             return CheckerCli.ExitBadInput;
         }
 
-        var options = new RuntimeOptions { Procs = procs, Trace = tracePath != null, Sysmon = !noSysmon };
+        var options = new RuntimeOptions { Procs = procs, Trace = tracePath != null, Sysmon = !noSysmon, Timeout = Timeout.InfiniteTimeSpan };
         var result = GoRuntime.Run(workload, options);
         var exit = result.Outcome switch
         {
