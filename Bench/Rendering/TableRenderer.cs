@@ -98,8 +98,10 @@ public static class TableRenderer
     static void AppendLegend(StringBuilder sb, IReadOnlyList<ComparisonRow> rows, bool markdown)
     {
         foreach (var row in rows)
-            sb.AppendLine(markdown ? $"- `{row.Operation}`: {row.Description}" : $"{row.Operation}: {row.Description}");
+            sb.AppendLine(markdown ? $"- `{row.Operation}`: {Escape(row.Description)}" : $"{row.Operation}: {row.Description}");
     }
 
-    static string Escape(string s) => s.Replace("|", "\\|", StringComparison.Ordinal);
+    /// <summary>Markdown-safe text: table pipes escaped, angle brackets as entities (Channel&lt;T&gt; would otherwise vanish as a tag).</summary>
+    static string Escape(string s) => s.Replace("|", "\\|", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }

@@ -12,7 +12,7 @@ public class RenderingTests
 
     static ComparisonReport Fixed() => new(Machine,
     [
-        new("switch", "ns", "a switch", Measurement.Of(2.5), [new("c-minimal", Measurement.Of(2.25)), new("boost-context", Measurement.Of(5.0))]),
+        new("switch", "ns", "Native's switch_to (gosave + gogo) <no C#>", Measurement.Of(2.5), [new("c-minimal", Measurement.Of(2.25)), new("boost-context", Measurement.Of(5.0))]),
         new("roundtrip", "ns", "a round trip", Measurement.Of(5.25), []),
         new("gosched", "ns", "a yield", Measurement.NotBuiltYet,
             [new("go", Measurement.Of(49)), new("dotnet-yield", Measurement.Missing("failed: boom"))]),
@@ -22,7 +22,9 @@ public class RenderingTests
     [Fact]
     public void Json_has_the_machine_and_one_object_per_row_with_ours_and_each_peer()
     {
-        using var doc = JsonDocument.Parse(JsonRenderer.Render(Fixed()));
+        var text = JsonRenderer.Render(Fixed());
+        Assert.DoesNotContain("\\u00", text); // readable: no escaped apostrophes, plus signs or angle brackets
+        using var doc = JsonDocument.Parse(text);
         var root = doc.RootElement;
         var machine = root.GetProperty("machine");
         Assert.Equal("Test CPU 9000", machine.GetProperty("cpu").GetString());
@@ -83,7 +85,7 @@ public class RenderingTests
         Assert.Contains("| switch | ns | 2.5 | c-minimal | 2.25 | 0.90× |", md);
         Assert.Contains("| gosched | ns | n/a (not built yet) | go | 49 | - |", md);
         Assert.Contains("peers --quick", md);
-        Assert.Contains("- `switch`: a switch", md);
+        Assert.Contains("- `switch`: Native's switch_to (gosave + gogo) &lt;no C#&gt;", md);
     }
 
     [Fact]
