@@ -41,6 +41,11 @@ public sealed class Campaign
     {
         if (o.Workload is not null) return (null, o.Workload);
         var size = 1 + (int)((long)index * o.MaxSize / Math.Max(1, o.Count));
+        if (o.ShapesInTurn)
+        {
+            var turn = WorkloadGen.Shapes[index % WorkloadGen.Shapes.Length];
+            return (turn, WorkloadGen.Sample(WorkloadGen.Of(turn), size, RunSeed(o.Seed, index), 1)[0]);
+        }
         var (shape, workload) = WorkloadGen.Sample(WorkloadGen.Tagged, size, RunSeed(o.Seed, index), 1)[0];
         return (shape, workload);
     }

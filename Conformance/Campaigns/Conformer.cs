@@ -60,20 +60,22 @@ public static class Conformer
         var checker = new RefinementChecker(spec.Workload, ModelConfig(spec, trace));
         var verdict = checker.Check(trace, Abstraction.Native(run.Symbols), runtimeOutcome);
         clock.Stop();
+        // The model's outcome only means something when its run ended; a violation stops it midway.
+        var modelOutcome = verdict.FinalState.Outcome == Model.Outcome.Running ? null : verdict.ModelOutcome;
         return new CheckResult(spec.Workload, spec.Procs, spec.Seed, choices, spec.Mutant, trace, verdict.EventsChecked,
-            checker.OutcomeOf(verdict.FinalState, trace.Where(e => e.Kind == Implementation.Trace.TraceKind.GoEnd).Select(e => e.G)),
-            runtimeOutcome, verdict.Violation, clock.Elapsed);
+            modelOutcome, runtimeOutcome, verdict.Violation, clock.Elapsed);
     }
 
     /// <summary>
-    /// The model configured as the runtime runs: GOMAXPROCS, no sysmon (the controlled mode has none), and fixed
-    /// stacks of the runtime's size (read from the first GoCreate), since the native runtime does not grow stacks.
+    /// The model configured as the runtime runs: GOMAXPROCS; sysmon's retake enabled, because the controlled mode
+    /// chooses at each syscall exit whether the P was retaken (and does the retake itself); and fixed stacks of the
+    /// runtime's size (read from the first GoCreate), since the native runtime does not grow stacks.
     /// </summary>
     public static SchedConfig ModelConfig(RunSpec spec, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
     {
         var create = trace.FirstOrDefault(e => e.Kind == Implementation.Trace.TraceKind.GoCreate);
         var stack = create.Kind == Implementation.Trace.TraceKind.GoCreate ? (int)(create.D - create.C) : new SchedConfig().StackBytes;
-        return new SchedConfig { Procs = spec.Procs, Sysmon = false, GrowStacks = false, StackBytes = stack };
+        return new SchedConfig { Procs = spec.Procs, Sysmon = true, GrowStacks = false, StackBytes = stack };
     }
 
     /// <summary>The runtime's outcome in the shared terms.</summary>

@@ -48,8 +48,8 @@ public static class ReplayCommand
         AnsiConsole.MarkupLine(Markup.Escape($"verdict:  {result.Verdict}"));
         if (token.Verdict.Length > 0)
         {
-            AnsiConsole.MarkupLine(Markup.Escape($"recorded: {token.Verdict}"));
-            AnsiConsole.MarkupLine(result.Verdict == token.Verdict ? "[green]reproduced: the same verdict[/]" : "[yellow]a different verdict[/]");
+            AnsiConsole.MarkupLine(Markup.Escape($"recorded: {token.Verdict}; now: {result.Signature}"));
+            AnsiConsole.MarkupLine(result.Signature == token.Verdict ? "[green]reproduced: the same verdict[/]" : "[yellow]a different verdict[/]");
         }
         if (!result.Conforms && reportRoot is not null)
         {

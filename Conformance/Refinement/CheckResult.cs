@@ -27,9 +27,10 @@ public sealed record CheckResult(
     /// <summary>"conforms" or the violation's verdict: what a replay must reproduce.</summary>
     public string Verdict => Violation?.Verdict ?? "conforms";
 
-    /// <summary>Kind and position only: two runs with the same signature reproduce each other.</summary>
+    /// <summary>Kind and position only (raw addresses differ from run to run): two runs with the same signature
+    /// reproduce each other. This is what a replay token records and a replay compares.</summary>
     public string Signature => Violation?.Signature ?? "conforms";
 
     /// <summary>The token that runs this check again on the same build.</summary>
-    public ReplayToken Token => new(Seed, Procs, WorkloadPrinter.Print(Workload), Choices.IsDefault ? [] : Choices, BuildId.Current, Mutant, Verdict);
+    public ReplayToken Token => new(Seed, Procs, WorkloadPrinter.Print(Workload), Choices.IsDefault ? [] : Choices, BuildId.Current, Mutant, Signature);
 }

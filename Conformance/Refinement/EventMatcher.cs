@@ -13,15 +13,31 @@ public static class EventMatcher
 {
     /// <summary>Null when <paramref name="r"/> is the runtime form of <paramref name="m"/>; otherwise what differs.
     /// The M is not compared here (the checker maps model Ms to runtime Ms).</summary>
-    public static string? Compare(in SchedEvent m, in TraceEvent r, Abstraction abs)
+    public static string? Compare(in SchedEvent m, in TraceEvent r, Abstraction abs) => Compare(m, r, abs, null, false);
+
+    /// <summary>
+    /// As <see cref="Compare(in SchedEvent, in TraceEvent, Abstraction)"/>, waiving the <see cref="KnownDifference"/>s
+    /// when <paramref name="waived"/> is given (each waiver used is counted in it). <paramref name="stepEntersSyscall"/>:
+    /// the model's step containing <paramref name="m"/> takes E9.
+    /// </summary>
+    public static string? Compare(in SchedEvent m, in TraceEvent r, Abstraction abs, Dictionary<string, int>? waived, bool stepEntersSyscall)
     {
         if ((byte)m.Kind != (byte)r.Kind) return $"the model's step does {m.Kind} here, the runtime did {r.Kind}";
-        if (m.P != r.P) return $"{r.Kind} on p{r.P}, the model is on p{m.P}";
+        if (m.P != r.P)
+        {
+            if (waived is not null && r.Kind == TraceKind.PStatus && r.P == -1 && m.P >= 0)
+                Waive(waived, KnownDifference.PStatusWithoutP);
+            else
+                return $"{r.Kind} on p{r.P}, the model is on p{m.P}";
+        }
         if (m.G != r.G) return $"{r.Kind} is about g{r.G}, the model's about g{m.G}";
         switch (r.Kind)
         {
             case TraceKind.GoCreate:
-                return Field("child goid", m.A, r.A) ?? Field("body", m.B, r.B) ?? Field("stack size", m.C, abs.StackSize(r));
+                // The stack: the model knows only its size, the runtime reports its bounds (and may keep a few bytes
+                // at the top for itself), so the abstraction compares "has a stack" (newproc1: "newg missing stack").
+                return Field("child goid", m.A, r.A) ?? Field("body", m.B, r.B)
+                    ?? Field("has a stack", m.C > 0 ? 1 : 0, abs.StackSize(r) > 0 ? 1 : 0, v => v != 0 ? "yes" : "no");
             case TraceKind.GoStart:
             case TraceKind.GoBlock:
             case TraceKind.GoSysExit:
@@ -46,13 +62,34 @@ public static class EventMatcher
                 return Field("victim", m.A, r.A) ?? Field("number taken", m.B, r.B) ?? Field("victim head after", m.C, r.C)
                     ?? Field("took runnext", m.D, r.D);
             case TraceKind.GobufSave:
-                return Place("sched.sp", m.A, r.A, r.G, abs) ?? Pc("sched.pc", m.B, r.B, r.G, abs) ?? Place("sched.bp", m.C, r.C, r.G, abs);
+            {
+                var sp = Place("sched.sp", m.A, r.A, r.G, abs);
+                if (sp is not null) return sp;
+                var pc = Pc("sched.pc", m.B, r.B, r.G, abs);
+                if (pc is not null)
+                {
+                    if (waived is null || !stepEntersSyscall || AbstractPc.FromCode((int)m.B).Kind != PcKind.Point
+                        || abs.PcCode(r.B, r.G) != AbstractPc.SystemstackSwitch.Code)
+                        return pc;
+                    Waive(waived, KnownDifference.EnterSyscallPc);
+                }
+                var bp = Place("sched.bp", m.C, r.C, r.G, abs);
+                if (bp is not null)
+                {
+                    if (waived is null || m.B != AbstractPc.GoExit.Code || r.C != 0) return bp;
+                    Waive(waived, KnownDifference.GoexitBp);
+                }
+                return null;
+            }
             case TraceKind.GobufLoad:
                 return Pc("pc jumped to", m.A, r.A, r.G, abs);
             default:
                 return null; // GoSched, GoSysCall, GoEnd: kind, P and G say it all
         }
     }
+
+    private static void Waive(Dictionary<string, int> waived, KnownDifference d) =>
+        waived[d.Id] = waived.GetValueOrDefault(d.Id) + 1;
 
     private static string ArgName(TraceKind k, int i = 0) => (k, i) switch
     {

@@ -28,9 +28,14 @@ public sealed class RefinementChecker
     private readonly SchedModel _model;
     private readonly IModel<SchedState, SchedAction> _imodel;
     private readonly IReadOnlyList<string> _semaphores;
+    private readonly bool _strict;
 
-    public RefinementChecker(Workload workload, SchedConfig config)
+    /// <param name="workload">The workload both sides ran.</param>
+    /// <param name="config">The model's configuration, matching how the runtime ran.</param>
+    /// <param name="strict">Waive no <see cref="KnownDifference"/>.</param>
+    public RefinementChecker(Workload workload, SchedConfig config, bool strict = false)
     {
+        _strict = strict;
         _model = new SchedModel(workload, config);
         _imodel = _model;
         _semaphores = workload.Semaphores();
@@ -44,7 +49,11 @@ public sealed class RefinementChecker
     /// <param name="ModelOutcome">How the model's run ended (or where it stopped).</param>
     /// <param name="Steps">The model actions taken, in order.</param>
     /// <param name="FinalState">The model's state where the check stopped.</param>
-    public sealed record Verdict(int EventsChecked, Violation? Violation, Outcome ModelOutcome, IReadOnlyList<SchedAction> Steps, SchedState FinalState);
+    public sealed record Verdict(int EventsChecked, Violation? Violation, Outcome ModelOutcome, IReadOnlyList<SchedAction> Steps, SchedState FinalState)
+    {
+        /// <summary>How often each <see cref="KnownDifference"/> was waived (by id).</summary>
+        public IReadOnlyDictionary<string, int> Waived { get; init; } = new Dictionary<string, int>();
+    }
 
     private sealed class Candidate
     {
@@ -64,6 +73,7 @@ public sealed class RefinementChecker
         var procs = _model.Config.Procs;
         var oneP = procs == 1;
         var finished = new SortedSet<long>();
+        var waived = new Dictionary<string, int>();
 
         // Per runtime M: the indices of its events, in trace order, and a cursor to the first unconsumed one.
         var byM = new Dictionary<int, List<int>>();
@@ -91,6 +101,7 @@ public sealed class RefinementChecker
         var consumed = 0;
         var silentRun = 0;
         var teardown = 0;
+        var stepWaived = _strict ? null : new Dictionary<string, int>();
 
         // Boot: the runtime's M0 acquires P0 before anything else (schedinit's procresize + acquirep); the model's
         // initial state already has P0 running on M0, so that event is the initial state itself.
@@ -115,6 +126,14 @@ public sealed class RefinementChecker
             foreach (var a in enabled)
             {
                 var mm = a.Kind == SchedActionKind.Retake ? -1 : a.Id;
+                if (mm == -1)
+                {
+                    // sysmon's retake: the controlled runtime has no sysmon thread and does the retake on the M
+                    // whose syscall returns, so any M's next events may be it.
+                    foreach (var (r, _) in byM)
+                        if (Next(r) != int.MaxValue) candidates.Add(new Candidate { Action = a, RuntimeM = r, Position = Next(r) });
+                    continue;
+                }
                 if (modelToRuntime.TryGetValue(mm, out var rm))
                 {
                     candidates.Add(new Candidate { Action = a, RuntimeM = rm, Position = Next(rm) });
@@ -134,7 +153,10 @@ public sealed class RefinementChecker
             candidates.Sort((x, y) => x.Position.CompareTo(y.Position));
 
             Candidate? taken = null;
+            var takenEnd = int.MaxValue;
+            Dictionary<string, int>? takenWaived = null;
             Candidate? silent = null;
+            stepWaived?.Clear();
             (Candidate C, int Matched, string Why, int At)? best = null;
             foreach (var c in candidates)
             {
@@ -157,15 +179,27 @@ public sealed class RefinementChecker
                     best ??= (c, 0, "the runtime recorded nothing more for this M", int.MaxValue);
                     continue;
                 }
-                var (ok, matched, why, at) = MatchStep(events, trace, mine, cursor[c.RuntimeM], abs, ObserveUpTo);
+                var (ok, matched, why, at) = MatchStep(events, trace, mine, cursor[c.RuntimeM], abs, ObserveUpTo, stepWaived);
                 if (ok)
                 {
-                    taken = c;
-                    break;
+                    // Several steps may fit (Ms that ran side by side): take the one whose linearization point (its
+                    // first queue operation, see MatchStep) came first in the runtime.
+                    if (taken is null || at < takenEnd)
+                    {
+                        taken = c;
+                        takenEnd = at;
+                        takenWaived = stepWaived is null || stepWaived.Count == 0 ? null : new Dictionary<string, int>(stepWaived);
+                    }
+                    stepWaived?.Clear();
+                    continue;
                 }
+                stepWaived?.Clear();
                 if (best is null || matched > best.Value.Matched || (matched == best.Value.Matched && at < best.Value.At))
                     best = (c, matched, why!, at);
             }
+
+            if (takenWaived is not null)
+                foreach (var (id, n) in takenWaived) waived[id] = waived.GetValueOrDefault(id) + n;
 
             if (taken is null && silent is not null && silentRun < MaxSilentSteps)
             {
@@ -204,9 +238,11 @@ public sealed class RefinementChecker
             var takenEvents = taken.Events!;
             if (takenEvents.Count > 0)
             {
-                var mm = taken.Action.Kind == SchedActionKind.Retake ? -1 : taken.Action.Id;
-                modelToRuntime[mm] = taken.RuntimeM;
-                runtimeToModel[taken.RuntimeM] = mm;
+                if (taken.Action.Kind != SchedActionKind.Retake)
+                {
+                    modelToRuntime[taken.Action.Id] = taken.RuntimeM;
+                    runtimeToModel[taken.RuntimeM] = taken.Action.Id;
+                }
                 cursor[taken.RuntimeM] += takenEvents.Count;
                 consumed += takenEvents.Count;
                 foreach (var e in takenEvents)
@@ -248,9 +284,9 @@ public sealed class RefinementChecker
                 $"the runs ended differently: {Refinement.Outcome.Differences(modelOutcome, runtimeOutcome)}",
                 -1, null, modelOutcome.ToString(), StateViews.Model(state, _semaphores),
                 StateViews.Observed(trace, trace.Count - 1, abs, procs, _semaphores));
-            return new Verdict(consumed, v, modelOutcome, steps, state);
+            return new Verdict(consumed, v, modelOutcome, steps, state) { Waived = waived };
         }
-        return new Verdict(consumed, null, modelOutcome, steps, state);
+        return new Verdict(consumed, null, modelOutcome, steps, state) { Waived = waived };
 
         int Next(int runtimeM) => byM.TryGetValue(runtimeM, out var l) && cursor[runtimeM] < l.Count ? l[cursor[runtimeM]] : int.MaxValue;
 
@@ -263,7 +299,7 @@ public sealed class RefinementChecker
         }
 
         Verdict Fail(Violation v, int checkedEvents, SchedState s, IReadOnlyList<SchedAction> taken) =>
-            new(checkedEvents, v, OutcomeOf(s, finished), taken, s);
+            new(checkedEvents, v, OutcomeOf(s, finished), taken, s) { Waived = waived };
     }
 
     /// <summary>Whether the model's first step itself acquires P0 (then the runtime's boot event is matched as usual).</summary>
@@ -281,8 +317,11 @@ public sealed class RefinementChecker
     /// matched before the first difference, what differed, and the trace index of the offending event.
     /// </summary>
     private static (bool Ok, int Matched, string? Why, int At) MatchStep(IReadOnlyList<SchedEvent> events, IReadOnlyList<TraceEvent> trace,
-        List<int> mine, int start, Abstraction abs, Action<int> observe)
+        List<int> mine, int start, Abstraction abs, Action<int> observe, Dictionary<string, int>? waived)
     {
+        var entersSyscall = false;
+        foreach (var e in events)
+            if (e.Kind == SchedEventKind.Status && e.C == Transitions.EnterSyscall) entersSyscall = true;
         Span<bool> used = events.Count <= 64 ? stackalloc bool[events.Count] : new bool[events.Count];
         var nextState = 0;
         for (var j = 0; j < events.Count; j++)
@@ -300,7 +339,7 @@ public sealed class RefinementChecker
                 while (nextState < events.Count && !EventMatcher.IsStateEvent((byte)events[nextState].Kind)) nextState++;
                 if (nextState >= events.Count)
                     return (false, j, $"the model's step has no further state change, the runtime did {TraceFormat.Describe(r)}", idx);
-                var why = EventMatcher.Compare(events[nextState], r, abs);
+                var why = EventMatcher.Compare(events[nextState], r, abs, waived, entersSyscall);
                 if (why is not null) return (false, j, why, idx);
                 used[nextState++] = true;
             }
@@ -311,7 +350,7 @@ public sealed class RefinementChecker
                 for (var k = 0; k < events.Count; k++)
                 {
                     if (used[k] || EventMatcher.IsStateEvent((byte)events[k].Kind)) continue;
-                    var why = EventMatcher.Compare(events[k], r, abs);
+                    var why = EventMatcher.Compare(events[k], r, abs, waived, entersSyscall);
                     if (why is null) { found = k; break; }
                     if ((byte)events[k].Kind == (byte)r.Kind) closest ??= why;
                 }
@@ -320,7 +359,12 @@ public sealed class RefinementChecker
                 used[found] = true;
             }
         }
-        return (true, events.Count, null, int.MaxValue);
+        // The step's linearization point: its first queue operation (each queue's operations are ordered by their
+        // indices, so the runtime's order of queue events is the order the model must take the steps in); a step
+        // without one takes effect at its last event.
+        for (var j = 0; j < events.Count; j++)
+            if (IsQueueEvent(trace[mine[start + j]].Kind)) return (true, events.Count, null, mine[start + j]);
+        return (true, events.Count, null, mine[start + events.Count - 1]);
 
         static int FirstUnused(IReadOnlyList<SchedEvent> events, Span<bool> used, int from)
         {
@@ -328,6 +372,10 @@ public sealed class RefinementChecker
             return Math.Min(from, events.Count - 1);
         }
     }
+
+    private static bool IsQueueEvent(TraceKind k) => k is TraceKind.RunqPut or TraceKind.RunnextPut or TraceKind.RunqGet
+        or TraceKind.RunqPutSlow or TraceKind.RunqSteal or TraceKind.GlobRunqPut or TraceKind.GlobRunqGet
+        or TraceKind.GfPut or TraceKind.GfGet or TraceKind.SemCount;
 
     private Violation NoRefinement(IReadOnlyList<TraceEvent> trace, int first, (Candidate C, int Matched, string Why, int At)? best,
         SchedState state, Abstraction abs, bool oneP, List<SchedAction> enabled)

@@ -50,7 +50,7 @@ public static class StateViews
             var p = e.P;
             switch (e.Kind)
             {
-                case TraceKind.Status: status[e.G] = e.B; break;
+                case TraceKind.Status when e.G != 0: status[e.G] = e.B; break; // goid 0: a fresh g before newproc1 names it
                 case TraceKind.GobufSave:
                     sched[e.G] = (abs.Where(e.A, e.G) != Abstraction.Place.Zero, PcText(abs, e.B, e.G), abs.Where(e.C, e.G) != Abstraction.Place.Zero);
                     break;

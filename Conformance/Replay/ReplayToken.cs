@@ -8,8 +8,8 @@ namespace Conformance.Replay;
 /// <summary>
 /// Everything needed to run one check again and get the same verdict: the workload (printed in canonical form),
 /// GOMAXPROCS, the seed of the controlled scheduler, the schedule choices it made, the build, and (for the
-/// mutation run) which seeded bug was on. <see cref="Verdict"/> is the verdict seen when the token was made, so a
-/// replay can say whether it reproduced.
+/// mutation run) which seeded bug was on. <see cref="Verdict"/> is the verdict's signature seen when the token was
+/// made ("conforms", or kind and event position such as "NotEnabled@57"), so a replay can say whether it reproduced.
 /// </summary>
 /// <remarks>
 /// Encoding, version 1: <c>"ck1" + base64url(byte version, deflate(payload))</c>; the payload is little-endian:

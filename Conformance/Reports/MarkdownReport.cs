@@ -44,7 +44,7 @@ public static class MarkdownReport
         if (v.ModelState is not null || v.RuntimeState is not null)
         {
             sb.Append("## The two states at the violation\n\nRows marked **≠** differ.\n\n");
-            sb.Append("| | state | model | runtime (abstracted) |\n|---|---|---|---|\n");
+            sb.Append("| | state | model (after its step) | runtime (abstracted, up to the event) |\n|---|---|---|---|\n");
             foreach (var row in StateView.Diff(v.ModelState ?? StateView.Empty, v.RuntimeState ?? StateView.Empty))
             {
                 var mark = row.Differs ? "**≠**" : "";

@@ -1,0 +1,87 @@
+using Conformance.Campaigns;
+using Conformance.Refinement;
+using Conformance.Replay;
+using Model.Workload;
+
+namespace Conformance.Tests.Campaigns;
+
+/// <summary>The campaign machinery (generation, shrinking, reports, tokens) with a stand-in checker with a known bug.</summary>
+public class CampaignTests
+{
+    /// <summary>"Fails" on any run on 2 Ps whose workload makes a syscall of 5 microseconds or more.</summary>
+    private static CheckResult FakeCheck(RunSpec spec)
+    {
+        static bool Bad(Block b) => b.Any(op => op is SyscallOp { Micros: >= 5 } || (op is CallOp c && Bad(c.Body)) || (op is RepeatOp r && Bad(r.Body)));
+        var fails = spec.Procs == 2 && spec.Workload.Bodies.Any(body => Bad(body.Ops));
+        var v = fails ? new Violation(ViolationKind.NotEnabled, "a long syscall on 2 Ps", 0, null, null, StateView.Empty, StateView.Empty) : null;
+        return new CheckResult(spec.Workload, spec.Procs, spec.Seed, [3, 1, 4], spec.Mutant, [], 10, null, null, v, TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
+    public void A_campaign_finds_shrinks_reports_and_tokens_a_violation()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "checker-campaign-test-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            var campaign = new Campaign(FakeCheck, Conformer.Edges);
+            var r = campaign.Run(new CampaignOptions { Count = 120, Seed = 9, ReportRoot = root, MaxReported = 1 });
+            Assert.Equal(120, r.Runs);
+            Assert.True(r.Violations > 0);
+            Assert.Equal([1, 2, 4], r.ByProcs.Keys.Order());
+            Assert.Equal(0, r.ByProcs[1].Violations + r.ByProcs[4].Violations);
+            var f = Assert.Single(r.Findings);
+            // Shrunk to the smallest failing workload: one syscall of exactly 5 µs in main.
+            Assert.Equal("main {\n  syscall 5\n}\n", WorkloadPrinter.Print(f.Result.Workload));
+            Assert.True(f.ShrinkSteps > 0);
+            Assert.True(Directory.Exists(f.ReportFolder));
+            Assert.Contains("syscall 5", File.ReadAllText(Path.Combine(f.ReportFolder!, "report.md")));
+            var token = ReplayToken.Decode(f.Token);
+            Assert.Equal(2, token.Procs);
+            Assert.Equal(f.Result.Signature, token.Verdict);
+            Assert.Equal(f.Result.Workload, WorkloadParser.Parse(token.Workload));
+            // The token's run fails the same way.
+            Assert.Equal(f.Result.Signature, FakeCheck(RunSpec.From(token)).Signature);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_campaign()
+    {
+        var o = new CampaignOptions { Count = 30, Seed = 77 };
+        var a = Enumerable.Range(0, 30).Select(i => Campaign.SpecOf(o, i)).ToList();
+        var b = Enumerable.Range(0, 30).Select(i => Campaign.SpecOf(o, i)).ToList();
+        Assert.Equal(a.Select(s => (WorkloadPrinter.Print(s.Workload), s.Procs, s.Seed)), b.Select(s => (WorkloadPrinter.Print(s.Workload), s.Procs, s.Seed)));
+        var other = Campaign.SpecOf(o with { Seed = 78 }, 0);
+        Assert.NotEqual(a[0].Seed, other.Seed);
+    }
+
+    [Fact]
+    public void A_time_budget_stops_the_campaign()
+    {
+        var campaign = new Campaign(s => { Thread.Sleep(20); return FakeCheck(s with { Procs = 1 }); }, Conformer.Edges);
+        var r = campaign.Run(new CampaignOptions { Count = 10_000, Budget = TimeSpan.FromMilliseconds(300), ReportRoot = null });
+        Assert.True(r.StoppedByBudget);
+        Assert.InRange(r.Runs, 1, 100);
+    }
+
+    [Fact]
+    public void Mutation_run_counts_a_mutant_killed_only_when_its_verdict_differs_from_the_real_runtimes()
+    {
+        // The "runtime" fails every run on 4 Ps, mutant or not; mutant "A" also fails runs on 1 P.
+        static CheckResult Fake(RunSpec spec)
+        {
+            var fails = spec.Procs == 4 || (spec.Mutant == "A" && spec.Procs == 1);
+            var v = fails ? new Violation(ViolationKind.NotEnabled, "x", spec.Procs, null, null, null, null) : null;
+            return new CheckResult(spec.Workload, spec.Procs, spec.Seed, [], spec.Mutant, [], 1, null, null, v, TimeSpan.Zero);
+        }
+        var results = MutationRun.Run(["A", "B"], 1, TimeSpan.FromSeconds(5), 12, check: Fake);
+        Assert.True(results[0].Killed);
+        Assert.Contains("NotEnabled at event 1", results[0].Verdict);
+        Assert.False(results[1].Killed);
+        Assert.Equal(12, results[1].Runs);
+    }
+}

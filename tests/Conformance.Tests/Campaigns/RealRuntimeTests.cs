@@ -1,0 +1,55 @@
+using Conformance.Campaigns;
+using Conformance.Cli;
+using Conformance.Replay;
+using Conformance.Generators;
+using Model.Workload;
+
+namespace Conformance.Tests.Campaigns;
+
+/// <summary>The checker against the real native runtime: replay, the corpus, the mutation score.</summary>
+[Collection("native runtime")]
+public class RealRuntimeTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_replay_token_reproduces_its_verdict(int procs)
+    {
+        foreach (var (seed, w) in new[] { (11UL, Corpus.Get("example")), (5UL, WorkloadGen.Sample(WorkloadGen.SemaphoreHandoff, 10, 4, 1)[0]) })
+        {
+            var first = Conformer.Check(RunSpec.Of(w, procs, seed));
+            var token = ReplayToken.Decode(first.Token.Encode());
+            Assert.Equal(BuildId.Current, token.Build);
+            var again = Conformer.Check(RunSpec.From(token));
+            Assert.Equal(first.Signature, token.Verdict);
+            Assert.Equal(first.Signature, again.Signature);
+            Assert.Equal(first.Trace.Length, again.Trace.Length);
+            Assert.Equal(first.Trace.Select(e => (e.Kind, e.M, e.P, e.G)), again.Trace.Select(e => (e.Kind, e.M, e.P, e.G)));
+            // The same seed without the recorded choices makes the same choices.
+            Assert.Equal(first.Signature, Conformer.Check(RunSpec.Of(w, procs, seed)).Signature);
+            Assert.Equal(first.Conforms ? CheckerCli.ExitOk : CheckerCli.ExitViolation, ReplayCommand.Run(first.Token.Encode(), null));
+        }
+    }
+
+    [Fact]
+    public void A_mutants_replay_token_reproduces_the_mutants_verdict()
+    {
+        var w = Corpus.Get("example");
+        var first = Conformer.Check(RunSpec.Of(w, 1, 3, "RunqPutIgnoresNext"));
+        Assert.False(first.Conforms);
+        var token = ReplayToken.Decode(first.Token.Encode());
+        Assert.Equal("RunqPutIgnoresNext", token.Mutant);
+        Assert.Equal(first.Signature, Conformer.Check(RunSpec.From(token)).Signature);
+    }
+
+    [Fact]
+    public void The_mutation_run_kills_every_mutant()
+    {
+        Assert.True(Mutants.Names.Count >= 12, $"only {Mutants.Names.Count} mutants: {string.Join(", ", Mutants.Names)}");
+        var results = MutationRun.Run(Mutants.Names, 1, TimeSpan.FromSeconds(6), 300);
+        var survivors = results.Where(r => !r.Killed).Select(r => r.Mutant).ToList();
+        Assert.True(survivors.Count == 0, "survived: " + string.Join(", ", survivors));
+        Assert.All(results, r => Assert.True(r.TimeToDetection < TimeSpan.FromSeconds(6), $"{r.Mutant}: {r.TimeToDetection}"));
+    }
+}
