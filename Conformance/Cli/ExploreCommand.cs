@@ -30,20 +30,21 @@ public static class ExploreCommand
         var fixedStack = new Option<int>("--fixed-stack") { Description = "fixed stacks of this many bytes (the native runtime's) instead of Go's growing ones", DefaultValueFactory = _ => 0 };
         var all = new Option<bool>("--all") { Description = "keep searching after the first violation" };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of the report" };
+        var symmetry = new Option<bool>("--symmetry") { Description = "symmetry reduction: explore states that differ only by goroutine identity once" };
         var liveness = new Option<bool>("--liveness") { Description = "also search depth-first for a run that never ends (L1 under weak fairness)" };
         var command = new Command("explore", "Explore every interleaving of a workload on the model and check its invariants.");
         command.Arguments.Add(file);
-        foreach (var o in new Option[] { procs, maxStates, maxDepth, seconds, threads, noSysmon, fixedStack, all, json, liveness }) command.Options.Add(o);
+        foreach (var o in new Option[] { procs, maxStates, maxDepth, seconds, threads, noSysmon, fixedStack, all, json, liveness, symmetry }) command.Options.Add(o);
         command.SetAction(parse => Execute(new Settings(parse.GetValue(file)!, parse.GetValue(procs), parse.GetValue(maxStates),
             parse.GetValue(maxDepth), parse.GetValue(seconds), parse.GetValue(threads), !parse.GetValue(noSysmon),
-            parse.GetValue(fixedStack), parse.GetValue(all), parse.GetValue(json), parse.GetValue(liveness)), Console.Out, Console.Error));
+            parse.GetValue(fixedStack), parse.GetValue(all), parse.GetValue(json), parse.GetValue(liveness), parse.GetValue(symmetry)), Console.Out, Console.Error));
         return command;
     }
 
     /// <summary>The verb's options.</summary>
     public sealed record Settings(string Path, int Procs = 1, long MaxStates = 50_000_000, int MaxDepth = int.MaxValue,
         double Seconds = 0, int Threads = 1, bool Sysmon = true, int FixedStack = 0, bool All = false, bool Json = false,
-        bool Liveness = false);
+        bool Liveness = false, bool Symmetry = false);
 
     /// <summary>The verb's work, with its output streams passed in (tests call it directly).</summary>
     public static int Execute(Settings o, TextWriter stdout, TextWriter stderr)
@@ -74,6 +75,7 @@ public static class ExploreCommand
             GrowStacks = o.FixedStack == 0,
             StackBytes = o.FixedStack == 0 ? 2048 : o.FixedStack,
             MaxStackBytes = o.FixedStack == 0 ? 1_000_000_000 : o.FixedStack,
+            Symmetry = o.Symmetry,
         };
         var model = new SchedModel(workload, config);
         var interactive = !o.Json && !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error);
@@ -130,7 +132,8 @@ public static class ExploreCommand
     {
         var inv = model.Invariants;
         w.WriteLine($"checker explore {o.Path}: {o.Procs} P(s), sysmon {(o.Sysmon ? "on" : "off")}, " +
-                    (o.FixedStack == 0 ? "growing stacks" : $"fixed {o.FixedStack}-byte stacks") + $", {r.Threads} thread(s)");
+                    (o.FixedStack == 0 ? "growing stacks" : $"fixed {o.FixedStack}-byte stacks") + $", {r.Threads} thread(s)" +
+                    (o.Symmetry ? ", symmetry reduction" : ""));
         w.WriteLine();
         w.WriteLine($"  distinct states   {r.Distinct.ToString("N0", CultureInfo.InvariantCulture)}");
         w.WriteLine($"  generated         {r.Generated.ToString("N0", CultureInfo.InvariantCulture)}");
@@ -185,6 +188,7 @@ public static class ExploreCommand
             ["workload"] = o.Path,
             ["procs"] = o.Procs,
             ["sysmon"] = o.Sysmon,
+            ["symmetry"] = o.Symmetry,
             ["threads"] = r.Threads,
             ["distinctStates"] = r.Distinct,
             ["generatedStates"] = r.Generated,
