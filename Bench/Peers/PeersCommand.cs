@@ -27,6 +27,13 @@ public static class PeersCommand
             return 2;
         }
 
+        var readme = RepoPaths.FindRoot() is string repo ? Path.Combine(repo, "Bench", "README.md") : null;
+        if (options.UpdateReadme && (readme is null || !File.Exists(readme)))
+        {
+            stderr.WriteLine("peers: --update-readme: no Bench/README.md (run it inside the repository)");
+            return 2;
+        }
+
         var tools = EnsureTools(options.Install, stderr);
         var programs = new PeerPrograms(tools, RepoPaths.PeerSources(), PeerPrograms.DefaultBuildDir());
         var report = Measure(options.Quick, tools, programs, stderr);
@@ -36,14 +43,8 @@ public static class PeersCommand
             var files = Write(report, dir);
             stderr.WriteLine($"peers: wrote {string.Join(", ", files)}");
         }
-        if (options.UpdateReadme)
+        if (options.UpdateReadme && readme is not null)
         {
-            if (RepoPaths.FindRoot() is not string root)
-            {
-                stderr.WriteLine("peers: --update-readme: not inside the repository (no Checker.sln above the working directory)");
-                return 2;
-            }
-            var readme = Path.Combine(root, "Bench", "README.md");
             File.WriteAllText(readme, ReadmeSection.Replace(File.ReadAllText(readme), ReadmeSection.Render(report, "results/peers.svg")));
             stderr.WriteLine($"peers: updated {readme}");
         }
