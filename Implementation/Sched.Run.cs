@@ -162,12 +162,13 @@ internal sealed unsafe partial class Sched
     }
 
     /// <summary>"goroutine 5 [semacquire]:\nworker line 7: acquire done (semaphore "done")\ncreated by main line 3: go worker".</summary>
-    internal string DescribeG(G* gp, string state)
+    internal string DescribeG(G* gp, string state, bool atMorestack = false)
     {
         var sb = new StringBuilder();
         sb.Append("goroutine ").Append(gp->Goid).Append(" [").Append(state).Append("]:\n");
         var body = (uint)gp->Body < (uint)Program.Workload.Bodies.Length ? Program.Workload.Bodies[gp->Body].Name : "?";
-        var point = ReadGStatus(gp) == GStatus.Running ? null : Program.PointAt(gp->Sched.Pc);
+        // A running g's sched.pc is stale, except at morestack (which saved the overflowing frame's prologue).
+        var point = ReadGStatus(gp) == GStatus.Running && !atMorestack ? null : Program.PointAt(gp->Sched.Pc);
         sb.Append(point is { } pt ? Program.Points.Describe(pt) : body);
         if (gp->WaitSema >= 0 && gp->WaitSema < _semas.Length) sb.Append(" (semaphore \"").Append(_semas[gp->WaitSema].Name).Append("\")");
         if (gp->ParentGoid != 0 && Program.PointAt(gp->GoPc) is { } created)

@@ -159,7 +159,7 @@ internal sealed unsafe partial class Sched
         var text = StackPool.OverflowMessage(gp);
         const string tail = "\nfatal error: stack overflow";
         if (text.EndsWith(tail, StringComparison.Ordinal)) text = text[..^tail.Length];
-        Finish(RunOutcome.Fatal, text + "\nfatal error: stack overflow\n\n" + DescribeG(gp, "running"));
+        Finish(RunOutcome.Fatal, text + "\nfatal error: stack overflow\n\n" + DescribeG(gp, "running", atMorestack: true));
         throw new FatalException("stack overflow");
     }
 

@@ -78,11 +78,11 @@ public static class WorkloadCompiler
             {
                 _body = b;
                 entries[b] = _a.CreateLabel($"body{b}");
-                Function(ref entries[b], _w.Bodies[b].Ops, 0, touch: false);
+                Function(ref entries[b], _w.Bodies[b].Ops, 0, touch: false, owner: null);
                 while (_pending.Count > 0)
                 {
                     var (start, op) = _pending.Dequeue();
-                    Function(ref start, op.Body, op.FrameBytes, touch: true);
+                    Function(ref start, op.Body, op.FrameBytes, touch: true, owner: op);
                 }
             }
             // The shared fatal exit: a service recorded a fatal error; hand the M back to C# with reason Bad.
@@ -144,12 +144,14 @@ public static class WorkloadCompiler
         }
 
         /// <summary>Emits one function: prologue check, frame, the block, epilogue, morestack call.</summary>
-        private void Function(ref Label start, Block block, int frameBytes, bool touch)
+        private void Function(ref Label start, Block block, int frameBytes, bool touch, CallOp? owner)
         {
             var slots = Slots(block);
             var frame = Align16(frameBytes) + Align16(8L * slots);
             var morestack = _a.CreateLabel();
             _a.Label(ref start);
+            // A call block's prologue (where morestack saves the pc of an overflowing frame) maps to its call op.
+            _markers.Add((start, owner is null ? null : _points.PointOf(owner)));
             StackCheck.EmitPrologue(_a, 8 + frame, morestack);
             _a.push(rbp);
             _a.mov(rbp, rsp);
@@ -163,6 +165,8 @@ public static class WorkloadCompiler
             _a.pop(rbp);
             _a.ret();
             StackCheck.EmitMorestackCall(_a, ref morestack, start);
+            // morestack saves the return address of this call (the jmp back to the prologue): map it to the owner too.
+            _markers.Add((morestack, owner is null ? null : _points.PointOf(owner)));
         }
 
         private void Block(Block block, int depth)

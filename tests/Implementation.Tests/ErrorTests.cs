@@ -36,7 +36,7 @@ public class ErrorTests
         // goroutine 2's stack top is coloured one cache line down (Sched.StackColour): 65536 - 64 usable bytes.
         Assert.StartsWith("runtime: goroutine stack exceeds 65472-byte limit", r.Message);
         Assert.Contains("fatal error: stack overflow", r.Message);
-        Assert.Contains("goroutine 2 [running]:", r.Message);
+        Assert.Contains("goroutine 2 [running]:\ndeep line 2: call 16384", r.Message); // the frame that did not fit
     }
 
     [Fact]
