@@ -6,9 +6,9 @@ namespace Model.Checking;
 /// <summary>
 /// Breadth-first explicit-state search. The queue holds only canonical encodings; the visited set holds only 64-bit
 /// XxHash3 fingerprints (a collision could hide a state: at 10⁷ states the chance is about 3·10⁻⁶). The search goes
-/// level by level, each level split among the threads in chunks. Every fingerprint keeps the smallest (parent index,
-/// action index) that reached it, and the next level is put in that order, which is the order one thread finds the
-/// states in; so counts, depths, violations and counterexample paths are the same at any thread count. Paths are rebuilt by walking parents back and replaying the actions forward.
+/// level by level, each level split among the threads in chunks and then sorted by fingerprint (a linear bucket
+/// sort). Every fingerprint keeps the smallest (parent index, action index) that reached it; so counts, depths,
+/// violations and counterexample paths are the same at any thread count. Paths are rebuilt by walking parents back and replaying the actions forward.
 /// </summary>
 public sealed class BfsChecker<TState, TAction>
     where TState : class
@@ -25,15 +25,16 @@ public sealed class BfsChecker<TState, TAction>
         _options = options ?? new CheckerOptions();
     }
 
-    /// <summary>One level of the queue: encodings back to back, with their fingerprints, sorted by fingerprint.</summary>
+    /// <summary>One level of the queue, sorted by fingerprint: where each encoding lies in the workers' arenas.</summary>
     private sealed class Level
     {
-        public byte[] Arena = [];
+        public byte[][] Arenas = [];
+        public int[] Arena = [];
         public int[] Start = [];
         public int[] Length = [];
         public ulong[] Fps = [];
         public int Count;
-        public ReadOnlySpan<byte> State(int i) => Arena.AsSpan(Start[i], Length[i]);
+        public ReadOnlySpan<byte> State(int i) => Arenas[Arena[i]].AsSpan(Start[i], Length[i]);
     }
 
     /// <summary>A worker's output for one level.</summary>
@@ -44,8 +45,12 @@ public sealed class BfsChecker<TState, TAction>
         public readonly List<(int Start, int Length, ulong Fp)> States = [];
         public readonly List<(int Bit, ulong Fp)> Failures = [];
         public readonly List<(int Property, int Index)> EndFailures = [];
-        public long Generated, Terminal, Deadlocks;
+        public long Terminal, Deadlocks;
         public long[] EndFailureCounts = [];
+        // Keeps the hot fields of two workers' sinks (Used, the lists) off one cache line.
+#pragma warning disable CS0169, IDE0051
+        private readonly long _pad0, _pad1, _pad2, _pad3, _pad4, _pad5, _pad6, _pad7, _pad8, _pad9, _padA, _padB, _padC, _padD, _padE, _padF;
+#pragma warning restore CS0169, IDE0051
 
         public void Add(ReadOnlySpan<byte> bytes, ulong fp)
         {
@@ -81,6 +86,7 @@ public sealed class BfsChecker<TState, TAction>
         var clock = Stopwatch.StartNew();
         var visited = new FingerprintSet(threads > 1);
         var levels = new List<ulong[]>();
+        long distinct = 0; // states known, updated by the workers in batches (the set's own count is exact)
         long generated = 0, terminal = 0, deadlocks = 0;
         var propCounts = new long[props.Count];
         var firstFailure = new (int Depth, ulong Fp, int EndIndex)?[props.Count];
@@ -133,10 +139,11 @@ public sealed class BfsChecker<TState, TAction>
             {
                 var w = workers[t];
                 var sink = sinks[t];
+                long made = 0, added = 0; // counted locally: shared counters would bounce between the cores
                 while (Volatile.Read(ref stop) == 0)
                 {
                     var from = Interlocked.Add(ref nextChunk, chunk) - chunk;
-                    if (from >= current.Count) return;
+                    if (from >= current.Count) break;
                     var to = Math.Min(current.Count, from + chunk);
                     for (var i = from; i < to; i++)
                     {
@@ -163,9 +170,10 @@ public sealed class BfsChecker<TState, TAction>
                             var len = _model.Encode(w.Next, ref w.Buffer);
                             var bytes = w.Buffer.AsSpan(0, len);
                             var fp = Fingerprint(w.Next, bytes, ref w.Canonical);
-                            sink.Generated++;
+                            made++;
                             var order = ((long)(d + 1) << (IndexBits + ActionBits)) | ((long)i << ActionBits) | (long)a;
                             if (!visited.Add(fp, order)) continue;
+                            added++;
                             sink.Add(bytes, fp);
                             var mask = _model.FailingAlways(w.Next);
                             for (var b = 0; mask != 0; b++, mask >>= 1)
@@ -173,13 +181,16 @@ public sealed class BfsChecker<TState, TAction>
                         }
                         if ((i & 255) == 0)
                         {
-                            Interlocked.Add(ref generated, sink.Generated);
-                            sink.Generated = 0;
-                            if (visited.Count >= _options.MaxStates || _options.TimeLimit is { } limit && clock.Elapsed > limit)
+                            Interlocked.Add(ref generated, made);
+                            made = 0;
+                            var known = Interlocked.Add(ref distinct, added);
+                            added = 0;
+                            if (known >= _options.MaxStates || _options.TimeLimit is { } limit && clock.Elapsed > limit)
                                 Interlocked.Exchange(ref stop, 1);
                         }
                     }
                 }
+                Interlocked.Add(ref generated, made);
             }
 
             if (threads == 1) Work(0);
@@ -197,7 +208,6 @@ public sealed class BfsChecker<TState, TAction>
 
             foreach (var s in sinks)
             {
-                Interlocked.Add(ref generated, s.Generated);
                 terminal += s.Terminal;
                 deadlocks += s.Deadlocks;
                 for (var p = 0; p < props.Count; p++) propCounts[p] += s.EndFailureCounts[p];
@@ -211,6 +221,7 @@ public sealed class BfsChecker<TState, TAction>
             if (Volatile.Read(ref stop) != 0)
                 stoppedBy = visited.Count >= _options.MaxStates ? $"state bound {_options.MaxStates:N0}" : "time bound";
             var next = Collect(sinks, visited, depth + 1, propCounts, firstFailure, props, ref stopAfterLevel);
+            distinct = visited.Count;
             if (next.Count == 0) break;
             level = next;
             levels.Add(level.Fps);
@@ -241,48 +252,38 @@ public sealed class BfsChecker<TState, TAction>
         };
     }
 
-    /// <summary>Merges the workers' new states into the next level, in the order one thread would have found them
-    /// (ascending order key: parent index, then action index), and resolves which failing state of each property is
-    /// first (smallest order key).</summary>
+    /// <summary>Merges the workers' new states into the next level, sorted by fingerprint, and resolves which failing
+    /// state of each property is first (smallest order key: parent index, then action index).</summary>
     private Level Collect(Sink[] sinks, FingerprintSet visited, int depth, long[] propCounts,
         (int Depth, ulong Fp, int EndIndex)?[] firstFailure, IReadOnlyList<Property<TState>> props, ref bool stopAfterLevel)
     {
-        Level level;
-        if (sinks.Length == 1)
-        {
-            // One worker found every state first in order: take its output as it is.
-            var s = sinks[0];
-            var n = s.States.Count;
-            level = new Level { Arena = s.Arena, Start = new int[n], Length = new int[n], Fps = new ulong[n], Count = n };
-            for (var i = 0; i < n; i++) (level.Start[i], level.Length[i], level.Fps[i]) = s.States[i];
-        }
-        else
-        {
-            var total = 0;
-            var bytes = 0;
-            foreach (var s in sinks) { total += s.States.Count; bytes += s.Used; }
-            var keys = new long[total];
-            var refs = new (int Sink, int Index)[total];
-            var k = 0;
-            for (var si = 0; si < sinks.Length; si++)
-                for (var j = 0; j < sinks[si].States.Count; j++)
-                {
-                    keys[k] = visited.Order(sinks[si].States[j].Fp);
-                    refs[k++] = (si, j);
-                }
-            Array.Sort(keys, refs);
-            level = new Level { Arena = new byte[bytes], Start = new int[total], Length = new int[total], Fps = new ulong[total], Count = total };
-            var at = 0;
-            for (var i = 0; i < total; i++)
+        var total = 0;
+        foreach (var s in sinks) total += s.States.Count;
+        var fps = new ulong[total];
+        var from = new int[total];
+        var index = new int[total];
+        var k = 0;
+        for (var si = 0; si < sinks.Length; si++)
+            for (var j = 0; j < sinks[si].States.Count; j++)
             {
-                var (si, j) = refs[i];
-                var st = sinks[si].States[j];
-                sinks[si].Arena.AsSpan(st.Start, st.Length).CopyTo(level.Arena.AsSpan(at));
-                level.Start[i] = at;
-                level.Length[i] = st.Length;
-                level.Fps[i] = st.Fp;
-                at += st.Length;
+                fps[k] = sinks[si].States[j].Fp;
+                from[k] = si;
+                index[k++] = j;
             }
+        var order = SortByFingerprint(fps);
+        var level = new Level
+        {
+            Arenas = sinks.Select(s => s.Arena).ToArray(),
+            Arena = new int[total], Start = new int[total], Length = new int[total], Fps = new ulong[total], Count = total,
+        };
+        for (var i = 0; i < total; i++)
+        {
+            var x = order[i];
+            var st = sinks[from[x]].States[index[x]];
+            level.Arena[i] = from[x];
+            level.Start[i] = st.Start;
+            level.Length[i] = st.Length;
+            level.Fps[i] = st.Fp;
         }
         var best = new long[props.Count];
         var bestFp = new ulong[props.Count];
@@ -291,8 +292,8 @@ public sealed class BfsChecker<TState, TAction>
             foreach (var (bit, fp) in s.Failures)
             {
                 propCounts[bit]++;
-                var order = visited.Order(fp);
-                if (order < best[bit]) { best[bit] = order; bestFp[bit] = fp; }
+                var key = visited.Order(fp);
+                if (key < best[bit]) { best[bit] = key; bestFp[bit] = fp; }
             }
         for (var p = 0; p < props.Count; p++)
         {
@@ -301,6 +302,32 @@ public sealed class BfsChecker<TState, TAction>
             if (!props[p].IsDeadlock && _options.StopAtFirstViolation) stopAfterLevel = true;
         }
         return level;
+    }
+
+    /// <summary>The permutation that sorts <paramref name="fps"/>: fingerprints are uniform, so a counting sort on
+    /// their top bits leaves buckets of about one, finished by insertion sort. Linear time; the same order whatever
+    /// the number of threads that found the states.</summary>
+    private static int[] SortByFingerprint(ulong[] fps)
+    {
+        var n = fps.Length;
+        var order = new int[n];
+        if (n == 0) return order;
+        var bits = Math.Clamp(64 - (int)ulong.LeadingZeroCount((ulong)n), 1, 24);
+        var shift = 64 - bits;
+        var start = new int[(1 << bits) + 1];
+        foreach (var fp in fps) start[(int)(fp >> shift) + 1]++;
+        for (var b = 1; b < start.Length; b++) start[b] += start[b - 1];
+        var fill = (int[])start.Clone();
+        for (var i = 0; i < n; i++) order[fill[(int)(fps[i] >> shift)]++] = i;
+        for (var b = 0; b + 1 < start.Length; b++)
+            for (var i = start[b] + 1; i < start[b + 1]; i++)
+            {
+                var x = order[i];
+                var j = i - 1;
+                while (j >= start[b] && fps[order[j]] > fps[x]) { order[j + 1] = order[j]; j--; }
+                order[j + 1] = x;
+            }
+        return order;
     }
 
     /// <summary>Walks parents back from (depth, fp) and replays the actions from the initial state.</summary>

@@ -62,6 +62,10 @@ internal sealed class FingerprintSet
     {
         private Entry[] _entries = new Entry[capacity];
         public int Count;
+        // Keeps two stripes' hot fields off one cache line when threads insert into neighbouring stripes.
+#pragma warning disable CS0169, IDE0051
+        private readonly long _pad0, _pad1, _pad2, _pad3, _pad4, _pad5, _pad6, _pad7;
+#pragma warning restore CS0169, IDE0051
 
         public bool Add(ulong key, long order)
         {
