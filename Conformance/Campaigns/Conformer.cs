@@ -57,13 +57,13 @@ public static class Conformer
         }
 
         var clock = Stopwatch.StartNew();
-        var checker = new RefinementChecker(spec.Workload, ModelConfig(spec, trace));
+        var checker = new RefinementChecker(spec.Workload, ModelConfig(spec, trace), spec.Strict);
         var verdict = checker.Check(trace, Abstraction.Native(run.Symbols), runtimeOutcome);
         clock.Stop();
         // The model's outcome only means something when its run ended; a violation stops it midway.
         var modelOutcome = verdict.FinalState.Outcome == Model.Outcome.Running ? null : verdict.ModelOutcome;
         return new CheckResult(spec.Workload, spec.Procs, spec.Seed, choices, spec.Mutant, trace, verdict.EventsChecked,
-            modelOutcome, runtimeOutcome, verdict.Violation, clock.Elapsed);
+            modelOutcome, runtimeOutcome, verdict.Violation, clock.Elapsed) { Waived = verdict.Waived };
     }
 
     /// <summary>

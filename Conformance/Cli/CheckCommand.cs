@@ -20,11 +20,14 @@ public static class CheckCommand
         {
             Description = $"how many runs (workload × GOMAXPROCS × schedule) at most (default {DefaultCount})",
             DefaultValueFactory = _ => DefaultCount,
+            CustomParser = r =>
+            {
+                if (int.TryParse(r.Tokens[0].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
+                    return n;
+                r.AddError($"--count: '{r.Tokens[0].Value}' is not a number of runs (a whole number, at least 1)");
+                return 0;
+            },
         };
-        count.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--count: must be at least 1");
-        });
         var procs = ProcsOption();
         var seed = SeedOption();
         var time = TimeOption("--time", "stop starting runs after this long: 90s, 2m, 1m30s (default: no limit)");
@@ -37,9 +40,10 @@ public static class CheckCommand
             DefaultValueFactory = _ => Reports.ReportWriter.DefaultRoot,
         };
 
+        var strict = new Option<bool>("--strict") { Description = "waive no known difference between the model and the runtime" };
         var command = new Command("check", "Run generated workloads on the native runtime and check every event against the model.")
         {
-            count, procs, seed, time, workload, json, reports,
+            count, procs, seed, time, workload, json, reports, strict,
         };
         command.SetAction(parse =>
         {
@@ -61,6 +65,7 @@ public static class CheckCommand
                 Budget = parse.GetValue(time),
                 Workload = w,
                 ReportRoot = parse.GetValue(reports),
+                Strict = parse.GetValue(strict),
             };
             return Run(options, parse.GetValue(json));
         });

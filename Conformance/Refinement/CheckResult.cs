@@ -24,6 +24,9 @@ public sealed record CheckResult(
 {
     public bool Conforms => Violation is null;
 
+    /// <summary>How often each <see cref="KnownDifference"/> was waived in this check (by id).</summary>
+    public IReadOnlyDictionary<string, int> Waived { get; init; } = new Dictionary<string, int>();
+
     /// <summary>"conforms" or the violation's verdict: what a replay must reproduce.</summary>
     public string Verdict => Violation?.Verdict ?? "conforms";
 
