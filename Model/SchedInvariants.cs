@@ -152,17 +152,22 @@ public static class SchedInvariants
             if (m.Phase is MPhase.Idle or MPhase.Syscall or MPhase.Start && m.P != 0) Fail(14);
         }
         if (spinning != s.NmSpinning) Fail(15);
+        var procs = s.Ps.Count;
+        Span<int> onPidleOf = procs <= 64 ? stackalloc int[procs] : new int[procs];
+        Span<int> nextPOf = procs <= 64 ? stackalloc int[procs] : new int[procs];
+        Span<int> oldPOf = procs <= 64 ? stackalloc int[procs] : new int[procs];
+        onPidleOf.Clear(); nextPOf.Clear(); oldPOf.Clear();
+        foreach (var id in s.Pidle) onPidleOf[id]++;
+        foreach (var m in s.Ms)
+        {
+            if (m.NextP != 0) nextPOf[m.NextP - 1]++;
+            if (m.Phase == MPhase.Syscall && m.OldP != 0) oldPOf[m.OldP - 1]++;
+        }
         foreach (var p in s.Ps)
         {
-            var onPidle = 0;
-            foreach (var id in s.Pidle) if (id == p.Id) onPidle++;
-            var nextOf = 0;
-            var oldOf = 0;
-            foreach (var m in s.Ms)
-            {
-                if (m.NextP == p.Id + 1) nextOf++;
-                if (m.Phase == MPhase.Syscall && m.OldP == p.Id + 1) oldOf++;
-            }
+            var onPidle = onPidleOf[p.Id];
+            var nextOf = nextPOf[p.Id];
+            var oldOf = oldPOf[p.Id];
             switch (p.Status)
             {
                 case PStatus.Running:
