@@ -33,9 +33,15 @@ public static class OursProbes
     static Series Scheduler(Func<int, Model.Workload.Workload> make, int n, double opsPerN)
     {
         var timer = SchedulerRunner.Timer();
-        var small = make(n);
-        var large = make(2 * n);
-        return Series.Of("ours", () => timer.Sample(small, large, opsPerN * n), () => SchedulerRunner.Run(small));
+        var workload = make(n);
+        var tiny = make(1);
+        var fixedCost = TimeSpan.Zero;
+        // The size-1 run does opsPerN operations of its own: they are part of what is subtracted, so count n - 1 sizes.
+        return Series.Of("ours", () => timer.NsPerOp(workload, opsPerN * (n - 1), fixedCost), () =>
+        {
+            SchedulerRunner.Run(make(Math.Max(1, n / 10))); // JIT the runtime's paths
+            fixedCost = timer.FixedCost(tiny);
+        });
     }
 
     /// <summary>Resident set growth per goroutine parked in acquire, measured in a fresh process (the memory verb).</summary>

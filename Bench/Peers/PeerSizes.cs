@@ -5,8 +5,8 @@ namespace Bench.Peers;
 /// <param name="SwitchIterations">Switch ping-pong iterations per sample (ours, c-minimal, boost-context).</param>
 /// <param name="StubIterations">Round trips or systemstack calls per sample.</param>
 /// <param name="GoN">The Go program's -n for gosched, spawn-exit and pingpong.</param>
-/// <param name="SchedN">Our scheduler workloads' n (Gosched and ping-pong run n and 2n).</param>
-/// <param name="SpawnBatches">Our spawn-exit workload's batches of 1000 (runs b and 2b).</param>
+/// <param name="SchedN">Our scheduler workloads' n: yields per goroutine (Gosched), round trips (ping-pong).</param>
+/// <param name="SpawnBatches">Our spawn-exit workload's batches of 1000.</param>
 /// <param name="DotNetYieldN">Yields per loop for dotnet-yield.</param>
 /// <param name="HandOffN">Round trips for the .NET hand-offs.</param>
 /// <param name="SpawnN">Tasks for dotnet-taskrun.</param>
@@ -19,7 +19,7 @@ public sealed record PeerSizes(
     public static PeerSizes Full { get; } = new(7, 10_000_000, 5_000_000, 1_000_000, 500_000, 200, 500_000, 100_000, 200_000, 100_000);
 
     /// <summary>--quick: about 15 seconds.</summary>
-    public static PeerSizes Quick { get; } = new(3, 2_000_000, 1_000_000, 200_000, 100_000, 50, 100_000, 20_000, 50_000, 100_000);
+    public static PeerSizes Quick { get; } = new(3, 2_000_000, 1_000_000, 200_000, 200_000, 100, 100_000, 20_000, 50_000, 100_000);
 
     /// <summary>Tiny sizes for the end-to-end test: every figure is computed, none means anything.</summary>
     public static PeerSizes Smoke { get; } = new(3, 20_000, 10_000, 5_000, 50_000, 50, 2_000, 500, 2_000, 20_000);

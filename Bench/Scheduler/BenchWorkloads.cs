@@ -4,7 +4,8 @@ namespace Bench.Scheduler;
 
 /// <summary>
 /// The workloads that time Checker's scheduler, each the workload-language twin of a Go peer in peers/go/main.go.
-/// Sizes are parameters so that <see cref="DifferentialTimer"/> can run each at n and 2n and keep only the difference.
+/// Sizes are parameters: <see cref="WorkloadTimer"/> runs each at a size large enough to dwarf a run's fixed cost, and at
+/// size 1 to measure that cost.
 /// </summary>
 public static class BenchWorkloads
 {

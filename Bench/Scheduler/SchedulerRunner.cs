@@ -17,7 +17,7 @@ public static class SchedulerRunner
     }
 
     /// <summary>The timer for runs on <paramref name="procs"/> Ps.</summary>
-    public static DifferentialTimer Timer(int procs = 1) => new(w => Run(w, procs));
+    public static WorkloadTimer Timer(int procs = 1) => new(w => Run(w, procs));
 
     /// <summary>
     /// Resident set growth per parked goroutine: <paramref name="count"/> goroutines parked in acquire at once

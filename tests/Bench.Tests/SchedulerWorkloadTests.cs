@@ -35,20 +35,25 @@ public class SchedulerWorkloadTests
     }
 
     [Fact]
-    public void Differential_timer_cancels_the_fixed_cost()
+    public void Workload_timer_subtracts_the_fastest_size_1_run()
     {
-        // A fake runtime: 5 ms to start, then 40 ns per repeat iteration of main.
-        static TimeSpan Fake(Workload w) =>
-            TimeSpan.FromMilliseconds(5) + TimeSpan.FromTicks(4L * ((RepeatOp)w["main"].Ops.Ops.Last()).Count) / 10; // 1 tick = 100 ns
-        var timer = new DifferentialTimer(Fake);
-        // Gosched(n) has 2n yields, so 40 ns per main iteration is 20 ns per yield.
-        Assert.Equal(20.0, timer.NsPerOp(BenchWorkloads.Gosched, 100_000, opsPerN: 2, reps: 3), precision: 6);
+        // A fake runtime: 5 ms to start (plus 1 ms of jitter on every other run), then 40 ns per repeat iteration of main.
+        var calls = 0;
+        TimeSpan Fake(Workload w) =>
+            TimeSpan.FromMilliseconds(5 + (calls++ % 2)) + TimeSpan.FromTicks(4L * ((RepeatOp)w["main"].Ops.Ops.Last()).Count) / 10;
+        var timer = new WorkloadTimer(Fake);
+        var fixedCost = timer.FixedCost(BenchWorkloads.Gosched(1), runs: 4);
+        Assert.Equal(TimeSpan.FromMilliseconds(5) + TimeSpan.FromTicks(4) / 10, fixedCost);
+        // Gosched(n) has 2n yields, so 40 ns per main iteration is 20 ns per yield; count the n - 1 sizes above size 1.
+        calls = 0; // an even call: no jitter
+        Assert.Equal(20.0, timer.NsPerOp(BenchWorkloads.Gosched(100_001), 2 * 100_000, fixedCost), precision: 6);
     }
 
     [Fact]
-    public void Differential_timer_refuses_a_result_that_is_not_positive()
+    public void Workload_timer_refuses_a_run_no_longer_than_the_fixed_cost()
     {
-        var timer = new DifferentialTimer(_ => TimeSpan.FromMilliseconds(1));
-        Assert.Throws<InvalidOperationException>(() => timer.NsPerOp(BenchWorkloads.PingPong, 10, 2, 1));
+        var timer = new WorkloadTimer(_ => TimeSpan.FromMilliseconds(1));
+        var fixedCost = timer.FixedCost(BenchWorkloads.PingPong(1));
+        Assert.Throws<InvalidOperationException>(() => timer.NsPerOp(BenchWorkloads.PingPong(10), 18, fixedCost));
     }
 }
