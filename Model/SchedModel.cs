@@ -156,6 +156,14 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         return true;
     }
 
+    bool IModel<SchedState, SchedAction>.NextFromEncoding(ReadOnlySpan<byte> encoding, SchedState state, SchedAction action, SchedState next)
+    {
+        // The bytes are hot in the cache, and decoding them costs less than copying every object of the state.
+        next.Decode(encoding);
+        _stepper.Value!.Apply(next, action, null);
+        return true;
+    }
+
     SchedState IModel<SchedState, SchedAction>.NewScratch() => new(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
 
     int IModel<SchedState, SchedAction>.Encode(SchedState state, ref byte[] buffer) => state.Encode(ref buffer);

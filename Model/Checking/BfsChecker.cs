@@ -25,13 +25,17 @@ public sealed class BfsChecker<TState, TAction>
         _options = options ?? new CheckerOptions();
     }
 
-    /// <summary>One level of the queue, sorted by fingerprint: where each encoding lies in the workers' arenas.</summary>
+    /// <summary>One level of the queue: the encodings where the workers wrote them (processed in that order, for
+    /// locality), each with its rank in fingerprint order, which is its index for parents and paths.</summary>
     private sealed class Level
     {
         public byte[][] Arenas = [];
         public int[] Arena = [];
         public int[] Start = [];
         public int[] Length = [];
+        /// <summary>Rank (index in fingerprint order) of the state stored at each position.</summary>
+        public int[] Rank = [];
+        /// <summary>Fingerprints by rank.</summary>
         public ulong[] Fps = [];
         public int Count;
         public ReadOnlySpan<byte> State(int i) => Arenas[Arena[i]].AsSpan(Start[i], Length[i]);
@@ -145,9 +149,11 @@ public sealed class BfsChecker<TState, TAction>
                     var from = Interlocked.Add(ref nextChunk, chunk) - chunk;
                     if (from >= current.Count) break;
                     var to = Math.Min(current.Count, from + chunk);
-                    for (var i = from; i < to; i++)
+                    for (var pos = from; pos < to; pos++)
                     {
-                        _model.Decode(current.State(i), w.Current);
+                        var i = current.Rank[pos];
+                        var encoding = current.State(pos);
+                        _model.Decode(encoding, w.Current);
                         if (!_model.WithinBoundary(w.Current)) continue;
                         w.Actions.Clear();
                         _model.Actions(w.Current, w.Actions);
@@ -166,7 +172,7 @@ public sealed class BfsChecker<TState, TAction>
                         if (w.Actions.Count >= 1 << ActionBits) throw new InvalidOperationException("too many actions in one state");
                         for (var a = 0; a < w.Actions.Count; a++)
                         {
-                            if (!_model.Next(w.Current, w.Actions[a], w.Next)) continue;
+                            if (!_model.NextFromEncoding(encoding, w.Current, w.Actions[a], w.Next)) continue;
                             var len = _model.Encode(w.Next, ref w.Buffer);
                             var bytes = w.Buffer.AsSpan(0, len);
                             var fp = Fingerprint(w.Next, bytes, ref w.Canonical);
@@ -179,7 +185,7 @@ public sealed class BfsChecker<TState, TAction>
                             for (var b = 0; mask != 0; b++, mask >>= 1)
                                 if ((mask & 1) != 0) sink.Failures.Add((b, fp));
                         }
-                        if ((i & 255) == 0)
+                        if ((pos & 255) == 0)
                         {
                             Interlocked.Add(ref generated, made);
                             made = 0;
@@ -274,16 +280,18 @@ public sealed class BfsChecker<TState, TAction>
         var level = new Level
         {
             Arenas = sinks.Select(s => s.Arena).ToArray(),
-            Arena = new int[total], Start = new int[total], Length = new int[total], Fps = new ulong[total], Count = total,
+            Arena = from, Start = new int[total], Length = new int[total], Rank = new int[total], Fps = new ulong[total], Count = total,
         };
-        for (var i = 0; i < total; i++)
+        for (var x = 0; x < total; x++)
         {
-            var x = order[i];
             var st = sinks[from[x]].States[index[x]];
-            level.Arena[i] = from[x];
-            level.Start[i] = st.Start;
-            level.Length[i] = st.Length;
-            level.Fps[i] = st.Fp;
+            level.Start[x] = st.Start;
+            level.Length[x] = st.Length;
+        }
+        for (var r = 0; r < total; r++)
+        {
+            level.Rank[order[r]] = r;
+            level.Fps[r] = fps[order[r]];
         }
         var best = new long[props.Count];
         var bestFp = new ulong[props.Count];

@@ -19,6 +19,10 @@ public interface IModel<TState, TAction>
     /// <paramref name="next"/> (never changing <paramref name="state"/>). False: the action is ignored (no successor).</summary>
     bool Next(TState state, TAction action, TState next);
 
+    /// <summary>Like <see cref="Next"/>, given also the encoding <paramref name="state"/> was just decoded from: a
+    /// model may decode it again into <paramref name="next"/> rather than copy <paramref name="state"/>.</summary>
+    bool NextFromEncoding(ReadOnlySpan<byte> encoding, TState state, TAction action, TState next) => Next(state, action, next);
+
     /// <summary>A fresh scratch state to decode or step into.</summary>
     TState NewScratch();
 
