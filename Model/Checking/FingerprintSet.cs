@@ -109,7 +109,7 @@ internal sealed class FingerprintSet
         private void Grow()
         {
             var old = _entries;
-            var entries = new Entry[old.Length * 2];
+            var entries = new Entry[old.Length * 4]; // fewer rehashes of a table that will keep growing
             var mask = entries.Length - 1;
             foreach (var e in old)
             {
