@@ -81,7 +81,9 @@ public static class CampaignConsole
         {
             AnsiConsole.MarkupLine($"[red bold]violation[/] {Markup.Escape(f.Result.Verdict)}");
             if (f.ReportFolder is not null) AnsiConsole.MarkupLine($"  report: [link]{Markup.Escape(Path.GetFullPath(f.ReportFolder))}[/]");
-            AnsiConsole.MarkupLine($"  replay: {Markup.Escape("checker replay " + f.Token)}");
+            // Written past Spectre so the token is never wrapped: it must survive a copy and paste whole.
+            Console.Out.Flush();
+            Console.WriteLine("  replay: checker replay " + f.Token);
         }
         if (r.Violations > r.Findings.Count)
             AnsiConsole.MarkupLine(Markup.Escape($"  ({r.Violations - r.Findings.Count} more violations were counted but not shrunk or reported)"));
