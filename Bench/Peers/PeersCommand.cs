@@ -36,7 +36,7 @@ public static class PeersCommand
 
         var tools = EnsureTools(options.Install, stderr);
         var programs = new PeerPrograms(tools, RepoPaths.PeerSources(), PeerPrograms.DefaultBuildDir());
-        var report = Measure(options.Quick, tools, programs, stderr);
+        var report = Measure(options.Quick ? PeerSizes.Quick : PeerSizes.Full, options.Quick, tools, programs, stderr, options.Statistic);
 
         if (options.OutDir is string dir)
         {
@@ -96,11 +96,8 @@ public static class PeersCommand
     static bool IsRoot() => Environment.UserName == "root";
 
     /// <summary>Measures every row, in the order of the table; the series of a row are sampled in interleaved rounds.</summary>
-    public static ComparisonReport Measure(bool quick, Toolchain tools, PeerPrograms programs, TextWriter progress) =>
-        Measure(quick ? PeerSizes.Quick : PeerSizes.Full, quick, tools, programs, progress);
-
-    /// <summary>Measures every row with explicit sizes.</summary>
-    public static ComparisonReport Measure(PeerSizes sizes, bool quick, Toolchain tools, PeerPrograms programs, TextWriter progress)
+    public static ComparisonReport Measure(PeerSizes sizes, bool quick, Toolchain tools, PeerPrograms programs, TextWriter progress,
+        Statistic statistic = Statistic.Median)
     {
         var rounds = sizes.Rounds;
         var switchIters = sizes.SwitchIterations;
@@ -117,7 +114,7 @@ public static class PeersCommand
         IReadOnlyList<Measurement> Sample(string operation, int n, params Series[] series)
         {
             progress.Write($"peers: {operation} ");
-            return InterleavedSampler.Run(series, n, progress, operation);
+            return InterleavedSampler.Run(series, n, progress, operation, statistic);
         }
 
         static Series DotNet(string name, Func<int, double> once, int n) => Series.Of(name, () => once(n), () => once(Math.Max(1, n / 10)));
@@ -171,6 +168,6 @@ public static class PeersCommand
                 programs.Go("bytes-per-parked-goroutine", parked),
                 Series.Of("dotnet-async", () => SelfProcess.Memory("dotnet-async", parked))),
             "go", "dotnet-async"));
-        return new ComparisonReport(MachineInfo.Describe(tools), rows, quick, DateTimeOffset.UtcNow);
+        return new ComparisonReport(MachineInfo.Describe(tools), rows, quick, DateTimeOffset.UtcNow, statistic);
     }
 }

@@ -30,6 +30,7 @@ public static class JsonRenderer
             }
             w.WriteEndObject();
             w.WriteBoolean("quick", report.Quick);
+            w.WriteString("statistic", report.Statistic == Statistic.Min ? "min" : "median");
             w.WriteString("when", report.When.ToUniversalTime());
             w.WriteStartArray("rows");
             foreach (var row in report.Rows) WriteRow(w, row);

@@ -46,7 +46,8 @@ public static class TableRenderer
     {
         var sb = new StringBuilder();
         sb.AppendLine("Machine: " + MachineLine(report.Machine));
-        sb.AppendLine(report.Quick ? "Mode: --quick (fewer iterations; expect more noise)" : "Mode: full");
+        sb.AppendLine((report.Quick ? "Mode: --quick (fewer iterations; expect more noise)" : "Mode: full") +
+                      "; each figure is the " + StatisticText(report.Statistic) + " of its samples");
         sb.AppendLine();
         var all = new List<string[]> { Headers };
         all.AddRange(Cells(report.Rows));
@@ -70,7 +71,8 @@ public static class TableRenderer
         sb.AppendLine("# Checker against its peers");
         sb.AppendLine();
         sb.AppendLine("Measured in one run of `dotnet run --project Bench -c Release -- peers" + (report.Quick ? " --quick" : "") +
-                      "` on " + report.When.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) + ".");
+                      (report.Statistic == Statistic.Min ? " --min" : "") + "` (each figure the " + StatisticText(report.Statistic) +
+                      " of its samples) on " + report.When.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) + ".");
         sb.AppendLine();
         sb.AppendLine("| machine | |");
         sb.AppendLine("|---|---|");
@@ -90,6 +92,8 @@ public static class TableRenderer
         AppendLegend(sb, report.Rows, markdown: true);
         return sb.ToString();
     }
+
+    static string StatisticText(Statistic s) => s == Statistic.Min ? "smallest" : "median";
 
     /// <summary>The machine on one line.</summary>
     public static string MachineLine(MachineInfo m) =>

@@ -23,6 +23,14 @@ public class InterleavedSamplerTests
     }
 
     [Fact]
+    public void With_min_each_figure_is_the_smallest_sample()
+    {
+        var samples = new Queue<double>([5, 1.5, 100, 3, 2]);
+        var m = InterleavedSampler.Run([Series.Of("x", samples.Dequeue)], rounds: 5, statistic: Statistic.Min);
+        Assert.Equal(1.5, m[0].Value);
+    }
+
+    [Fact]
     public void A_failing_or_missing_series_becomes_a_note_and_the_others_still_run()
     {
         var calls = 0;

@@ -10,6 +10,8 @@ public class OptionsAndProtocolTests
         var o = PeersOptions.Parse(["--quick", "--json", "--out", "x/y", "--no-install"], "default");
         Assert.Equal(new PeersOptions(true, true, "x/y", false), o);
         Assert.True(PeersOptions.Parse(["--update-readme"], "d").UpdateReadme);
+        Assert.Equal(Statistic.Min, PeersOptions.Parse(["--min"], "d").Statistic);
+        Assert.Equal(Statistic.Median, PeersOptions.Parse([], "d").Statistic);
         Assert.Equal(new PeersOptions(false, false, "default", true), PeersOptions.Parse([], "default"));
         Assert.Null(PeersOptions.Parse(["--no-write"], "default").OutDir);
     }

@@ -31,6 +31,7 @@ public class RenderingTests
         Assert.Equal(2, machine.GetProperty("cores").GetInt32());
         foreach (var key in new[] { "os", "kernel", "dotnet", "go", "gcc", "boost" }) Assert.True(machine.TryGetProperty(key, out _), key);
         Assert.True(root.GetProperty("quick").GetBoolean());
+        Assert.Equal("median", root.GetProperty("statistic").GetString());
 
         var rows = root.GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(["switch", "roundtrip", "gosched", "bytes-per-parked-goroutine"], rows.Select(r => r.GetProperty("operation").GetString()));
@@ -84,7 +85,9 @@ public class RenderingTests
         Assert.Contains("| operation | unit | ours | peer | peer value | peer/ours |", md);
         Assert.Contains("| switch | ns | 2.5 | c-minimal | 2.25 | 0.90× |", md);
         Assert.Contains("| gosched | ns | n/a (not built yet) | go | 49 | - |", md);
-        Assert.Contains("peers --quick", md);
+        Assert.Contains("peers --quick` (each figure the median of its samples)", md);
+        Assert.Contains("peers --quick --min` (each figure the smallest of its samples)",
+            TableRenderer.Markdown(Fixed() with { Statistic = Statistic.Min }, null));
         Assert.Contains("- `switch`: Native's switch_to (gosave + gogo) &lt;no C#&gt;", md);
     }
 
