@@ -15,7 +15,7 @@ public sealed record PeerSizes(
     int Rounds, long SwitchIterations, long StubIterations, int GoN, int SchedN, int SpawnBatches,
     int DotNetYieldN, int HandOffN, int SpawnN, int Parked)
 {
-    /// <summary>The default: about 1.5 minutes on a 2-core machine.</summary>
+    /// <summary>The default: about a minute on a 2-core machine.</summary>
     public static PeerSizes Full { get; } = new(7, 10_000_000, 5_000_000, 1_000_000, 500_000, 200, 500_000, 100_000, 200_000, 100_000);
 
     /// <summary>--quick: about 15 seconds.</summary>
