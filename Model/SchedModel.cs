@@ -168,6 +168,8 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
 
     int IModel<SchedState, SchedAction>.Encode(SchedState state, ref byte[] buffer) => state.Encode(ref buffer);
 
+    int IModel<SchedState, SchedAction>.EncodeAt(SchedState state, ref byte[] buffer, int offset) => state.Encode(ref buffer, offset);
+
     int IModel<SchedState, SchedAction>.EncodeCanonical(SchedState state, ref byte[] buffer)
     {
         if (!Config.Symmetry) return -1;

@@ -133,11 +133,15 @@ public sealed class SchedState
     /// model reads it (sysmon preemption is not modelled). One pass with the position in a register: this runs for
     /// every successor the checker generates.
     /// </summary>
-    internal int Encode(ref byte[] buffer)
+    internal int Encode(ref byte[] buffer) => Encode(ref buffer, 0);
+
+    /// <summary>Writes the encoding at <paramref name="offset"/>, growing <paramref name="buffer"/> (keeping what it
+    /// holds) if needed; returns the length.</summary>
+    internal int Encode(ref byte[] buffer, int offset)
     {
         var bound = EncodingBound();
-        if (buffer.Length < bound) buffer = new byte[Math.Max(bound, buffer.Length * 2)];
-        var b = buffer.AsSpan();
+        if (buffer.Length - offset < bound) Array.Resize(ref buffer, Math.Max(offset + bound, buffer.Length * 2));
+        var b = buffer.AsSpan(offset);
         var at = 0;
         Put(b, ref at, (ulong)GoidGen); Put(b, ref at, (uint)RunQSize); Put(b, ref at, (uint)NmSpinning);
         b[at++] = (byte)((MainStarted ? 1 : 0) | ((int)Outcome << 1)); b[at++] = (byte)Fatal;

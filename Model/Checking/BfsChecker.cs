@@ -56,6 +56,13 @@ public sealed class BfsChecker<TState, TAction>
         private readonly long _pad0, _pad1, _pad2, _pad3, _pad4, _pad5, _pad6, _pad7, _pad8, _pad9, _padA, _padB, _padC, _padD, _padE, _padF;
 #pragma warning restore CS0169, IDE0051
 
+        /// <summary>Keeps the <paramref name="length"/> bytes just encoded at <see cref="Used"/>.</summary>
+        public void Commit(int length, ulong fp)
+        {
+            States.Add((Used, length, fp));
+            Used += length;
+        }
+
         public void Add(ReadOnlySpan<byte> bytes, ulong fp)
         {
             if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Arena.Length * 2, Used + bytes.Length));
@@ -69,7 +76,6 @@ public sealed class BfsChecker<TState, TAction>
     {
         public required TState Current;
         public required TState Next;
-        public byte[] Buffer = new byte[1024];
         public byte[] Canonical = new byte[1024];
         public readonly List<TAction> Actions = [];
     }
@@ -173,14 +179,14 @@ public sealed class BfsChecker<TState, TAction>
                         for (var a = 0; a < w.Actions.Count; a++)
                         {
                             if (!_model.NextFromEncoding(encoding, w.Current, w.Actions[a], w.Next)) continue;
-                            var len = _model.Encode(w.Next, ref w.Buffer);
-                            var bytes = w.Buffer.AsSpan(0, len);
-                            var fp = Fingerprint(w.Next, bytes, ref w.Canonical);
+                            // Encoded straight into the sink's arena: kept there if new, overwritten if not.
+                            var len = _model.EncodeAt(w.Next, ref sink.Arena, sink.Used);
+                            var fp = Fingerprint(w.Next, sink.Arena.AsSpan(sink.Used, len), ref w.Canonical);
                             made++;
                             var order = ((long)(d + 1) << (IndexBits + ActionBits)) | ((long)i << ActionBits) | (long)a;
                             if (!visited.Add(fp, order)) continue;
                             added++;
-                            sink.Add(bytes, fp);
+                            sink.Commit(len, fp);
                             var mask = _model.FailingAlways(w.Next);
                             for (var b = 0; mask != 0; b++, mask >>= 1)
                                 if ((mask & 1) != 0) sink.Failures.Add((b, fp));

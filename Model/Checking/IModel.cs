@@ -35,6 +35,17 @@ public interface IModel<TState, TAction>
     /// fingerprint is that of <see cref="Encode"/>.</summary>
     int EncodeCanonical(TState state, ref byte[] buffer) => -1;
 
+    /// <summary>Writes the encoding at <paramref name="offset"/> of <paramref name="buffer"/>, growing it but keeping
+    /// its contents, and returns its length. The default encodes elsewhere and copies.</summary>
+    int EncodeAt(TState state, ref byte[] buffer, int offset)
+    {
+        var temp = new byte[256];
+        var len = Encode(state, ref temp);
+        if (buffer.Length < offset + len) Array.Resize(ref buffer, Math.Max(offset + len, buffer.Length * 2));
+        temp.AsSpan(0, len).CopyTo(buffer.AsSpan(offset));
+        return len;
+    }
+
     /// <summary>Refills <paramref name="into"/> from an encoding written by <see cref="Encode"/>.</summary>
     void Decode(ReadOnlySpan<byte> encoding, TState into);
 
