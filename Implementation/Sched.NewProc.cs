@@ -7,6 +7,7 @@ namespace Implementation;
 internal sealed unsafe partial class Sched
 {
     private readonly StackPool _stacks = new();
+    private readonly GSlab _gslab = new();
 
     /// <summary>
     /// Mirrors runtime.newproc (proc.go): newproc1, then runqput(pp, newg, next=true), then wakep (main has started).
@@ -34,7 +35,7 @@ internal sealed unsafe partial class Sched
         var newg = GfGet(mp, pp);
         if (newg == null)
         {
-            newg = Records.NewG();   // malg(stackMin)
+            lock (_allgLock) newg = _gslab.New(); // malg(stackMin)
             _stacks.Allocate(newg);
             // Cache colouring (not in Go): stacks sit exactly 64 KiB apart, so their tops would all fall into the same
             // cache sets; moving each top down by a different multiple of 64 bytes (up to 4 KiB) spreads them out.

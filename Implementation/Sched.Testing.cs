@@ -41,7 +41,8 @@ internal sealed unsafe partial class Sched
     /// <summary>A runnable g with a stack and the given goid, known to allgs (freed with the Sched).</summary>
     internal G* TestG(long goid, GStatus status = GStatus.Runnable)
     {
-        var g = Records.NewG();
+        G* g;
+        lock (_allgLock) g = _gslab.New();
         _stacks.Allocate(g);
         g->Goid = goid;
         g->AtomicStatus = (uint)status;

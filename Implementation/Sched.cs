@@ -151,9 +151,9 @@ internal sealed unsafe partial class Sched : IDisposable
         _sysmonM?.Dispose();
         lock (_allgLock)
         {
-            foreach (var g in _allgs) Records.FreeG((G*)g); // the stacks go with the pool's arenas below
-            _allgs.Clear();
+            _allgs.Clear(); // the G records go with their slabs, the stacks with the pool's arenas
         }
+        _gslab.Dispose();
         _stacks.Dispose();
         _done.Dispose();
     }
