@@ -122,17 +122,20 @@ public sealed class Campaign
     }
 
     /// <summary>
-    /// Shrinks a failing check: first the workload (keeping the violation's kind), then the schedule, by replaying
+    /// Shrinks a failing check: first the workload (keeping the violation's kind and event kind), then the schedule, by replaying
     /// shorter prefixes of the recorded choices (the rest then comes from the seed) while the violation stays.
     /// </summary>
     public (CheckResult Result, int Steps) ShrinkViolation(CheckResult failing, DateTime deadline)
     {
+        // A candidate still fails when it fails the same way: the same kind of violation at the same kind of event,
+        // so shrinking does not drift from one bug to another.
         var kind = failing.Violation!.Kind;
+        var eventKind = failing.Violation.Event?.Kind;
         var last = failing;
         bool Fails(RunSpec spec)
         {
             var r = _check(spec);
-            if (r.Violation?.Kind != kind) return false;
+            if (r.Violation?.Kind != kind || r.Violation.Event?.Kind != eventKind) return false;
             last = r;
             return true;
         }
