@@ -67,6 +67,8 @@ public static class SchedInvariants
     /// <summary>Bit i set: Always property i fails in <paramref name="s"/>.</summary>
     public static ulong Failing(SchedState s, SchedConfig cfg)
     {
+        // A step that threw stopped halfway, as Go does: only the throw itself is reported for that state.
+        if (s.Outcome == Outcome.Fatal && s.Fatal != Throw.Deadlock) return 1UL << NoFatalError;
         ulong bad = 0;
         void Fail(int i) => bad |= 1UL << i;
 
@@ -228,7 +230,6 @@ public static class SchedInvariants
             if (p.GoidCacheEnd == 0) continue;
             if (p.GoidCache > p.GoidCacheEnd || p.GoidCacheEnd % 16 != 1 || p.GoidCacheEnd > s.GoidGen + 1) Fail(12);
         }
-        if (s.Outcome == Outcome.Fatal && s.Fatal != Throw.Deadlock) Fail(NoFatalError);
         _ = cfg;
         return bad;
     }
