@@ -66,7 +66,7 @@ internal sealed unsafe partial class Sched
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Execute(MState mp, G* gp, bool inheritTime)
     {
-        var entry = StubSet.Shared.Entry;
+        var entry = s_entry;
         while (gp != null)
         {
             var pp = mp.P;
@@ -96,6 +96,9 @@ internal sealed unsafe partial class Sched
             inheritTime = false;
         }
     }
+
+    /// <summary>The entry stub (a constant to the JIT once the class is initialised).</summary>
+    private static readonly delegate* unmanaged<M*, G*, long> s_entry = StubSet.Shared.Entry;
 
     /// <summary>Mirrors runtime.dropg (proc.go): m.curg = nil, g.m = nil.</summary>
     private static void DropG(MState mp, G* gp)
