@@ -16,7 +16,7 @@ public sealed record RuntimeOptions
     public bool Sysmon { get; init; } = true;
 
     /// <summary>Controlled mode: only one M at a time passes a scheduling point, and every nondeterministic choice
-    /// comes from <see cref="Seed"/> (or from <see cref="Replay"/>). Null: free-running.</summary>
+    /// comes from <see cref="Seed"/> (or from <see cref="Replay"/>). False (the default): free-running.</summary>
     public bool Controlled { get; init; }
 
     /// <summary>Seed of the controlled mode's random strategy.</summary>
