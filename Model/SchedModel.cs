@@ -164,6 +164,12 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         return true;
     }
 
+    bool IModel<SchedState, SchedAction>.TryStepInPlace(SchedState state, SchedAction action)
+    {
+        _stepper.Value!.Apply(state, action, null);
+        return true;
+    }
+
     SchedState IModel<SchedState, SchedAction>.NewScratch() => new(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
 
     int IModel<SchedState, SchedAction>.Encode(SchedState state, ref byte[] buffer) => state.Encode(ref buffer);

@@ -178,16 +178,19 @@ public sealed class BfsChecker<TState, TAction>
                         if (w.Actions.Count >= 1 << ActionBits) throw new InvalidOperationException("too many actions in one state");
                         for (var a = 0; a < w.Actions.Count; a++)
                         {
-                            if (!_model.NextFromEncoding(encoding, w.Current, w.Actions[a], w.Next)) continue;
+                            var succ = w.Next;
+                            if (a == w.Actions.Count - 1 && _model.TryStepInPlace(w.Current, w.Actions[a]))
+                                succ = w.Current; // the last action: the parent is no longer needed
+                            else if (!_model.NextFromEncoding(encoding, w.Current, w.Actions[a], w.Next)) continue;
                             // Encoded straight into the sink's arena: kept there if new, overwritten if not.
-                            var len = _model.EncodeAt(w.Next, ref sink.Arena, sink.Used);
-                            var fp = Fingerprint(w.Next, sink.Arena.AsSpan(sink.Used, len), ref w.Canonical);
+                            var len = _model.EncodeAt(succ, ref sink.Arena, sink.Used);
+                            var fp = Fingerprint(succ, sink.Arena.AsSpan(sink.Used, len), ref w.Canonical);
                             made++;
                             var order = ((long)(d + 1) << (IndexBits + ActionBits)) | ((long)i << ActionBits) | (long)a;
                             if (!visited.Add(fp, order)) continue;
                             added++;
                             sink.Commit(len, fp);
-                            var mask = _model.FailingAlways(w.Next);
+                            var mask = _model.FailingAlways(succ);
                             for (var b = 0; mask != 0; b++, mask >>= 1)
                                 if ((mask & 1) != 0) sink.Failures.Add((b, fp));
                         }

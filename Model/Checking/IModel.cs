@@ -23,6 +23,10 @@ public interface IModel<TState, TAction>
     /// model may decode it again into <paramref name="next"/> rather than copy <paramref name="state"/>.</summary>
     bool NextFromEncoding(ReadOnlySpan<byte> encoding, TState state, TAction action, TState next) => Next(state, action, next);
 
+    /// <summary>Steps <paramref name="state"/> itself, when the caller no longer needs it (its last action). False
+    /// (the default): not supported, or the action is ignored; the state is then unchanged.</summary>
+    bool TryStepInPlace(TState state, TAction action) => false;
+
     /// <summary>A fresh scratch state to decode or step into.</summary>
     TState NewScratch();
 
