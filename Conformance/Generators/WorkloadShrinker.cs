@@ -11,8 +11,11 @@ namespace Conformance.Generators;
 /// </summary>
 public static class WorkloadShrinker
 {
-    /// <summary>Every one-step shrink of <paramref name="workload"/>, most aggressive first.</summary>
-    public static IEnumerable<Workload> Shrink(Workload workload)
+    /// <summary>Every one-step shrink of <paramref name="workload"/>, most aggressive first; each a fresh tree
+    /// (<see cref="WorkloadGen.Fresh"/>), so no op object is shared with the input or between candidates.</summary>
+    public static IEnumerable<Workload> Shrink(Workload workload) => Candidates(workload).Select(WorkloadGen.Fresh);
+
+    private static IEnumerable<Workload> Candidates(Workload workload)
     {
         var bodies = workload.Bodies;
 

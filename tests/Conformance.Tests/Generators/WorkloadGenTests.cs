@@ -54,6 +54,37 @@ public class WorkloadGenTests
         }
     }
 
+    /// <summary>Program points are found by reference: an op object used twice would give two places one point.</summary>
+    [Theory]
+    [MemberData(nameof(AllShapes))]
+    public void Every_op_of_a_generated_or_shrunk_workload_is_its_own_object(WorkloadShape shape)
+    {
+        foreach (var w in Sample(WorkloadGen.Of(shape), 30, seed: 5))
+        {
+            AssertNoSharedOps(w);
+            foreach (var c in WorkloadShrinker.Shrink(w).Take(20)) AssertNoSharedOps(c);
+        }
+
+        static void AssertNoSharedOps(Workload w)
+        {
+            var seen = new HashSet<Op>(ReferenceEqualityComparer.Instance);
+            void Walk(Block b)
+            {
+                foreach (var op in b)
+                {
+                    Assert.True(seen.Add(op), $"op '{WorkloadPrinter.Head(op)}' appears twice as one object\n{w}");
+                    if (op is CallOp c) Walk(c.Body);
+                    if (op is RepeatOp r) Walk(r.Body);
+                }
+            }
+            foreach (var b in w.Bodies) Walk(b.Ops);
+            // And so every op has its own program point.
+            var points = new ProgramPoints(w);
+            foreach (var (b, i) in w.Bodies.Select((b, i) => (b, i)))
+                Assert.Equal(Enumerable.Range(0, points.Count(i)), Enumerable.Range(0, points.Count(i)).Select(k => points.PointOf(points.OpAt(new ProgramPoint(i, k))).Ordinal));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(AllShapes))]
     public void Printing_and_parsing_gives_the_same_tree(WorkloadShape shape)
