@@ -152,7 +152,8 @@ public static class ExploreCommand
         if (cycles?.Found is { } lasso)
         {
             w.WriteLine();
-            w.WriteLine($"Liveness: a run that never ends: {lasso.Stem.Actions.Count} step(s) to a state, then forever: {string.Join(", ", lasso.Cycle)}");
+            w.WriteLine($"Liveness: a run that never ends{(lasso.WeaklyFair ? " (weakly fair)" : " (not weakly fair: some M is neglected)")}: " +
+                        $"{lasso.Stem.Actions.Count} step(s) to a state, then forever: {string.Join(", ", lasso.Cycle)}");
             WritePath(model, lasso.Stem, w);
         }
         foreach (var v in r.Violations)
@@ -206,6 +207,7 @@ public static class ExploreCommand
                 ["states"] = cycles.States,
                 ["stem"] = cycles.Found?.Stem.Actions.Select(a => a.ToString()).ToArray(),
                 ["cycle"] = cycles.Found?.Cycle.Select(a => a.ToString()).ToArray(),
+                ["weaklyFair"] = cycles.Found?.WeaklyFair,
             },
             ["verdict"] = r.Violations.Any(v => !v.IsDeadlock) ? "violation" : r.Violations.Count > 0 ? "deadlock" : "ok",
             ["violations"] = r.Violations.Select(v => new Dictionary<string, object?>

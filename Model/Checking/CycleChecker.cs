@@ -12,8 +12,10 @@ namespace Model.Checking;
 public sealed class CycleChecker<TState, TAction>(IModel<TState, TAction> model, long maxStates = 5_000_000, long seed = 0x5EED_C0DE)
     where TState : class
 {
-    /// <summary>A lasso: <see cref="Stem"/> leads to a state, then <see cref="Cycle"/> (from that state) comes back to it.</summary>
-    public sealed record Lasso(Path<TState, TAction> Stem, IReadOnlyList<TAction> Cycle);
+    /// <summary>A lasso: <see cref="Stem"/> leads to a state, then <see cref="Cycle"/> (from that state) comes back to it.
+    /// <see cref="WeaklyFair"/>: every action enabled in all the cycle's states is taken in the cycle, so the endless
+    /// run is one a weakly fair scheduler of Ms may produce (a liveness violation, not just a neglected M).</summary>
+    public sealed record Lasso(Path<TState, TAction> Stem, IReadOnlyList<TAction> Cycle, bool WeaklyFair);
 
     /// <summary>The result: a lasso, or null with the number of states visited (and whether the search finished).</summary>
     public sealed record Result(Lasso? Found, long States, bool Exhausted);
@@ -97,8 +99,15 @@ public sealed class CycleChecker<TState, TAction>(IModel<TState, TAction> model,
                 if (i < start) actions.Add(stack[i].Actions[stack[i].Next - 1]);
             }
             var cycle = new List<TAction>();
-            for (var i = start; i < stack.Count; i++) cycle.Add(stack[i].Actions[stack[i].Next - 1]);
-            return new Lasso(new Path<TState, TAction>(states, actions), cycle);
+            HashSet<TAction>? always = null;
+            for (var i = start; i < stack.Count; i++)
+            {
+                cycle.Add(stack[i].Actions[stack[i].Next - 1]);
+                if (always is null) always = [.. stack[i].Actions];
+                else always.IntersectWith(stack[i].Actions);
+            }
+            var fair = always!.All(cycle.Contains);
+            return new Lasso(new Path<TState, TAction>(states, actions), cycle, fair);
         }
     }
 }

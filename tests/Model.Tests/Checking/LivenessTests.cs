@@ -31,6 +31,7 @@ public class LivenessTests
         var lasso = Assert.IsType<CycleChecker<SchedState, SchedAction>.Lasso>(r.Found);
         Assert.Equal("Run(m0), Schedule(m0), Run(m0)", lasso.Stem.ToString());
         Assert.Equal([new SchedAction(SchedActionKind.Schedule, 0)], lasso.Cycle);
+        Assert.True(lasso.WeaklyFair); // M0's step is the only one enabled, and it is taken forever
         var main = lasso.Stem.Last.AllGs[0];
         Assert.Equal(GStatus.Runnable, main.Status);
         Assert.Equal([0], lasso.Stem.Last.GlobalRunQ);
