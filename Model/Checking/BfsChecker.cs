@@ -96,6 +96,7 @@ public sealed class BfsChecker<TState, TAction>
         var clock = Stopwatch.StartNew();
         var visited = new FingerprintSet(threads > 1);
         var levels = new List<ulong[]>();
+        byte[][]? spare = null; // arenas free for the next level's workers
         long distinct = 0; // states known, updated by the workers in batches (the set's own count is exact)
         long generated = 0, terminal = 0, deadlocks = 0;
         var propCounts = new long[props.Count];
@@ -139,7 +140,12 @@ public sealed class BfsChecker<TState, TAction>
         {
             if (depth >= _options.MaxDepth) { stoppedBy = $"depth bound {_options.MaxDepth}"; break; }
             var sinks = new Sink[threads];
-            for (var t = 0; t < threads; t++) sinks[t] = new Sink { EndFailureCounts = new long[props.Count] };
+            for (var t = 0; t < threads; t++)
+            {
+                sinks[t] = new Sink { EndFailureCounts = new long[props.Count] };
+                // Reuse the arenas of the level before this one: nothing reads them any more.
+                if (spare is not null && t < spare.Length) sinks[t].Arena = spare[t];
+            }
             var chunk = Math.Max(64, level.Count / (threads * 16) + 1);
             var nextChunk = 0;
             var current = level;
@@ -238,6 +244,7 @@ public sealed class BfsChecker<TState, TAction>
             var next = Collect(sinks, visited, depth + 1, propCounts, firstFailure, props, ref stopAfterLevel);
             distinct = visited.Count;
             if (next.Count == 0) break;
+            spare = level.Arenas;
             level = next;
             levels.Add(level.Fps);
             Volatile.Write(ref depth, depth + 1);
