@@ -70,7 +70,7 @@ public static class CampaignConsole
 
         if (r.Waived.Count > 0)
         {
-            var w = new Table().Title("known differences waived (checker check --strict waives none)").Border(TableBorder.Rounded);
+            var w = new Table().Title("known differences waived (check --waive-known)").Border(TableBorder.Rounded);
             w.AddColumns("id", "times", "what");
             foreach (var d in Refinement.KnownDifference.All.Where(d => r.Waived.ContainsKey(d.Id)))
                 w.AddRow(Markup.Escape(d.Id), N(r.Waived[d.Id]), Markup.Escape(d.What));
