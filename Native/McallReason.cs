@@ -32,4 +32,8 @@ public enum McallReason : int
     /// <summary>Misuse: entry was called on an M that is already inside entry (g0.sched.sp != 0), e.g. from a
     /// systemstack callback (native-notes rule 7). entry returns at once without switching.</summary>
     Reentered = 7,
+
+    /// <summary>Impossible path: a goroutine reached badmcall — it was resumed after it exited, saved a gobuf with a
+    /// non-zero ctxt, or called systemstack while not m.curg (Go throws on each). <see cref="StubSet.Execute"/> throws.</summary>
+    BadResume = 8,
 }

@@ -107,7 +107,7 @@ public sealed unsafe class StubSet
     /// <summary>morestack: CALLed by a prologue at a function's very start (see <see cref="StackCheck"/>).</summary>
     public nint Morestack { get; }
 
-    /// <summary>badmcall: ud2, the trap target of impossible paths.</summary>
+    /// <summary>badmcall: the target of impossible paths; it mcalls back to g0 with <see cref="McallReason.BadResume"/>.</summary>
     public nint BadMcall { get; }
 
     /// <summary>The region holding the stubs (for decoding in tests).</summary>
@@ -221,6 +221,9 @@ public sealed unsafe class StubSet
                 throw new InvalidOperationException("runtime: mcall called on m->g0 stack");
             case McallReason.BadMorestackG0:
                 throw new InvalidOperationException("fatal: morestack on g0");
+            case McallReason.BadResume:
+                throw new InvalidOperationException(
+                    $"runtime: goroutine {g->Goid} reached badmcall: it was resumed after it exited, or took another impossible path");
             case McallReason.Reentered:
                 throw new InvalidOperationException(
                     "runtime: entry on an m that is already running a goroutine (a systemstack callback must not run the scheduler)");

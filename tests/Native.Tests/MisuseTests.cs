@@ -38,6 +38,28 @@ public unsafe class MisuseTests
     }
 
     [Fact]
+    public void An_exited_g_resumed_behind_the_facade_mcalls_back_with_BadResume_instead_of_trapping()
+    {
+        using var gs = new Gs();
+        var m = Records.NewM(1);
+        try
+        {
+            var (g, _) = gs.New(Bodies.Return);
+            Assert.Equal(McallReason.Exit, S.Execute(m, (G*)g));
+            Assert.Equal(S.BadMcall, ((G*)g)->Sched.Pc);     // goexit1 leaves badmcall as the resume pc
+            // A scheduler bug that skips Execute's checks and gogoes the exited g: badmcall must come back to g0.
+            var reason = (McallReason)S.Entry(m, (G*)g);
+            Assert.Equal(McallReason.BadResume, reason);
+            Assert.Equal(S.BadMcall, ((G*)g)->Sched.Pc);
+            AssertMStillWorks(gs, m);
+        }
+        finally
+        {
+            Records.FreeM(m);
+        }
+    }
+
+    [Fact]
     public void Morestack_on_g0_is_reported()
     {
         using var gs = new Gs();

@@ -137,7 +137,7 @@ public class StubDecodeTests(ITestOutputHelper output)
             $"mov ecx,{(int)McallReason.BadMorestackG0}",
             "jmp mcall_g0",
         ],
-        ["badmcall"] = ["ud2"],
+        ["badmcall"] = ["lea rax,[badmcall]", $"mov ecx,{(int)McallReason.BadResume}", "jmp mcall"],
     };
 
     public static IEnumerable<object[]> StubNames() => StubSet.Order.Select(n => new object[] { n });
