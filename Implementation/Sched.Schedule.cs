@@ -40,10 +40,19 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.schedule (proc.go): one round of scheduling finds a runnable g and executes it. Go's schedule
     /// never returns (execute gogo's away, the g mcalls back into a fresh schedule); here the round trip is a loop on
     /// g0 because C# is g0's only frame that matters. Returns when the run is over. Must run on g0 with a P.
+    /// <para>
+    /// The inner loop is runtime.execute (proc.go) and then the mcall functions the g comes back with: m.curg = gp,
+    /// E4, schedtick++ unless inheriting the time slice, gogo through the entry stub; when the g mcalls back, the
+    /// reason selects gosched_m, park_m, goexit0, exitsyscall0 or newstack. Some of those (exitsyscall0 with an idle P)
+    /// execute the same g again at once, which the inner loop does. execute is written out here rather than called:
+    /// the JIT sets up the entry call's P/Invoke frame once per method call, so with execute in its own method every
+    /// round paid for it (a thread-local lookup) instead of once per M.
+    /// </para>
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Schedule(MState mp)
     {
+        var entry = s_entry;
         while (!mp.Exit)
         {
             if (_controlled) _control!.Point(mp);
@@ -53,48 +62,40 @@ internal sealed unsafe partial class Sched
             // This thread is going to run a goroutine and is not spinning anymore, so if it was marked as spinning
             // we need to reset it now and potentially start a new spinning M.
             if (mp.Spinning) ResetSpinning(mp);
-            Execute(mp, gp, inheritTime);
+            // execute(gp, inheritTime)
+            while (gp != null)
+            {
+                var pp = mp.P;
+                mp.CurG = gp;
+                gp->M = mp.M;
+                CasGStatus(mp, gp, GStatus.Runnable, GStatus.Running); // E4
+                if (!inheritTime || _mutant == Mutant.SchedTickOnInherit) pp->SchedTick++;
+                if (_tracing) TraceExecute(mp, gp, inheritTime);
+                mp.Switches++;
+                if (_controlled) _control!.Point(mp);
+                var reason = (McallReason)entry(mp.M, gp);
+                if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, (long)reason);
+                // No scheduling point here: park_m still has to release the semaphore lock semacquire kept.
+                gp = reason switch
+                {
+                    McallReason.Gosched => GoschedM(mp, gp),
+                    McallReason.Park => ParkM(mp, gp),
+                    McallReason.Exit => GoExit0(mp, gp),
+                    McallReason.ExitSyscall => ExitSyscall0(mp, gp),
+                    McallReason.Morestack => NewStack(mp, gp),
+                    _ => BadMcall(mp, gp, reason),
+                };
+                inheritTime = false;
+            }
         }
     }
 
-    /// <summary>
-    /// Mirrors runtime.execute (proc.go) and then the mcall functions the g comes back with: m.curg = gp, E4,
-    /// schedtick++ unless inheriting the time slice, gogo through the entry stub; when the g mcalls back, the reason
-    /// selects gosched_m, park_m, goexit0, exitsyscall0 or newstack. Some of those (exitsyscall0 with an idle P)
-    /// execute the same g again at once, which the loop does.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Execute(MState mp, G* gp, bool inheritTime)
+    /// <summary>execute's two trace events: GoStart, then GobufLoad just before the entry stub's gogo.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void TraceExecute(MState mp, G* gp, bool inheritTime)
     {
-        var entry = s_entry;
-        while (gp != null)
-        {
-            var pp = mp.P;
-            mp.CurG = gp;
-            gp->M = mp.M;
-            CasGStatus(mp, gp, GStatus.Runnable, GStatus.Running); // E4
-            if (!inheritTime || _mutant == Mutant.SchedTickOnInherit) pp->SchedTick++;
-            if (_tracing)
-            {
-                Trace(mp, TraceKind.GoStart, gp->Goid, inheritTime ? 1 : 0);
-                Trace(mp, TraceKind.GobufLoad, gp->Goid, gp->Sched.Pc, gp->Sched.Sp, gp->Sched.Bp);
-            }
-            mp.Switches++;
-            if (_controlled) _control!.Point(mp);
-            var reason = (McallReason)entry(mp.M, gp);
-            if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, (long)reason);
-            // No scheduling point here: park_m still has to release the semaphore lock semacquire kept.
-            gp = reason switch
-            {
-                McallReason.Gosched => GoschedM(mp, gp),
-                McallReason.Park => ParkM(mp, gp),
-                McallReason.Exit => GoExit0(mp, gp),
-                McallReason.ExitSyscall => ExitSyscall0(mp, gp),
-                McallReason.Morestack => NewStack(mp, gp),
-                _ => BadMcall(mp, gp, reason),
-            };
-            inheritTime = false;
-        }
+        Trace(mp, TraceKind.GoStart, gp->Goid, inheritTime ? 1 : 0);
+        Trace(mp, TraceKind.GobufLoad, gp->Goid, gp->Sched.Pc, gp->Sched.Sp, gp->Sched.Bp);
     }
 
     /// <summary>The entry stub (a constant to the JIT once the class is initialised).</summary>

@@ -10,9 +10,26 @@ internal sealed unsafe partial class Sched
     /// The legal status edges this runtime uses, numbered as go-runtime-reference.md §2.2 numbers them (E2..E11).
     /// Index: old * 8 + new; value: the edge number, 0 = illegal.
     /// </summary>
-    private static readonly byte[] s_edges = BuildEdges();
+    /// <remarks>
+    /// Kept as constant data (a span over the assembly's static data) so that the JIT folds the lookup at every call
+    /// site, where both statuses are constants: the legality check then costs nothing at run time. Row = old status,
+    /// column = new status (Idle 0, Runnable 1, Running 2, Syscall 3, Waiting 4, Dead 6). It must equal
+    /// <see cref="BuildEdges"/>, which spells the same table out edge by edge (a test compares them).
+    /// </remarks>
+    private static ReadOnlySpan<byte> Edges =>
+    [
+        0, 0, 0, 0, 0, 0, 2, 0,   // Idle → Dead (E2)
+        0, 0, 4, 0, 0, 0, 0, 0,   // Runnable → Running (E4)
+        0, 7, 0, 9, 5, 0, 8, 0,   // Running → Runnable (E7), Syscall (E9), Waiting (E5), Dead (E8)
+        0, 11, 10, 0, 0, 0, 0, 0, // Syscall → Runnable (E11), Running (E10)
+        0, 6, 0, 0, 0, 0, 0, 0,   // Waiting → Runnable (E6)
+        0, 0, 0, 0, 0, 0, 0, 0,   // (5: unused)
+        0, 3, 0, 0, 0, 0, 0, 0,   // Dead → Runnable (E3)
+        0, 0, 0, 0, 0, 0, 0, 0,   // (7: unused)
+    ];
 
-    private static byte[] BuildEdges()
+    /// <summary>The edge table of <see cref="Edges"/>, spelled out edge by edge.</summary>
+    internal static byte[] BuildEdges()
     {
         var t = new byte[64];
         void Edge(GStatus from, GStatus to, byte n) => t[(int)from * 8 + (int)to] = n;
@@ -30,8 +47,9 @@ internal sealed unsafe partial class Sched
     }
 
     /// <summary>The edge number of old → new, or 0 when the edge is not legal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int EdgeNumber(GStatus from, GStatus to)
-        => (uint)from < 8 && (uint)to < 8 ? s_edges[(int)from * 8 + (int)to] : 0;
+        => (uint)from < 8 && (uint)to < 8 ? Edges[(int)from * 8 + (int)to] : 0;
 
     /// <summary>
     /// Mirrors runtime.casgstatus (proc.go): the single choke point for every status change. Rejects old == new and
