@@ -39,7 +39,8 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.exitsyscall (proc.go, 1.19) up to its slow path: exitsyscallfast reacquires the old P (CAS
     /// Psyscall → Pidle, then wirep) or any idle P; on success E10 and 0 (the g goes on running). Otherwise 1: the
     /// emitted code mcalls with reason ExitSyscall and <see cref="ExitSyscall0"/> runs on g0. In controlled mode the
-    /// strategy may choose the slow path, which then first retakes the P as sysmon would.
+    /// strategy may decide that the P was lost while the g blocked: the P is retaken as sysmon would, and the exit then
+    /// proceeds as Go's does (an idle P is still taken on the fast path).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal long ExitSyscall(MState mp, G* gp)
@@ -56,7 +57,8 @@ internal sealed unsafe partial class Sched
                 if (_tracing) TracePStatus(mp, oldp, PStatus.Syscall, PStatus.Idle);
                 HandOffP(mp, oldp);
             }
-            return 1;
+            // Then exit as Go does after a retake: exitsyscallfast finds oldp gone and tries any idle P
+            // (exitsyscallfast_pidle), often the very P just retaken; only without one is the slow path taken.
         }
         if (ExitSyscallFast(mp, oldp))
         {
