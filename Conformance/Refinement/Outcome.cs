@@ -11,6 +11,10 @@ public enum OutcomeKind
     Deadlock,
     /// <summary>A fatal error (Go's throw), a stack overflow, or a run that did not finish in time.</summary>
     Fatal,
+    /// <summary>The model's run had not ended when the runtime's trace did (a runtime that stopped mid-run: a crash, a
+    /// hang, a throw before its event was recorded). Only the model side can be Incomplete, and it agrees with nothing,
+    /// so a runtime that stops early is a violation, never "both fatal".</summary>
+    Incomplete,
 }
 
 /// <summary>
@@ -23,7 +27,7 @@ public sealed record Outcome(OutcomeKind Kind, ImmutableSortedSet<long> Finished
         new(OutcomeKind.Completed, [.. finished], ImmutableSortedDictionary<long, string>.Empty);
 
     public bool AgreesWith(Outcome other) =>
-        Kind == other.Kind && Finished.SetEquals(other.Finished) &&
+        Kind != OutcomeKind.Incomplete && Kind == other.Kind && Finished.SetEquals(other.Finished) &&
         Blocked.Count == other.Blocked.Count && Blocked.All(b => other.Blocked.TryGetValue(b.Key, out var w) && w == b.Value);
 
     public override string ToString()

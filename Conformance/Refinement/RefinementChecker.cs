@@ -438,7 +438,7 @@ public sealed class RefinementChecker
             ModelOutcome.Completed => OutcomeKind.Completed,
             ModelOutcome.Fatal when s.Fatal == Throw.Deadlock => OutcomeKind.Deadlock,
             ModelOutcome.Fatal => OutcomeKind.Fatal,
-            _ => OutcomeKind.Fatal,
+            _ => OutcomeKind.Incomplete,
         };
         var detail = s.Outcome switch
         {

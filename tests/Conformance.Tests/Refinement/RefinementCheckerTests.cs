@@ -164,6 +164,24 @@ public class RefinementCheckerTests
     }
 
     [Fact]
+    public void A_runtime_that_stops_mid_run_does_not_conform_even_when_it_reports_a_fatal_error()
+    {
+        // A runtime that throws (or hangs) records nothing after the point where it stopped. Whatever it says about
+        // itself (here: a fatal error, with the same goroutines finished and blocked as the model's state at the cut),
+        // the model's run had not ended there, so this is a violation, never "both fatal".
+        var w = Corpus.Get("example");
+        var trace = ModelTraces.OneP(w);
+        var cut = trace.Take(trace.Count() / 2).ToList();
+        var cutVerdict = Check(w, cut);
+        Assert.Equal(OutcomeKind.Incomplete, cutVerdict.ModelOutcome.Kind);
+        var fatal = cutVerdict.ModelOutcome with { Kind = OutcomeKind.Fatal, Detail = "runtime: something threw" };
+        var v = Check(w, cut, outcome: fatal).Violation;
+        Assert.NotNull(v);
+        Assert.Equal(ViolationKind.OutcomeMismatch, v!.Kind);
+        Assert.Contains("the model ends in Incomplete, the runtime in Fatal", v.Message);
+    }
+
+    [Fact]
     public void A_deadlock_is_an_outcome_both_sides_can_agree_on()
     {
         var w = Corpus.Get("deadlock");
