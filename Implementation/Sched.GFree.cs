@@ -13,7 +13,7 @@ internal sealed unsafe partial class Sched
     /// to the global list until fewer than 32 remain (33 moved). Every stack here has the starting size, so none is
     /// freed (Go frees stacks of other sizes).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void GfPut(MState mp, P* pp, G* gp)
     {
         if (ReadGStatus(gp) != GStatus.Dead) Fatal("gfput: bad status (not Gdead)");
@@ -49,7 +49,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.gfget (proc.go): pops a g from pp's gFree list, first refilling it to 32 from the global
     /// list when it is empty. Null when both are empty.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal G* GfGet(MState mp, P* pp)
     {
         if (pp->GFreeHead == null && Volatile.Read(ref _gFreeN) != 0)

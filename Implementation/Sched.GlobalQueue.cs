@@ -26,7 +26,7 @@ internal sealed unsafe partial class Sched
     }
 
     /// <summary>globrunqput under sched.lock, traced.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void GlobRunQPutLocked(MState mp, G* gp)
     {
         _lock.Lock();

@@ -81,7 +81,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.ready (proc.go): the g must be Waiting ("bad g->status in ready"); E6; runqput(pp, gp,
     /// next=true); wakep. <paramref name="by"/> is the g that readied it.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Ready(MState mp, G* gp, G* by, int sema)
     {
         if (ReadGStatus(gp) != GStatus.Waiting) Fatal("bad g->status in ready");

@@ -162,7 +162,7 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.wakep (proc.go, 1.19): tries to add one more spinning M when there is an idle P and no M is
     /// spinning yet.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void WakeP(MState? mp)
     {
         if (Volatile.Read(ref _npidle) == 0) return;

@@ -9,15 +9,24 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.runqput (proc.go). Only the owner P's M calls it. With next, gp goes into runnext and the g it
     /// evicts (if any) goes to the ring's tail; a full ring spills half of itself plus the g to the global queue.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void RunQPut(MState mp, P* pp, G* gp, bool next)
     {
         if (_mutant == Mutant.RunqPutIgnoresNext) next = false;
         if (next)
         {
             G* oldnext;
-            do oldnext = pp->RunNext;
-            while (Interlocked.CompareExchange(ref *(nint*)&pp->RunNext, (nint)gp, (nint)oldnext) != (nint)oldnext);
+            if (_singleP)
+            {
+                // No thief exists (see _singleP): the CAS cannot fail, so it is a load and a store-release.
+                oldnext = pp->RunNext;
+                Volatile.Write(ref *(nint*)&pp->RunNext, (nint)gp);
+            }
+            else
+            {
+                do oldnext = pp->RunNext;
+                while (Interlocked.CompareExchange(ref *(nint*)&pp->RunNext, (nint)gp, (nint)oldnext) != (nint)oldnext);
+            }
             if (_tracing) Trace(mp, TraceKind.RunnextPut, gp->Goid, oldnext == null ? 0 : oldnext->Goid);
             if (oldnext == null) return;
             // Kick the old runnext out to the regular run queue.
@@ -67,11 +76,11 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.runqget (proc.go): runnext first (inheritTime = true), then the ring's head. Only the owner
     /// calls it. A failed runnext CAS means a thief took it: do not retry.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal G* RunQGet(MState mp, P* pp, out bool inheritTime)
     {
         var next = pp->RunNext;
-        if (next != null && Interlocked.CompareExchange(ref *(nint*)&pp->RunNext, 0, (nint)next) == (nint)next)
+        if (next != null && (_singleP ? TakeRunNextSingleP(pp) : Interlocked.CompareExchange(ref *(nint*)&pp->RunNext, 0, (nint)next) == (nint)next))
         {
             inheritTime = true;
             if (_tracing) Trace(mp, TraceKind.RunqGet, next->Goid, Volatile.Read(ref pp->RunqHead), pp->RunqTail, 1);
@@ -84,12 +93,27 @@ internal sealed unsafe partial class Sched
             var t = pp->RunqTail;
             if (t == h) return null;
             var gp = (G*)pp->Runq[h % P.RunqSize];
+            if (_singleP)
+            {
+                // No other consumer exists (see _singleP): the CAS cannot fail, so it is a store-release.
+                Volatile.Write(ref pp->RunqHead, h + 1);
+                if (_tracing) Trace(mp, TraceKind.RunqGet, gp->Goid, h + 1, t, 0);
+                return gp;
+            }
             if (Interlocked.CompareExchange(ref pp->RunqHead, h + 1, h) == h) // cas-release, commits consume
             {
                 if (_tracing) Trace(mp, TraceKind.RunqGet, gp->Goid, h + 1, t, 0);
                 return gp;
             }
         }
+    }
+
+    /// <summary>runqget's runnext CAS to null on one P, where it cannot fail: a store-release of null.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool TakeRunNextSingleP(P* pp)
+    {
+        Volatile.Write(ref *(nint*)&pp->RunNext, 0);
+        return true;
     }
 
     /// <summary>

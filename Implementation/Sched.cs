@@ -25,6 +25,14 @@ internal sealed unsafe partial class Sched : IDisposable
     private readonly bool _controlled;
     private readonly Mutant _mutant;
     private readonly TraceRecorder? _recorder;
+    /// <summary>
+    /// GOMAXPROCS == 1 (constant for the run). Then no thief exists: stealWork returns at once without another P, and
+    /// runqsteal/runqgrab are its only callers, so a P's ring head and runnext are written only by the M that holds
+    /// the P. The runq CASes of runqput/runqget (Go's, for racing thieves) cannot fail, and the owner does them as
+    /// plain load + store-release. A P changes hands only through sched.lock, a P status CAS or an M's park note,
+    /// each of which orders the previous owner's writes before the next owner's reads.
+    /// </summary>
+    private readonly bool _singleP;
 
     /// <summary>allp: the Ps, GOMAXPROCS of them, in native memory.</summary>
     private readonly P*[] _allp;
@@ -85,6 +93,7 @@ internal sealed unsafe partial class Sched : IDisposable
         _mutant = options.Mutant;
         if (_tracing) _recorder = new TraceRecorder(options.TraceCapacityPerM);
         Procs = options.Procs;
+        _singleP = Procs == 1;
         _allp = new P*[Procs];
         for (var i = 0; i < Procs; i++)
         {
@@ -101,7 +110,9 @@ internal sealed unsafe partial class Sched : IDisposable
 
     // ---- small helpers -------------------------------------------------------------------------------------------
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>Records one event. Kept out of line: every site is <c>if (_tracing) Trace(...)</c>, and inlining the
+    /// recorder into each would only grow the hot paths (bigger frames, more registers saved) for the untraced run.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Trace(MState mp, TraceKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
         => mp.Trace!.Add(_recorder!.NextSeq(), kind, mp.PId, g, a, b, c, d);
 
