@@ -29,6 +29,26 @@ public sealed record RuntimeOptions
     /// <summary>Give up (fatal error) when the run takes longer than this; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>A seeded bug for the conformance campaign. Internal: never reachable from a normal command line.</summary>
-    internal Mutant Mutant { get; init; }
+    /// <summary>Whether this build carries the seeded-bug catalog: true in diagnostic (non-Release) builds only.</summary>
+    public static bool DiagnosticBuild =>
+#if CHECKER_MUTANTS
+        true;
+#else
+        false;
+#endif
+
+    private readonly Mutant _mutant;
+
+    /// <summary>A seeded bug for the conformance campaign. Internal, and refused outright in a Release build, so a
+    /// release run can never have one switched on.</summary>
+    internal Mutant Mutant
+    {
+        get => _mutant;
+        init
+        {
+            if (value != Mutant.None && !DiagnosticBuild)
+                throw new InvalidOperationException($"mutant {value}: seeded bugs exist only in a diagnostic (non-Release) build");
+            _mutant = value;
+        }
+    }
 }

@@ -16,7 +16,7 @@ public static class Mutants
 
     /// <summary>Every seeded bug, in catalog order ("None" left out).</summary>
     public static IReadOnlyList<string> Names { get; } =
-        _enum is null ? [] : [.. Enum.GetNames(_enum).Where(n => n != "None")];
+        _enum is null || !RuntimeOptions.DiagnosticBuild ? [] : [.. Enum.GetNames(_enum).Where(n => n != "None")];
 
     /// <summary>The catalog's own one-line description of a mutant, from its XML doc if present, else its name.</summary>
     public static string Describe(string name) => name;

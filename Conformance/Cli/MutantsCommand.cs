@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Conformance.Campaigns;
+using Implementation;
 using Spectre.Console;
 
 namespace Conformance.Cli;
@@ -36,7 +37,9 @@ public static class MutantsCommand
     {
         if (names.Count == 0)
         {
-            Console.Error.WriteLine("checker mutants: this build of the runtime has no mutants");
+            Console.Error.WriteLine(RuntimeOptions.DiagnosticBuild
+                ? "checker mutants: this build of the runtime has no mutants"
+                : "checker mutants: seeded bugs exist only in a diagnostic build, never in Release; run: dotnet run --project Conformance -c Debug -- mutants");
             return CheckerCli.ExitBadInput;
         }
         IReadOnlyList<MutationRun.Outcome> results = [];
