@@ -184,7 +184,13 @@ public sealed class RefinementChecker
                 {
                     // Several steps may fit (Ms that ran side by side): take the one whose linearization point (its
                     // first queue operation, see MatchStep) came first in the runtime.
-                    if (taken is null || at < takenEnd)
+                    // Two steps that fit from the same event of the same M: the longer one explains more of the trace
+                    // (exitsyscall reacquiring its own P begins with the same PStatus Psyscall -> Pidle as sysmon's
+                    // retake, and the retake alone would leave the reacquisition unexplained).
+                    var sameStart = taken is not null && taken.RuntimeM == c.RuntimeM && taken.Position == c.Position;
+                    if (taken is null
+                        || (sameStart && events.Count > taken!.Events!.Count)
+                        || (!sameStart && at < takenEnd))
                     {
                         taken = c;
                         takenEnd = at;
