@@ -30,7 +30,8 @@ internal sealed unsafe partial class Sched
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal G* NewProc1(MState mp, int body, G* callergp, nint callerpc)
     {
-        if ((uint)body >= (uint)Program.BodyEntries.Length) Fatal("go of nil func value");
+        var entries = _bodyEntries;
+        if ((uint)body >= (uint)entries.Length) Fatal("go of nil func value");
         var pp = mp.P;
         var newg = GfGet(mp, pp);
         if (newg == null)
@@ -48,7 +49,7 @@ internal sealed unsafe partial class Sched
         var status = ReadGStatus(newg);
         if (status != GStatus.Dead && _mutant != Mutant.GfGetNotDead) Fatal("newproc1: new g is not Gdead");
 
-        StubSet.PrepareGoroutine(newg, Program.BodyEntries[body], 0);
+        StubSet.PrepareGoroutine(newg, entries[body], 0);
         newg->GoPc = callerpc;
         newg->ParentGoid = callergp == null ? 0 : callergp->Goid;
         newg->Body = body;

@@ -73,6 +73,9 @@ internal sealed unsafe partial class Sched : IDisposable
     /// <summary>The compiled workload: body entry pcs and the symbol table.</summary>
     public CompiledWorkload Program { get; }
 
+    /// <summary>Program.BodyEntries, held here for newproc1 (one load instead of three).</summary>
+    private readonly nint[] _bodyEntries;
+
     // Counters for the run summary (approximate under races only where marked).
     private long _steals, _syscallSlow, _handoffs, _retakes;
 
@@ -88,6 +91,7 @@ internal sealed unsafe partial class Sched : IDisposable
         if (options.Procs < 1) throw new ArgumentOutOfRangeException(nameof(options), "Procs must be at least 1");
         _options = options;
         Program = program;
+        _bodyEntries = program.BodyEntries;
         _tracing = options.Trace;
         _controlled = options.Controlled;
         _mutant = options.Mutant;

@@ -137,6 +137,7 @@ public sealed unsafe class StubSet
     /// sched.bp = 0 (the bottom of the frame-pointer chain); g.startpc = fn; g.stktopsp = sched.sp.
     /// </summary>
     /// <remarks>Safety: caller guarantees g has a stack from <see cref="StackPool.Allocate"/> and is not running.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void PrepareGoroutine(G* g, nint fn, nint ctxt)
     {
         if (g == null)
