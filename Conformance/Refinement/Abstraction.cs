@@ -28,6 +28,13 @@ public abstract class Abstraction
     /// or -1 when the pc is nowhere the symbol table knows.</summary>
     public abstract int PcCode(long pc, long goid);
 
+    /// <summary>
+    /// As <see cref="PcCode"/>, for a pc some g will be resumed at (an mcall's saved pc, a pc gogo jumps to): only an
+    /// exact resume point, a body entry or a stub address counts. A pc elsewhere inside an op's code (its first
+    /// instruction, say) is -1 here, so a switch that saves the wrong pc inside the right op is still caught.
+    /// </summary>
+    public virtual int ResumePcCode(long pc, long goid) => PcCode(pc, goid);
+
     /// <summary>Where a raw sp or bp of goroutine <paramref name="goid"/> points.</summary>
     public abstract Place Where(long sp, long goid);
 
@@ -66,6 +73,16 @@ public abstract class Abstraction
             else code = -1;
             _pcCache[p] = code;
             return code;
+        }
+
+        public override int ResumePcCode(long pc, long goid)
+        {
+            if (pc == 0) return AbstractPc.Zero.Code;
+            var p = (nint)pc;
+            if (p == symbols.GoexitPc || p == symbols.BadMcall) return AbstractPc.GoExit.Code;
+            if (p == symbols.SystemstackRet) return AbstractPc.SystemstackSwitch.Code;
+            if (symbols.BodyAtEntry(p) >= 0) return AbstractPc.Entry.Code;
+            return symbols.ResumePoints.TryGetValue(p, out var point) ? AbstractPc.At(point.Ordinal).Code : -1;
         }
 
         public override Place Where(long sp, long goid)

@@ -65,7 +65,10 @@ public static class EventMatcher
             {
                 var sp = Place("sched.sp", m.A, r.A, r.G, abs);
                 if (sp is not null) return sp;
-                var pc = Pc("sched.pc", m.B, r.B, r.G, abs);
+                // An mcall that parks the g (gosched, park, exitsyscall0) saves where it will resume: that must be
+                // the exact resume point. entersyscall's save(pc, sp) and morestack's save name the op they are in.
+                var resumes = r.D is (long)Native.McallReason.Gosched or (long)Native.McallReason.Park or (long)Native.McallReason.ExitSyscall;
+                var pc = Pc("sched.pc", m.B, r.B, r.G, abs, resumes);
                 if (pc is not null)
                 {
                     if (waived is null || !stepEntersSyscall || AbstractPc.FromCode((int)m.B).Kind != PcKind.Point
@@ -82,7 +85,7 @@ public static class EventMatcher
                 return null;
             }
             case TraceKind.GobufLoad:
-                return Pc("pc jumped to", m.A, r.A, r.G, abs);
+                return Pc("pc jumped to", m.A, r.A, r.G, abs, exact: true);
             default:
                 return null; // GoSched, GoSysCall, GoEnd: kind, P and G say it all
         }
@@ -130,9 +133,9 @@ public static class EventMatcher
                $"the runtime {(where == Abstraction.Place.Zero ? "0" : where == Abstraction.Place.InsideStack ? "a value inside the stack" : $"0x{raw:x}, outside g{goid}'s stack")}";
     }
 
-    private static string? Pc(string name, long modelCode, long raw, long goid, Abstraction abs)
+    private static string? Pc(string name, long modelCode, long raw, long goid, Abstraction abs, bool exact = false)
     {
-        var code = abs.PcCode(raw, goid);
+        var code = exact ? abs.ResumePcCode(raw, goid) : abs.PcCode(raw, goid);
         if (code == modelCode) return null;
         var runtime = code < 0 ? $"0x{raw:x}, which is no program point" : AbstractPc.FromCode(code).ToString();
         return $"{name}: the model has {AbstractPc.FromCode((int)modelCode)}, the runtime {runtime}";
