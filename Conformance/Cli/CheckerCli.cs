@@ -5,7 +5,7 @@ namespace Conformance.Cli;
 /// <summary>
 /// The `checker` command line. Each verb lives in its own file and builds its own <see cref="Command"/>.
 /// Exit codes shared by all verbs: 0 everything conformed (or the workload completed), 1 a violation was found,
-/// 2 bad input or usage; `run` adds 3 for a deadlock and 4 for a fatal runtime error.
+/// 2 bad input or usage; `run` adds 3 for a deadlock and 4 for a fatal runtime error; 70 means the checker itself failed.
 /// </summary>
 public static class CheckerCli
 {
@@ -14,6 +14,8 @@ public static class CheckerCli
     public const int ExitBadInput = 2;
     public const int ExitDeadlock = 3;
     public const int ExitFatal = 4;
+    /// <summary>The checker itself failed (an unexpected exception): not a verdict about the runtime or the input.</summary>
+    public const int ExitInternalError = 70;
 
     public static RootCommand Build()
     {
@@ -38,6 +40,15 @@ public static class CheckerCli
             Console.Error.WriteLine("checker: see 'checker --help'");
             return ExitBadInput;
         }
-        return result.Invoke();
+        try
+        {
+            return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            // A bug in the checker itself: never exit 1 (that means "a violation was found") or 2 ("bad input").
+            Console.Error.WriteLine($"checker: internal error: {e}");
+            return ExitInternalError;
+        }
     }
 }

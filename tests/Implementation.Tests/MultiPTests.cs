@@ -93,6 +93,10 @@ public class MultiPTests
                 _ = new byte[64 * 1024];
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 collections++;
+                // Back to back, forced collections starve every other managed thread (each must wait for the GC at its
+                // next transition), and on a quiet machine the runs then take minutes; hundreds per second still
+                // land in the middle of every run.
+                Thread.Sleep(2);
             }
         }) { IsBackground = true };
         hammer.Start();
