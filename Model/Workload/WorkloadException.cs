@@ -19,5 +19,5 @@ public sealed class WorkloadException : Exception
     public int Column => Pos.Column;
 
     private static string Format(string problem, SourcePos pos, string? fileName) =>
-        $"{fileName ?? "workload"}:{pos.Line}:{pos.Column}: {problem}";
+        pos.IsKnown ? $"{fileName ?? "workload"}:{pos.Line}:{pos.Column}: {problem}" : $"{fileName ?? "workload"}: {problem}";
 }
