@@ -171,15 +171,7 @@ public static class RunCommand
         foreach (var e in r.Trace!)
         {
             w.WriteStartObject();
-            w.WriteNumber("seq", e.Seq);
-            w.WriteString("kind", e.Kind.ToString());
-            w.WriteNumber("m", e.M);
-            w.WriteNumber("p", e.P);
-            w.WriteNumber("g", e.G);
-            w.WriteNumber("a", e.A);
-            w.WriteNumber("b", e.B);
-            w.WriteNumber("c", e.C);
-            w.WriteNumber("d", e.D);
+            Reports.JsonReport.WriteEventFields(w, e);
             w.WriteEndObject();
         }
         w.WriteEndArray();

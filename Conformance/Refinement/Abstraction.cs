@@ -52,6 +52,7 @@ public abstract class Abstraction
     {
         private readonly Dictionary<long, (long Lo, long Hi)> _stacks = [];
         private readonly Dictionary<nint, int> _pcCache = [];
+        private readonly Dictionary<nint, int> _resumeCache = [];
 
         public override void Observe(in TraceEvent e)
         {
@@ -60,29 +61,28 @@ public abstract class Abstraction
 
         public override int PcCode(long pc, long goid)
         {
-            if (pc == 0) return AbstractPc.Zero.Code;
             var p = (nint)pc;
             if (_pcCache.TryGetValue(p, out var code)) return code;
-            // goexit1's mcall saves badmcall as its resume pc (an exited g must never run again); Go's saves a pc in
-            // goexit1, which the model names goexit+1. Both mean "exiting through goexit".
-            if (p == symbols.GoexitPc || p == symbols.BadMcall) code = AbstractPc.GoExit.Code;
-            else if (p == symbols.SystemstackRet) code = AbstractPc.SystemstackSwitch.Code;
-            else if (symbols.BodyAtEntry(p) >= 0) code = AbstractPc.Entry.Code;
-            else if (symbols.ResumePoints.TryGetValue(p, out var point)) code = AbstractPc.At(point.Ordinal).Code;
-            else if (symbols.PointAt(p) is { } at) code = AbstractPc.At(at.Ordinal).Code;
-            else code = -1;
+            // Any resume pc, else a pc anywhere inside an op's code (entersyscall's save(pc, sp), morestack's prologue).
+            code = ResumePcCode(pc, goid);
+            if (code < 0 && symbols.PointAt(p) is { } at) code = AbstractPc.At(at.Ordinal).Code;
             _pcCache[p] = code;
             return code;
         }
 
         public override int ResumePcCode(long pc, long goid)
         {
-            if (pc == 0) return AbstractPc.Zero.Code;
             var p = (nint)pc;
-            if (p == symbols.GoexitPc || p == symbols.BadMcall) return AbstractPc.GoExit.Code;
-            if (p == symbols.SystemstackRet) return AbstractPc.SystemstackSwitch.Code;
-            if (symbols.BodyAtEntry(p) >= 0) return AbstractPc.Entry.Code;
-            return symbols.ResumePoints.TryGetValue(p, out var point) ? AbstractPc.At(point.Ordinal).Code : -1;
+            if (_resumeCache.TryGetValue(p, out var code)) return code;
+            // goexit1's mcall saves badmcall as its resume pc (an exited g must never run again); Go's saves a pc in
+            // goexit1, which the model names goexit+1. Both mean "exiting through goexit".
+            if (pc == 0) code = AbstractPc.Zero.Code;
+            else if (p == symbols.GoexitPc || p == symbols.BadMcall) code = AbstractPc.GoExit.Code;
+            else if (p == symbols.SystemstackRet) code = AbstractPc.SystemstackSwitch.Code;
+            else if (symbols.BodyAtEntry(p) >= 0) code = AbstractPc.Entry.Code;
+            else code = symbols.ResumePoints.TryGetValue(p, out var point) ? AbstractPc.At(point.Ordinal).Code : -1;
+            _resumeCache[p] = code;
+            return code;
         }
 
         public override Place Where(long sp, long goid)

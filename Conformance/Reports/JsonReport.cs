@@ -79,6 +79,14 @@ public static class JsonReport
     private static void Event(Utf8JsonWriter w, in TraceEvent e)
     {
         w.WriteStartObject();
+        WriteEventFields(w, e);
+        w.WriteString("text", TraceFormat.Describe(e));
+        w.WriteEndObject();
+    }
+
+    /// <summary>A trace event's raw fields (seq, kind, m, p, g, a..d), as reports and `checker run --trace` write them.</summary>
+    internal static void WriteEventFields(Utf8JsonWriter w, in TraceEvent e)
+    {
         w.WriteNumber("seq", e.Seq);
         w.WriteString("kind", e.Kind.ToString());
         w.WriteNumber("m", e.M);
@@ -88,7 +96,5 @@ public static class JsonReport
         w.WriteNumber("b", e.B);
         w.WriteNumber("c", e.C);
         w.WriteNumber("d", e.D);
-        w.WriteString("text", TraceFormat.Describe(e));
-        w.WriteEndObject();
     }
 }
