@@ -89,7 +89,7 @@ internal sealed unsafe partial class Sched
         lock (_allm)
         {
             mcount = _allm.Count;
-            if (mcount - _nmidle > 0) return;
+            if (mcount - _nmidle + Volatile.Read(ref _retaking) > 0) return;
             // Every M is idle, so none writes its counters any more (each took sched.lock after its last write).
             foreach (var m in _allm) live += m.Created - m.Exited;
         }

@@ -79,6 +79,10 @@ internal sealed unsafe partial class Sched
             if (RunQEmpty(pp) && Volatile.Read(ref _nmspinning) + Volatile.Read(ref _npidle) > 0 &&
                 pp->SysmonWhen + s_syscallRetakeTicks > now)
                 continue;
+            // incidlelocked(-1): count one more M as running until the hand-off is done. Otherwise the M whose P we
+            // take can exit its syscall, find no P (we hold it, not yet handed off), park, and have checkdead report a
+            // deadlock while its g sits runnable on the global queue.
+            Interlocked.Increment(ref _retaking);
             if (Interlocked.CompareExchange(ref pp->Status, (int)PStatus.Idle, s) == s)
             {
                 if (_tracing) TracePStatus(sm, pp, PStatus.Syscall, PStatus.Idle);
@@ -87,6 +91,11 @@ internal sealed unsafe partial class Sched
                 Interlocked.Increment(ref _retakes);
                 HandOffP(sm, pp);
             }
+            // incidlelocked(1): checkdead again, since an M that parked meanwhile skipped it because of us.
+            _lock.Lock();
+            Interlocked.Decrement(ref _retaking);
+            CheckDead();
+            _lock.Unlock();
         }
         return n;
     }

@@ -74,7 +74,9 @@ public class RandomWorkloadTests
             var r = GoRuntime.Run(WorkloadParser.Parse(text), options);
             var context = $"seed {seed}, {procs} P(s), controlled {controlled}:\n{text}\n{r.Message}";
             Assert.True(r.Outcome is RunOutcome.Completed or RunOutcome.Deadlock, context);
-            if (r.Outcome == RunOutcome.Deadlock) Assert.NotEmpty(r.Blocked);
+            if (r.Outcome == RunOutcome.Deadlock)
+                Assert.True(r.Blocked.Count > 0, "a deadlock with no blocked goroutine: " + context + "\n" +
+                    string.Join("\n", r.Goroutines.Select(g => $"g{g.Goid} {g.BodyName} {g.Status}")) + $"\ncounters {r.Counters}");
             try
             {
                 MultiPTests.AssertConservation(r);
