@@ -22,7 +22,7 @@ internal sealed unsafe partial class Sched
         gp->SchedLink = pp->GFreeHead;
         pp->GFreeHead = gp;
         pp->GFreeN++;
-        if (_tracing) Trace(mp, TraceKind.GfPut, gp->Goid, pp->GFreeN);
+        if (_tracing) Trace(mp, EventKind.GfPut, gp->Goid, pp->GFreeN);
         if (pp->GFreeN >= 64)
         {
             // Pop into a private list (each popped g pushed at its head), then splice it before the global list,
@@ -79,7 +79,7 @@ internal sealed unsafe partial class Sched
         // and this g's stack top, which newproc1 writes next, is fetched while the record is filled in.
         if (next != null) PrefetchG(next);
         Sse.Prefetch0((void*)(gp->StackHi - 64));
-        if (_tracing) Trace(mp, TraceKind.GfGet, gp->Goid, pp->GFreeN);
+        if (_tracing) Trace(mp, EventKind.GfGet, gp->Goid, pp->GFreeN);
         return gp;
     }
 

@@ -31,7 +31,7 @@ internal sealed unsafe partial class Sched
     {
         _lock.Lock();
         GlobRunQPut(gp);
-        if (_tracing) Trace(mp, TraceKind.GlobRunqPut, gp->Goid, _runqSize);
+        if (_tracing) Trace(mp, EventKind.GlobRunqPut, gp->Goid, _runqSize);
         _lock.Unlock();
     }
 
@@ -58,7 +58,7 @@ internal sealed unsafe partial class Sched
         if (n > P.RunqSize / 2) n = P.RunqSize / 2;
         _runqSize -= n;
         var gp = GlobPop();
-        if (_tracing) Trace(mp, TraceKind.GlobRunqGet, gp->Goid, n, _runqSize);
+        if (_tracing) Trace(mp, EventKind.GlobRunqGet, gp->Goid, n, _runqSize);
         for (var i = 1; i < n; i++) RunQPut(mp, pp, GlobPop(), false);
         return gp;
     }

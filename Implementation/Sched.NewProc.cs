@@ -74,7 +74,7 @@ internal sealed unsafe partial class Sched
         mp.Created++;
         if (_tracing)
         {
-            Trace(mp, TraceKind.GoCreate, newg->ParentGoid, newg->Goid, body, newg->StackLo, newg->StackHi);
+            Trace(mp, EventKind.GoCreate, newg->ParentGoid, newg->Goid, body, newg->StackLo, newg->StackHi);
         }
         return newg;
     }

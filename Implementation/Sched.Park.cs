@@ -19,7 +19,7 @@ internal sealed unsafe partial class Sched
         {
             var after = --s.Count;
             s.Lock.Unlock();
-            if (_tracing) Trace(mp, TraceKind.SemCount, gp->Goid, sema, after);
+            if (_tracing) Trace(mp, EventKind.SemCount, gp->Goid, sema, after);
             return 0;
         }
         gp->SchedLink = null;
@@ -58,7 +58,7 @@ internal sealed unsafe partial class Sched
         }
         var after = ++s.Count;
         s.Lock.Unlock();
-        if (_tracing) Trace(mp, TraceKind.SemCount, gp->Goid, sema, after);
+        if (_tracing) Trace(mp, EventKind.SemCount, gp->Goid, sema, after);
         return 0;
     }
 
@@ -72,7 +72,7 @@ internal sealed unsafe partial class Sched
         var sema = mp.WaitLock;
         mp.WaitLock = -1;
         if (sema < 0) Fatal("park_m: no wait lock");
-        if (_tracing) Trace(mp, TraceKind.GoBlock, gp->Goid, sema);
+        if (_tracing) Trace(mp, EventKind.GoBlock, gp->Goid, sema);
         _semas[sema].Lock.Unlock();
         return null;
     }
@@ -88,9 +88,12 @@ internal sealed unsafe partial class Sched
         gp->WaitSema = -1;
         gp->WaitReason = 0;
         CasGStatus(mp, gp, GStatus.Waiting, GStatus.Runnable); // E6
-        if (_tracing) Trace(mp, TraceKind.GoUnblock, gp->Goid, by == null ? 0 : by->Goid, sema);
+        if (_tracing) Trace(mp, EventKind.GoUnblock, gp->Goid, by == null ? 0 : by->Goid, sema);
+#if CHECKER_MUTANTS
         if (_mutant == Mutant.ReadyToGlobal) GlobRunQPutLocked(mp, gp);
-        else RunQPut(mp, mp.P, gp, true);
+        else
+#endif
+        RunQPut(mp, mp.P, gp, true);
         WakeP(mp);
     }
 }

@@ -12,7 +12,9 @@ internal sealed unsafe partial class Sched
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void RunQPut(MState mp, P* pp, G* gp, bool next)
     {
+#if CHECKER_MUTANTS
         if (_mutant == Mutant.RunqPutIgnoresNext) next = false;
+#endif
         if (next)
         {
             G* oldnext;
@@ -27,7 +29,7 @@ internal sealed unsafe partial class Sched
                 do oldnext = pp->RunNext;
                 while (Interlocked.CompareExchange(ref *(nint*)&pp->RunNext, (nint)gp, (nint)oldnext) != (nint)oldnext);
             }
-            if (_tracing) Trace(mp, TraceKind.RunnextPut, gp->Goid, oldnext == null ? 0 : oldnext->Goid);
+            if (_tracing) Trace(mp, EventKind.RunnextPut, gp->Goid, oldnext == null ? 0 : oldnext->Goid);
             if (oldnext == null) return;
             // Kick the old runnext out to the regular run queue.
             gp = oldnext;
@@ -40,7 +42,7 @@ internal sealed unsafe partial class Sched
             {
                 pp->Runq[t % P.RunqSize] = (long)gp;
                 Volatile.Write(ref pp->RunqTail, t + 1); // store-release, makes the item available for consumption
-                if (_tracing) Trace(mp, TraceKind.RunqPut, gp->Goid, h, t + 1);
+                if (_tracing) Trace(mp, EventKind.RunqPut, gp->Goid, h, t + 1);
                 return;
             }
             if (RunQPutSlow(mp, pp, gp, h, t)) return;
@@ -61,13 +63,16 @@ internal sealed unsafe partial class Sched
         for (uint i = 0; i < n; i++) batch[i] = (G*)pp->Runq[(h + i) % P.RunqSize];
         if (Interlocked.CompareExchange(ref pp->RunqHead, h + n, h) != h) return false;
         var count = (int)n + 1;
+#if CHECKER_MUTANTS
         if (_mutant == Mutant.RunqPutSlowForgetsG) count = (int)n;
-        else batch[n] = gp;
+        else
+#endif
+        batch[n] = gp;
         for (var i = 0; i < count - 1; i++) batch[i]->SchedLink = batch[i + 1];
         batch[count - 1]->SchedLink = null;
         _lock.Lock();
         GlobRunQPutBatch(batch[0], batch[count - 1], count);
-        if (_tracing) Trace(mp, TraceKind.RunqPutSlow, gp->Goid, count, h + n, _runqSize);
+        if (_tracing) Trace(mp, EventKind.RunqPutSlow, gp->Goid, count, h + n, _runqSize);
         _lock.Unlock();
         return true;
     }
@@ -83,7 +88,7 @@ internal sealed unsafe partial class Sched
         if (next != null && (_singleP ? TakeRunNextSingleP(pp) : Interlocked.CompareExchange(ref *(nint*)&pp->RunNext, 0, (nint)next) == (nint)next))
         {
             inheritTime = true;
-            if (_tracing) Trace(mp, TraceKind.RunqGet, next->Goid, Volatile.Read(ref pp->RunqHead), pp->RunqTail, 1);
+            if (_tracing) Trace(mp, EventKind.RunqGet, next->Goid, Volatile.Read(ref pp->RunqHead), pp->RunqTail, 1);
             return next;
         }
         inheritTime = false;
@@ -98,12 +103,12 @@ internal sealed unsafe partial class Sched
             {
                 // No other consumer exists (see _singleP): the CAS cannot fail, so it is a store-release.
                 Volatile.Write(ref pp->RunqHead, h + 1);
-                if (_tracing) Trace(mp, TraceKind.RunqGet, gp->Goid, h + 1, t, 0);
+                if (_tracing) Trace(mp, EventKind.RunqGet, gp->Goid, h + 1, t, 0);
                 return gp;
             }
             if (Interlocked.CompareExchange(ref pp->RunqHead, h + 1, h) == h) // cas-release, commits consume
             {
-                if (_tracing) Trace(mp, TraceKind.RunqGet, gp->Goid, h + 1, t, 0);
+                if (_tracing) Trace(mp, EventKind.RunqGet, gp->Goid, h + 1, t, 0);
                 return gp;
             }
         }
@@ -146,7 +151,9 @@ internal sealed unsafe partial class Sched
             var t = Volatile.Read(ref victim->RunqTail);
             var n = t - h;
             n -= n / 2;
+#if CHECKER_MUTANTS
             if (_mutant == Mutant.StealTakesAll) n = t - h;
+#endif
             if (n == 0)
             {
                 if (stealRunNext)
@@ -192,7 +199,7 @@ internal sealed unsafe partial class Sched
             Volatile.Write(ref pp->RunqTail, t + n); // store-release, makes the items available for consumption
         }
         Interlocked.Increment(ref _steals);
-        if (_tracing) Trace(mp, TraceKind.RunqSteal, gp->Goid, p2->Id, taken, Volatile.Read(ref p2->RunqHead), tookRunNext ? 1 : 0);
+        if (_tracing) Trace(mp, EventKind.RunqSteal, gp->Goid, p2->Id, taken, Volatile.Read(ref p2->RunqHead), tookRunNext ? 1 : 0);
         return gp;
     }
 

@@ -74,7 +74,7 @@ internal sealed unsafe partial class Sched
                 mp.Switches++;
                 if (_controlled) _control!.Point(mp);
                 var reason = (McallReason)entry(mp.M, gp);
-                if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, (long)reason);
+                if (_tracing) Trace(mp, EventKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, (long)reason);
                 // No scheduling point here: park_m still has to release the semaphore lock semacquire kept.
                 gp = reason switch
                 {
@@ -94,8 +94,8 @@ internal sealed unsafe partial class Sched
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void TraceExecute(MState mp, G* gp, bool inheritTime)
     {
-        Trace(mp, TraceKind.GoStart, gp->Goid, inheritTime ? 1 : 0);
-        Trace(mp, TraceKind.GobufLoad, gp->Goid, gp->Sched.Pc, gp->Sched.Sp, gp->Sched.Bp);
+        Trace(mp, EventKind.GoStart, gp->Goid, inheritTime ? 1 : 0);
+        Trace(mp, EventKind.GobufLoad, gp->Goid, gp->Sched.Pc, gp->Sched.Sp, gp->Sched.Bp);
     }
 
     /// <summary>The entry stub (a constant to the JIT once the class is initialised).</summary>
@@ -121,9 +121,12 @@ internal sealed unsafe partial class Sched
         }
         CasGStatus(mp, gp, GStatus.Running, GStatus.Runnable); // E7
         DropG(mp, gp);
-        if (_tracing) Trace(mp, TraceKind.GoSched, gp->Goid);
+        if (_tracing) Trace(mp, EventKind.GoSched, gp->Goid);
+#if CHECKER_MUTANTS
         if (_mutant == Mutant.GoschedLocal) RunQPut(mp, mp.P, gp, false);
-        else GlobRunQPutLocked(mp, gp);
+        else
+#endif
+        GlobRunQPutLocked(mp, gp);
         return null;
     }
 
@@ -140,7 +143,8 @@ internal sealed unsafe partial class Sched
         gp->WaitSema = -1;
         gp->Param = 0;
         DropG(mp, gp);
-        if (_tracing) Trace(mp, TraceKind.GoEnd, gp->Goid);
+        if (_tracing) Trace(mp, EventKind.GoEnd, gp->Goid);
+#if CHECKER_MUTANTS
         if (_mutant == Mutant.GfGetNotDead)
         {
             // Seeded bug: the g goes on the free list still Running (gfput's check skipped).
@@ -149,6 +153,7 @@ internal sealed unsafe partial class Sched
             mp.P->GFreeN++;
         }
         else if (_mutant != Mutant.GoExitSkipsGfPut)
+#endif
         {
             GfPut(mp, mp.P, gp);
         }

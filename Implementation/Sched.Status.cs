@@ -6,50 +6,10 @@ namespace Implementation;
 
 internal sealed unsafe partial class Sched
 {
-    /// <summary>
-    /// The legal status edges this runtime uses, numbered as go-runtime-reference.md §2.2 numbers them (E2..E11).
-    /// Index: old * 8 + new; value: the edge number, 0 = illegal.
-    /// </summary>
-    /// <remarks>
-    /// Kept as constant data (a span over the assembly's static data) so that the JIT folds the lookup at every call
-    /// site, where both statuses are constants: the legality check then costs nothing at run time. Row = old status,
-    /// column = new status (Idle 0, Runnable 1, Running 2, Syscall 3, Waiting 4, Dead 6). It must equal
-    /// <see cref="BuildEdges"/>, which spells the same table out edge by edge (a test compares them).
-    /// </remarks>
-    private static ReadOnlySpan<byte> Edges =>
-    [
-        0, 0, 0, 0, 0, 0, 2, 0,   // Idle → Dead (E2)
-        0, 0, 4, 0, 0, 0, 0, 0,   // Runnable → Running (E4)
-        0, 7, 0, 9, 5, 0, 8, 0,   // Running → Runnable (E7), Syscall (E9), Waiting (E5), Dead (E8)
-        0, 11, 10, 0, 0, 0, 0, 0, // Syscall → Runnable (E11), Running (E10)
-        0, 6, 0, 0, 0, 0, 0, 0,   // Waiting → Runnable (E6)
-        0, 0, 0, 0, 0, 0, 0, 0,   // (5: unused)
-        0, 3, 0, 0, 0, 0, 0, 0,   // Dead → Runnable (E3)
-        0, 0, 0, 0, 0, 0, 0, 0,   // (7: unused)
-    ];
-
-    /// <summary>The edge table of <see cref="Edges"/>, spelled out edge by edge.</summary>
-    internal static byte[] BuildEdges()
-    {
-        var t = new byte[64];
-        void Edge(GStatus from, GStatus to, byte n) => t[(int)from * 8 + (int)to] = n;
-        Edge(GStatus.Idle, GStatus.Dead, 2);         // E2 newproc1 (fresh g)
-        Edge(GStatus.Dead, GStatus.Runnable, 3);     // E3 newproc1
-        Edge(GStatus.Runnable, GStatus.Running, 4);  // E4 execute
-        Edge(GStatus.Running, GStatus.Waiting, 5);   // E5 park_m
-        Edge(GStatus.Waiting, GStatus.Runnable, 6);  // E6 ready
-        Edge(GStatus.Running, GStatus.Runnable, 7);  // E7 goschedImpl
-        Edge(GStatus.Running, GStatus.Dead, 8);      // E8 goexit0
-        Edge(GStatus.Running, GStatus.Syscall, 9);   // E9 entersyscall
-        Edge(GStatus.Syscall, GStatus.Running, 10);  // E10 exitsyscall (fast path)
-        Edge(GStatus.Syscall, GStatus.Runnable, 11); // E11 exitsyscall0 (slow path)
-        return t;
-    }
-
-    /// <summary>The edge number of old → new, or 0 when the edge is not legal.</summary>
+    /// <summary>The edge number of old → new (the contract's <see cref="Transitions.ModelledEdges"/>, constant data the
+    /// JIT folds where both statuses are constants), or 0 when the edge is not one this runtime may take.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int EdgeNumber(GStatus from, GStatus to)
-        => (uint)from < 8 && (uint)to < 8 ? Edges[(int)from * 8 + (int)to] : 0;
+    internal static int EdgeNumber(GStatus from, GStatus to) => Transitions.ModelledEdgeNumber(from, to);
 
     /// <summary>
     /// Mirrors runtime.casgstatus (proc.go): the single choke point for every status change. Rejects old == new and
@@ -68,7 +28,7 @@ internal sealed unsafe partial class Sched
         // release store is the same operation without the locked instruction on the hot path.
         if (Volatile.Read(ref gp->AtomicStatus) != (uint)oldval) StatusMismatch(gp, oldval, newval);
         Volatile.Write(ref gp->AtomicStatus, (uint)newval);
-        if (_tracing) Trace(mp, TraceKind.Status, gp->Goid, (long)oldval, (long)newval, edge);
+        if (_tracing) Trace(mp, EventKind.Status, gp->Goid, (long)oldval, (long)newval, edge);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

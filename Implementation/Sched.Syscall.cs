@@ -19,10 +19,10 @@ internal sealed unsafe partial class Sched
         gp->Sched.Pc = callerpc;
         gp->SyscallSp = gp->Sched.Sp;
         gp->SyscallPc = callerpc;
-        if (_tracing) Trace(mp, TraceKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, -1);
+        if (_tracing) Trace(mp, EventKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, -1);
         CasGStatus(mp, gp, GStatus.Running, GStatus.Syscall); // E9
         mp.Syscalls++;
-        if (_tracing) Trace(mp, TraceKind.GoSysCall, gp->Goid);
+        if (_tracing) Trace(mp, EventKind.GoSysCall, gp->Goid);
         var pp = mp.P;
         mp.SyscallTick = pp->SysCallTick;
         if (_tracing) TracePStatus(mp, pp, PStatus.Running, PStatus.Syscall);
@@ -65,7 +65,7 @@ internal sealed unsafe partial class Sched
             mp.P->SysCallTick++;
             if (_mutant != Mutant.ExitSyscallSkipsStatus) CasGStatus(mp, gp, GStatus.Syscall, GStatus.Running); // E10
             gp->SyscallSp = 0;
-            if (_tracing) Trace(mp, TraceKind.GoSysExit, gp->Goid, 1);
+            if (_tracing) Trace(mp, EventKind.GoSysExit, gp->Goid, 1);
             return 0;
         }
         return 1;
@@ -106,14 +106,14 @@ internal sealed unsafe partial class Sched
         Interlocked.Increment(ref _syscallSlow);
         CasGStatus(mp, gp, GStatus.Syscall, GStatus.Runnable); // E11
         gp->SyscallSp = 0;
-        if (_tracing) Trace(mp, TraceKind.GoSysExit, gp->Goid, 0);
+        if (_tracing) Trace(mp, EventKind.GoSysExit, gp->Goid, 0);
         DropG(mp, gp);
         _lock.Lock();
         var pp = PidleGet();
         if (pp == null)
         {
             GlobRunQPut(gp);
-            if (_tracing) Trace(mp, TraceKind.GlobRunqPut, gp->Goid, _runqSize);
+            if (_tracing) Trace(mp, EventKind.GlobRunqPut, gp->Goid, _runqSize);
         }
         _lock.Unlock();
         if (pp != null)

@@ -23,7 +23,14 @@ internal sealed unsafe partial class Sched : IDisposable
     /// <summary>The branch every trace site takes: constant for the whole run.</summary>
     private readonly bool _tracing;
     private readonly bool _controlled;
+#if CHECKER_MUTANTS
+    /// <summary>The seeded bug of a diagnostic build's mutation run (None for a real run).</summary>
     private readonly Mutant _mutant;
+#else
+    /// <summary>A Release runtime has no seeded bug: every mutant site compares two constants, which the compiler folds,
+    /// so no mutant branch reaches the Release assembly (tests/Implementation.Tests/MutantTests.cs inspects it).</summary>
+    private const Mutant _mutant = Mutant.None;
+#endif
     private readonly TraceRecorder? _recorder;
     /// <summary>
     /// GOMAXPROCS == 1 (constant for the run). Then no thief exists: stealWork returns at once without another P, and
@@ -97,7 +104,9 @@ internal sealed unsafe partial class Sched : IDisposable
         _bodyEntries = program.BodyEntries;
         _tracing = options.Trace;
         _controlled = options.Controlled;
+#if CHECKER_MUTANTS
         _mutant = options.Mutant;
+#endif
         if (_tracing) _recorder = new TraceRecorder(options.TraceCapacityPerM);
         Procs = options.Procs;
         _singleP = Procs == 1;
@@ -120,12 +129,12 @@ internal sealed unsafe partial class Sched : IDisposable
     /// <summary>Records one event. Kept out of line: every site is <c>if (_tracing) Trace(...)</c>, and inlining the
     /// recorder into each would only grow the hot paths (bigger frames, more registers saved) for the untraced run.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Trace(MState mp, TraceKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
+    private void Trace(MState mp, EventKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
         => mp.Trace!.Add(_recorder!.NextSeq(), kind, mp.PId, g, a, b, c, d);
 
     /// <summary>A PStatus event: its P field is the P whose status changed (not the recording M's), C repeats it.</summary>
     private void TracePStatus(MState mp, P* pp, PStatus from, PStatus to)
-        => mp.Trace!.Add(_recorder!.NextSeq(), TraceKind.PStatus, (short)pp->Id, 0, (int)from, (int)to, pp->Id, 0);
+        => mp.Trace!.Add(_recorder!.NextSeq(), EventKind.PStatus, (short)pp->Id, 0, (int)from, (int)to, pp->Id, 0);
 
     /// <summary>readgstatus (proc.go): an atomic load of the status word.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -61,7 +61,7 @@ internal sealed class Stepper
 
     // ---- events ----
 
-    internal void Emit(SchedEventKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
+    internal void Emit(EventKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
     {
         if (_events is null) return;
         var p = _m >= 0 ? _s.Ms[_m].P - 1 : -1;
@@ -71,7 +71,7 @@ internal sealed class Stepper
     internal void EmitP(P p, PStatus from, PStatus to)
     {
         if (_events is null) return;
-        _events.Add(new SchedEvent(SchedEventKind.PStatus, _m, p.Id, 0, (long)from, (long)to));
+        _events.Add(new SchedEvent(EventKind.PStatus, _m, p.Id, 0, (long)from, (long)to));
     }
 
     internal G GOf(int slotPlusOne) => _s.AllGs[slotPlusOne - 1];
@@ -88,7 +88,7 @@ internal sealed class Stepper
             || !Transitions.IsLegal(from, to))
             throw new ModelThrowException(Throw.BadCasgstatus);
         g.Status = to;
-        Emit(SchedEventKind.Status, g.Goid, (long)from, (long)to, edge);
+        Emit(EventKind.Status, g.Goid, (long)from, (long)to, edge);
     }
 
     // ---- gobuf writers (reference §3.2) ----
@@ -103,7 +103,7 @@ internal sealed class Stepper
         g.Sched.Sp = level;
         g.Sched.Pc = pc;
         g.Sched.Bp = b;
-        Emit(SchedEventKind.GobufSave, g.Goid, level, pc.Code, b);
+        Emit(EventKind.GobufSave, g.Goid, level, pc.Code, b);
     }
 
     /// <summary>systemstack's switch (gosave_systemstack_switch): sp, pc = systemstack_switch, bp; ctxt must be 0.</summary>
@@ -126,7 +126,7 @@ internal sealed class Stepper
     /// <summary>Mirrors runtime.gogo (asm_amd64.s): jumps to sched.pc and clears sp, ctxt, ret and bp.</summary>
     internal void Gogo(G g)
     {
-        Emit(SchedEventKind.GobufLoad, g.Goid, g.Sched.Pc.Code);
+        Emit(EventKind.GobufLoad, g.Goid, g.Sched.Pc.Code);
         g.Sched.Sp = 0;
         g.Sched.Ctxt = false;
         g.Sched.Bp = 0;
@@ -300,7 +300,7 @@ internal sealed class Stepper
         // Δtip order, shared with the native runtime: the goid is assigned before E3, so E3's event names it.
         newg.Goid = p.GoidCache++;
         CasGStatus(newg, GStatus.Dead, GStatus.Runnable, Transitions.NewProc);
-        Emit(SchedEventKind.GoCreate, parent?.Goid ?? 0, newg.Goid, body, newg.StackSize);
+        Emit(EventKind.GoCreate, parent?.Goid ?? 0, newg.Goid, body, newg.StackSize);
         return newg;
     }
 
@@ -314,7 +314,7 @@ internal sealed class Stepper
         {
             var old = p.RunNext;
             p.RunNext = gp.Slot + 1;
-            Emit(SchedEventKind.RunnextPut, gp.Goid, GoidOf(old));
+            Emit(EventKind.RunnextPut, gp.Goid, GoidOf(old));
             if (old == 0 || _cfg.Bug == ModelBug.LostRunnext) return;
             gp = GOf(old);
         }
@@ -324,7 +324,7 @@ internal sealed class Stepper
         {
             p.RunQ[t % P.RunQSize] = gp.Slot + 1;
             p.Tail = unchecked(t + 1);
-            Emit(SchedEventKind.RunqPut, gp.Goid, h, p.Tail);
+            Emit(EventKind.RunqPut, gp.Goid, h, p.Tail);
             return;
         }
         RunQPutSlow(p, gp, h, t);
@@ -340,7 +340,7 @@ internal sealed class Stepper
         p.Head = unchecked(h + n);
         _s.RunQ.Add(gp.Slot); // globrunqputbatch under sched.lock
         _s.RunQSize += (int)n + 1;
-        Emit(SchedEventKind.RunqPutSlow, gp.Goid, n + 1, p.Head, _s.RunQSize);
+        Emit(EventKind.RunqPutSlow, gp.Goid, n + 1, p.Head, _s.RunQSize);
     }
 
     /// <summary>Mirrors runtime.runqget (proc.go): runnext first (inheritTime), then the ring's head.</summary>
@@ -352,13 +352,13 @@ internal sealed class Stepper
             var g = GOf(p.RunNext);
             p.RunNext = 0;
             inheritTime = true;
-            Emit(SchedEventKind.RunqGet, g.Goid, p.Head, p.Tail, 1);
+            Emit(EventKind.RunqGet, g.Goid, p.Head, p.Tail, 1);
             return g;
         }
         if (p.Head == p.Tail) return null;
         var gp = GOf(p.RunQ[p.Head % P.RunQSize]);
         p.Head = unchecked(p.Head + 1);
-        Emit(SchedEventKind.RunqGet, gp.Goid, p.Head, p.Tail, 0);
+        Emit(EventKind.RunqGet, gp.Goid, p.Head, p.Tail, 0);
         return gp;
     }
 
@@ -394,7 +394,7 @@ internal sealed class Stepper
             if (unchecked(pt - p.Head) + n >= P.RunQSize) throw new ModelThrowException(Throw.RunqStealOverflow);
             p.Tail = unchecked(pt + n);
         }
-        Emit(SchedEventKind.RunqSteal, gp.Goid, victim.Id, taken, victim.Head, tookNext ? 1 : 0);
+        Emit(EventKind.RunqSteal, gp.Goid, victim.Id, taken, victim.Head, tookNext ? 1 : 0);
         return gp;
     }
 
@@ -403,7 +403,7 @@ internal sealed class Stepper
     {
         _s.RunQ.Add(g.Slot);
         _s.RunQSize++;
-        Emit(SchedEventKind.GlobRunqPut, g.Goid, _s.RunQSize);
+        Emit(EventKind.GlobRunqPut, g.Goid, _s.RunQSize);
     }
 
     /// <summary>Mirrors runtime.globrunqget (proc.go, 1.19): n = min(size, size/gomaxprocs+1, max if > 0, 128);
@@ -418,7 +418,7 @@ internal sealed class Stepper
         _s.RunQSize -= n;
         var gp = _s.AllGs[_s.RunQ[0]];
         _s.RunQ.RemoveAt(0);
-        Emit(SchedEventKind.GlobRunqGet, gp.Goid, n, _s.RunQSize);
+        Emit(EventKind.GlobRunqGet, gp.Goid, n, _s.RunQSize);
         for (var i = 1; i < n; i++)
         {
             var g1 = _s.AllGs[_s.RunQ[0]];
@@ -438,7 +438,7 @@ internal sealed class Stepper
         if (g.StackSize != _cfg.StackBytes) g.StackSize = 0;
         p.GFree.Add(g.Slot);
         p.GFreeN++;
-        Emit(SchedEventKind.GfPut, g.Goid, p.GFreeN);
+        Emit(EventKind.GfPut, g.Goid, p.GFreeN);
         if (p.GFreeN >= 64)
         {
             while (p.GFreeN >= 32)
@@ -475,7 +475,7 @@ internal sealed class Stepper
         p.GFreeN--;
         if (g.StackSize != 0 && g.StackSize != _cfg.StackBytes) g.StackSize = 0;
         if (g.StackSize == 0) g.StackSize = _cfg.StackBytes;
-        Emit(SchedEventKind.GfGet, g.Goid, p.GFreeN);
+        Emit(EventKind.GfGet, g.Goid, p.GFreeN);
         return g;
     }
 
@@ -704,7 +704,7 @@ internal sealed class Stepper
         g.M = m.Id + 1;
         CasGStatus(g, GStatus.Runnable, GStatus.Running, Transitions.Execute);
         if (!inheritTime) POf(m).SchedTick++;
-        Emit(SchedEventKind.GoStart, g.Goid, inheritTime ? 1 : 0);
+        Emit(EventKind.GoStart, g.Goid, inheritTime ? 1 : 0);
         Gogo(g);
         m.Phase = MPhase.Running;
     }
@@ -726,7 +726,7 @@ internal sealed class Stepper
         if (g.Status != GStatus.Running) throw new ModelThrowException(Throw.BadGosched);
         CasGStatus(g, GStatus.Running, GStatus.Runnable, Transitions.Gosched);
         DropG(m, g);
-        Emit(SchedEventKind.GoSched, g.Goid);
+        Emit(EventKind.GoSched, g.Goid);
         GlobRunQPut(g);
         m.Phase = MPhase.Schedule;
     }
@@ -738,7 +738,7 @@ internal sealed class Stepper
         if (_s.SemaCount[sema] > 0)
         {
             _s.SemaCount[sema]--;
-            Emit(SchedEventKind.SemCount, g.Goid, sema, _s.SemaCount[sema]);
+            Emit(EventKind.SemCount, g.Goid, sema, _s.SemaCount[sema]);
             return;
         }
         _s.SemaWaiters[sema].Add(g.Slot);
@@ -747,7 +747,7 @@ internal sealed class Stepper
         McallSave(g, Level(g, ordinal), AbstractPc.At(ordinal));
         CasGStatus(g, GStatus.Running, GStatus.Waiting, Transitions.Park);
         DropG(m, g);
-        Emit(SchedEventKind.GoBlock, g.Goid, sema);
+        Emit(EventKind.GoBlock, g.Goid, sema);
         m.Phase = MPhase.Schedule;
     }
 
@@ -760,7 +760,7 @@ internal sealed class Stepper
         if (waiters.Count == 0)
         {
             _s.SemaCount[sema]++;
-            Emit(SchedEventKind.SemCount, g.Goid, sema, _s.SemaCount[sema]);
+            Emit(EventKind.SemCount, g.Goid, sema, _s.SemaCount[sema]);
             return;
         }
         var w = _s.AllGs[waiters[0]];
@@ -777,7 +777,7 @@ internal sealed class Stepper
         gp.WaitSema = 0;
         if (_cfg.Bug == ModelBug.WrongEdge) CasGStatus(gp, GStatus.Waiting, GStatus.Running, 0);
         CasGStatus(gp, GStatus.Waiting, GStatus.Runnable, Transitions.Ready);
-        Emit(SchedEventKind.GoUnblock, gp.Goid, by.Goid, sema);
+        Emit(EventKind.GoUnblock, gp.Goid, by.Goid, sema);
         var p = POf(m);
         RunQPut(p, gp, next: true);
         if (_cfg.Bug == ModelBug.DoubleEnqueue) GlobRunQPut(gp);
@@ -798,7 +798,7 @@ internal sealed class Stepper
         g.After = -1;
         Array.Clear(g.Counters);
         DropG(m, g);
-        Emit(SchedEventKind.GoEnd, g.Goid);
+        Emit(EventKind.GoEnd, g.Goid);
         GfPut(POf(m), g);
         m.Phase = MPhase.Schedule;
     }
@@ -813,7 +813,7 @@ internal sealed class Stepper
         McallSave(g, level, AbstractPc.At(ordinal));
         g.SyscallSp = level;
         CasGStatus(g, GStatus.Running, GStatus.Syscall, Transitions.EnterSyscall);
-        Emit(SchedEventKind.GoSysCall, g.Goid);
+        Emit(EventKind.GoSysCall, g.Goid);
         var p = POf(m);
         p.M = 0;
         m.OldP = p.Id + 1;
@@ -847,7 +847,7 @@ internal sealed class Stepper
         if (p is not null)
         {
             CasGStatus(g, GStatus.Syscall, GStatus.Running, Transitions.ExitSyscallFast);
-            Emit(SchedEventKind.GoSysExit, g.Goid, 1);
+            Emit(EventKind.GoSysExit, g.Goid, 1);
             g.SyscallSp = 0;
             SystemstackReturn(g);
             m.Phase = MPhase.Running;
@@ -857,7 +857,7 @@ internal sealed class Stepper
         CasGStatus(g, GStatus.Syscall, GStatus.Runnable, Transitions.ExitSyscallSlow);
         // Go clears syscallsp when the g resumes in exitsyscall; the runtime clears it here, which nothing can observe.
         g.SyscallSp = 0;
-        Emit(SchedEventKind.GoSysExit, g.Goid, 0);
+        Emit(EventKind.GoSysExit, g.Goid, 0);
         DropG(m, g);
         var idle = PidleGet();
         if (idle is not null)

@@ -73,15 +73,15 @@ public static class Conformer
     /// </summary>
     public static SchedConfig ModelConfig(RunSpec spec, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
     {
-        var create = trace.FirstOrDefault(e => e.Kind == Implementation.Trace.TraceKind.GoCreate);
-        var stack = create.Kind == Implementation.Trace.TraceKind.GoCreate ? (int)(create.D - create.C) : new SchedConfig().StackBytes;
+        var create = trace.FirstOrDefault(e => e.Kind == EventKind.GoCreate);
+        var stack = create.Kind == EventKind.GoCreate ? (int)(create.D - create.C) : new SchedConfig().StackBytes;
         return new SchedConfig { Procs = spec.Procs, Sysmon = true, GrowStacks = false, StackBytes = stack };
     }
 
     /// <summary>The runtime's outcome in the shared terms.</summary>
     public static Refinement.Outcome OutcomeOf(RunResult run, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
     {
-        var finished = trace.Where(e => e.Kind == Implementation.Trace.TraceKind.GoEnd).Select(e => e.G);
+        var finished = trace.Where(e => e.Kind == EventKind.GoEnd).Select(e => e.G);
         var kind = run.Outcome switch
         {
             RunOutcome.Completed => OutcomeKind.Completed,

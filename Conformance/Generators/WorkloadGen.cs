@@ -22,24 +22,9 @@ public static class WorkloadGen
     /// <summary>Every shape, each with its own generator.</summary>
     public static readonly ImmutableArray<WorkloadShape> Shapes = [.. Enum.GetValues<WorkloadShape>()];
 
-    /// <summary>A generator of one shape. Every op of every workload it makes is its own object (see <see cref="Fresh"/>).</summary>
-    public static Gen<Workload> Of(WorkloadShape shape) => OfShared(shape).Select(Fresh);
-
-    /// <summary>
-    /// A copy of <paramref name="workload"/> in which every op is a distinct object. Program points are found by
-    /// reference (<see cref="ProgramPoints.PointOf"/>), so an op object used at two places (a generator's
-    /// <c>Gen.Constant(new YieldOp())</c>, <c>Enumerable.Repeat(op, n)</c>) would give both places one point.
-    /// </summary>
-    public static Workload Fresh(Workload workload)
-    {
-        static Block Copy(Block b) => new(b.Ops.Select(op => op switch
-        {
-            CallOp c => c with { Body = Copy(c.Body) },
-            RepeatOp r => r with { Body = Copy(r.Body) },
-            _ => op with { },
-        }));
-        return new Workload(workload.Bodies.Select(b => b with { Ops = Copy(b.Ops) }));
-    }
+    /// <summary>A generator of one shape. Sharing an op object between places is harmless: the Workload numbers its
+    /// own copy of every op (<see cref="Op.Point"/>).</summary>
+    public static Gen<Workload> Of(WorkloadShape shape) => OfShared(shape);
 
     private static Gen<Workload> OfShared(WorkloadShape shape) => shape switch
     {

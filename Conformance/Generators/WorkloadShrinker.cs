@@ -11,9 +11,9 @@ namespace Conformance.Generators;
 /// </summary>
 public static class WorkloadShrinker
 {
-    /// <summary>Every one-step shrink of <paramref name="workload"/>, most aggressive first; each a fresh tree
-    /// (<see cref="WorkloadGen.Fresh"/>), so no op object is shared with the input or between candidates.</summary>
-    public static IEnumerable<Workload> Shrink(Workload workload) => Candidates(workload).Select(WorkloadGen.Fresh);
+    /// <summary>Every one-step shrink of <paramref name="workload"/>, most aggressive first (each Workload numbers its
+    /// own copy of every op, so no op object is shared with the input or between candidates).</summary>
+    public static IEnumerable<Workload> Shrink(Workload workload) => Candidates(workload);
 
     private static IEnumerable<Workload> Candidates(Workload workload)
     {

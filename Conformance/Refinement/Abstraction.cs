@@ -56,7 +56,7 @@ public abstract class Abstraction
 
         public override void Observe(in TraceEvent e)
         {
-            if (e.Kind == TraceKind.GoCreate) _stacks[e.A] = (e.C, e.D);
+            if (e.Kind == EventKind.GoCreate) _stacks[e.A] = (e.C, e.D);
         }
 
         public override int PcCode(long pc, long goid)

@@ -6,7 +6,7 @@ namespace Conformance.Refinement;
 /// <summary>
 /// The abstraction function's event half: compares one model event with one runtime event, field by field, after
 /// mapping the runtime's raw values (<see cref="Abstraction"/>). The two alphabets share kinds and numbers
-/// (Model.SchedEventKind mirrors Implementation.Trace.TraceKind), so the comparison is per kind: which arguments carry
+/// (Model.EventKind mirrors EventKind), so the comparison is per kind: which arguments carry
 /// plain values (goids, statuses, queue indices) and which carry raw addresses.
 /// </summary>
 public static class EventMatcher
@@ -22,10 +22,10 @@ public static class EventMatcher
     /// </summary>
     public static string? Compare(in SchedEvent m, in TraceEvent r, Abstraction abs, Dictionary<string, int>? waived, bool stepEntersSyscall)
     {
-        if ((byte)m.Kind != (byte)r.Kind) return $"the model's step does {m.Kind} here, the runtime did {r.Kind}";
+        if (m.Kind != r.Kind) return $"the model's step does {m.Kind} here, the runtime did {r.Kind}";
         if (m.P != r.P)
         {
-            if (waived is not null && r.Kind == TraceKind.PStatus && r.P == -1 && m.P >= 0)
+            if (waived is not null && r.Kind == EventKind.PStatus && r.P == -1 && m.P >= 0)
                 Waive(waived, KnownDifference.PStatusWithoutP);
             else
                 return $"{r.Kind} on p{r.P}, the model is on p{m.P}";
@@ -33,41 +33,41 @@ public static class EventMatcher
         if (m.G != r.G) return $"{r.Kind} is about g{r.G}, the model's about g{m.G}";
         switch (r.Kind)
         {
-            case TraceKind.GoCreate:
+            case EventKind.GoCreate:
                 // The stack: the model knows only its size, the runtime reports its bounds (and may keep a few bytes
                 // at the top for itself), so the abstraction compares "has a stack" (newproc1: "newg missing stack").
                 return Field("child goid", m.A, r.A) ?? Field("body", m.B, r.B)
                     ?? Field("has a stack", m.C > 0 ? 1 : 0, abs.StackSize(r) > 0 ? 1 : 0, v => v != 0 ? "yes" : "no");
-            case TraceKind.GoStart:
-            case TraceKind.GoBlock:
-            case TraceKind.GoSysExit:
-            case TraceKind.RunnextPut:
-            case TraceKind.GlobRunqPut:
-            case TraceKind.GfPut:
-            case TraceKind.GfGet:
+            case EventKind.GoStart:
+            case EventKind.GoBlock:
+            case EventKind.GoSysExit:
+            case EventKind.RunnextPut:
+            case EventKind.GlobRunqPut:
+            case EventKind.GfPut:
+            case EventKind.GfGet:
                 return Field(ArgName(r.Kind), m.A, r.A);
-            case TraceKind.GoUnblock:
-            case TraceKind.RunqPut:
-            case TraceKind.RunqPutSlow:
-            case TraceKind.GlobRunqGet:
-            case TraceKind.SemCount:
-            case TraceKind.PStatus:
+            case EventKind.GoUnblock:
+            case EventKind.RunqPut:
+            case EventKind.RunqPutSlow:
+            case EventKind.GlobRunqGet:
+            case EventKind.SemCount:
+            case EventKind.PStatus:
                 return Field(ArgName(r.Kind), m.A, r.A) ?? Field(ArgName(r.Kind, 1), m.B, r.B);
-            case TraceKind.Status:
+            case EventKind.Status:
                 return Field("old status", m.A, r.A, TraceFormat.GStatusName) ?? Field("new status", m.B, r.B, TraceFormat.GStatusName)
                     ?? Field("edge", m.C, r.C, e => $"E{e}");
-            case TraceKind.RunqGet:
+            case EventKind.RunqGet:
                 return Field("head after", m.A, r.A) ?? Field("tail", m.B, r.B) ?? Field("from runnext", m.C, r.C);
-            case TraceKind.RunqSteal:
+            case EventKind.RunqSteal:
                 return Field("victim", m.A, r.A) ?? Field("number taken", m.B, r.B) ?? Field("victim head after", m.C, r.C)
                     ?? Field("took runnext", m.D, r.D);
-            case TraceKind.GobufSave:
+            case EventKind.GobufSave:
             {
                 var sp = Place("sched.sp", m.A, r.A, r.G, abs);
                 if (sp is not null) return sp;
                 // An mcall that parks the g (gosched, park, exitsyscall0) saves where it will resume: that must be
                 // the exact resume point. entersyscall's save(pc, sp) and morestack's save name the op they are in.
-                var resumes = r.D is (long)Native.McallReason.Gosched or (long)Native.McallReason.Park or (long)Native.McallReason.ExitSyscall;
+                var resumes = r.D is (long)McallReason.Gosched or (long)McallReason.Park or (long)McallReason.ExitSyscall;
                 var pc = Pc("sched.pc", m.B, r.B, r.G, abs, resumes);
                 if (pc is not null)
                 {
@@ -84,7 +84,7 @@ public static class EventMatcher
                 }
                 return null;
             }
-            case TraceKind.GobufLoad:
+            case EventKind.GobufLoad:
                 return Pc("pc jumped to", m.A, r.A, r.G, abs, exact: true);
             default:
                 return null; // GoSched, GoSysCall, GoEnd: kind, P and G say it all
@@ -94,26 +94,26 @@ public static class EventMatcher
     private static void Waive(Dictionary<string, int> waived, KnownDifference d) =>
         waived[d.Id] = waived.GetValueOrDefault(d.Id) + 1;
 
-    private static string ArgName(TraceKind k, int i = 0) => (k, i) switch
+    private static string ArgName(EventKind k, int i = 0) => (k, i) switch
     {
-        (TraceKind.GoStart, _) => "inheritTime",
-        (TraceKind.GoBlock, _) => "semaphore",
-        (TraceKind.GoSysExit, _) => "fast path",
-        (TraceKind.RunnextPut, _) => "evicted goid",
-        (TraceKind.GlobRunqPut, _) => "global size after",
-        (TraceKind.GfPut or TraceKind.GfGet, _) => "gFree count after",
-        (TraceKind.GoUnblock, 0) => "readied by",
-        (TraceKind.GoUnblock, _) => "semaphore",
-        (TraceKind.RunqPut, 0) => "head",
-        (TraceKind.RunqPut, _) => "tail after",
-        (TraceKind.RunqPutSlow, 0) => "number moved",
-        (TraceKind.RunqPutSlow, _) => "head after",
-        (TraceKind.GlobRunqGet, 0) => "batch size",
-        (TraceKind.GlobRunqGet, _) => "global size after",
-        (TraceKind.SemCount, 0) => "semaphore",
-        (TraceKind.SemCount, _) => "count after",
-        (TraceKind.PStatus, 0) => "old P status",
-        (TraceKind.PStatus, _) => "new P status",
+        (EventKind.GoStart, _) => "inheritTime",
+        (EventKind.GoBlock, _) => "semaphore",
+        (EventKind.GoSysExit, _) => "fast path",
+        (EventKind.RunnextPut, _) => "evicted goid",
+        (EventKind.GlobRunqPut, _) => "global size after",
+        (EventKind.GfPut or EventKind.GfGet, _) => "gFree count after",
+        (EventKind.GoUnblock, 0) => "readied by",
+        (EventKind.GoUnblock, _) => "semaphore",
+        (EventKind.RunqPut, 0) => "head",
+        (EventKind.RunqPut, _) => "tail after",
+        (EventKind.RunqPutSlow, 0) => "number moved",
+        (EventKind.RunqPutSlow, _) => "head after",
+        (EventKind.GlobRunqGet, 0) => "batch size",
+        (EventKind.GlobRunqGet, _) => "global size after",
+        (EventKind.SemCount, 0) => "semaphore",
+        (EventKind.SemCount, _) => "count after",
+        (EventKind.PStatus, 0) => "old P status",
+        (EventKind.PStatus, _) => "new P status",
         _ => "argument",
     };
 
@@ -144,25 +144,17 @@ public static class EventMatcher
     /// <summary>The model's event written in the same words as <see cref="TraceFormat.Describe"/>.</summary>
     public static string Describe(in SchedEvent m) => m.Kind switch
     {
-        SchedEventKind.GobufSave => $"GobufSave g{m.G} sp={Level(m.A)} pc={AbstractPc.FromCode((int)m.B)} bp={Level(m.C)}",
-        SchedEventKind.GobufLoad => $"GobufLoad g{m.G} pc={AbstractPc.FromCode((int)m.A)}",
-        SchedEventKind.GoCreate => $"GoCreate g{m.A} body {m.B} by g{m.G} on m{m.M}/p{m.P} (stack size {m.C})",
+        EventKind.GobufSave => $"GobufSave g{m.G} sp={Level(m.A)} pc={AbstractPc.FromCode((int)m.B)} bp={Level(m.C)}",
+        EventKind.GobufLoad => $"GobufLoad g{m.G} pc={AbstractPc.FromCode((int)m.A)}",
+        EventKind.GoCreate => $"GoCreate g{m.A} body {m.B} by g{m.G} on m{m.M}/p{m.P} (stack size {m.C})",
         _ => TraceFormat.Describe(ToTrace(m, 0, m.M)),
     };
 
     private static string Level(long level) => level == 0 ? "0" : $"frame {level}";
 
-    /// <summary>
-    /// Whether a kind changes or reports scheduler state (statuses, queues, gobufs, Ps, semaphores, free lists), as
-    /// opposed to the execution tracer's annotations (GoCreate, GoStart, GoSched, GoBlock, GoUnblock, GoSysCall,
-    /// GoSysExit, GoEnd). Within one model step, state events must come in the model's order; annotations only have
-    /// to be there (Go emits them next to the state change they name, on one side or the other).
-    /// </summary>
-    public static bool IsStateEvent(byte kind) => kind >= (byte)TraceKind.Status;
-
     /// <summary>The model event as a trace event (values stay abstract: use with <see cref="Abstraction.Identity"/>).</summary>
     public static TraceEvent ToTrace(in SchedEvent m, ulong seq, int runtimeM) => new()
     {
-        Seq = seq, Kind = (TraceKind)(byte)m.Kind, M = (short)runtimeM, P = (short)m.P, G = m.G, A = m.A, B = m.B, C = m.C, D = m.D,
+        Seq = seq, Kind = m.Kind, M = (short)runtimeM, P = (short)m.P, G = m.G, A = m.A, B = m.B, C = m.C, D = m.D,
     };
 }

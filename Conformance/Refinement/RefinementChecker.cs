@@ -105,7 +105,7 @@ public sealed class RefinementChecker
 
         // Boot: the runtime's M0 acquires P0 before anything else (schedinit's procresize + acquirep); the model's
         // initial state already has P0 running on M0, so that event is the initial state itself.
-        if (trace.Count > 0 && trace[0] is { Kind: TraceKind.PStatus, P: 0, A: (long)PStatus.Idle, B: (long)PStatus.Running }
+        if (trace.Count > 0 && trace[0] is { Kind: EventKind.PStatus, P: 0, A: (long)PStatus.Idle, B: (long)PStatus.Running }
             && !ModelBootsP0(state))
         {
             cursor[trace[0].M]++;
@@ -221,7 +221,7 @@ public sealed class RefinementChecker
             {
                 // The runtime stops recording when the run ends; the model's Ms still give their Ps back. Steps that
                 // only release Ps (PStatus → _Pidle) after the last runtime event are that teardown.
-                taken = candidates.FirstOrDefault(c => c.Events!.Count > 0 && c.Events.All(e => e.Kind == SchedEventKind.PStatus && e.B == (long)PStatus.Idle));
+                taken = candidates.FirstOrDefault(c => c.Events!.Count > 0 && c.Events.All(e => e.Kind == EventKind.PStatus && e.B == (long)PStatus.Idle));
                 if (taken is not null)
                 {
                     teardown++;
@@ -252,7 +252,7 @@ public sealed class RefinementChecker
                 cursor[taken.RuntimeM] += takenEvents.Count;
                 consumed += takenEvents.Count;
                 foreach (var e in takenEvents)
-                    if (e.Kind == SchedEventKind.GoEnd) finished.Add(e.G);
+                    if (e.Kind == EventKind.GoEnd) finished.Add(e.G);
             }
             steps.Add(taken.Action);
             state = taken.Next!;
@@ -314,12 +314,12 @@ public sealed class RefinementChecker
         var first = _model.Actions(initial);
         if (first.Count == 0) return false;
         var (_, events) = _model.Step(initial, first[0]);
-        return events.Count > 0 && events[0].Kind == SchedEventKind.PStatus;
+        return events.Count > 0 && events[0].Kind == EventKind.PStatus;
     }
 
     /// <summary>
     /// Compares a model step's events with the next events the runtime M recorded: state events one by one in order,
-    /// the tracer's annotations as a set (<see cref="EventMatcher.IsStateEvent"/>). Returns how many runtime events
+    /// the tracer's annotations as a set (<see cref="EventKinds.IsState"/>). Returns how many runtime events
     /// matched before the first difference, what differed, and the trace index of the offending event.
     /// </summary>
     private static (bool Ok, int Matched, string? Why, int At) MatchStep(IReadOnlyList<SchedEvent> events, IReadOnlyList<TraceEvent> trace,
@@ -327,7 +327,7 @@ public sealed class RefinementChecker
     {
         var entersSyscall = false;
         foreach (var e in events)
-            if (e.Kind == SchedEventKind.Status && e.C == Transitions.EnterSyscall) entersSyscall = true;
+            if (e.Kind == EventKind.Status && e.C == Transitions.EnterSyscall) entersSyscall = true;
         Span<bool> used = events.Count <= 64 ? stackalloc bool[events.Count] : new bool[events.Count];
         var nextState = 0;
         for (var j = 0; j < events.Count; j++)
@@ -340,9 +340,9 @@ public sealed class RefinementChecker
             var idx = mine[start + j];
             observe(idx);
             var r = trace[idx];
-            if (EventMatcher.IsStateEvent((byte)r.Kind))
+            if (EventKinds.IsState(r.Kind))
             {
-                while (nextState < events.Count && !EventMatcher.IsStateEvent((byte)events[nextState].Kind)) nextState++;
+                while (nextState < events.Count && !EventKinds.IsState(events[nextState].Kind)) nextState++;
                 if (nextState >= events.Count)
                     return (false, j, $"the model's step has no further state change, the runtime did {TraceFormat.Describe(r)}", idx);
                 var why = EventMatcher.Compare(events[nextState], r, abs, waived, entersSyscall);
@@ -355,10 +355,10 @@ public sealed class RefinementChecker
                 string? closest = null;
                 for (var k = 0; k < events.Count; k++)
                 {
-                    if (used[k] || EventMatcher.IsStateEvent((byte)events[k].Kind)) continue;
+                    if (used[k] || EventKinds.IsState(events[k].Kind)) continue;
                     var why = EventMatcher.Compare(events[k], r, abs, waived, entersSyscall);
                     if (why is null) { found = k; break; }
-                    if ((byte)events[k].Kind == (byte)r.Kind) closest ??= why;
+                    if (events[k].Kind == r.Kind) closest ??= why;
                 }
                 if (found < 0)
                     return (false, j, closest ?? $"the model's step has no {r.Kind} here (it does {string.Join(", ", events.Select(e => e.Kind))})", idx);
@@ -379,9 +379,9 @@ public sealed class RefinementChecker
         }
     }
 
-    private static bool IsQueueEvent(TraceKind k) => k is TraceKind.RunqPut or TraceKind.RunnextPut or TraceKind.RunqGet
-        or TraceKind.RunqPutSlow or TraceKind.RunqSteal or TraceKind.GlobRunqPut or TraceKind.GlobRunqGet
-        or TraceKind.GfPut or TraceKind.GfGet or TraceKind.SemCount;
+    private static bool IsQueueEvent(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet
+        or EventKind.RunqPutSlow or EventKind.RunqSteal or EventKind.GlobRunqPut or EventKind.GlobRunqGet
+        or EventKind.GfPut or EventKind.GfGet or EventKind.SemCount;
 
     private Violation NoRefinement(IReadOnlyList<TraceEvent> trace, int first, (Candidate C, int Matched, string Why, int At)? best,
         SchedState state, Abstraction abs, bool oneP, List<SchedAction> enabled)
@@ -399,14 +399,14 @@ public sealed class RefinementChecker
 
         ViolationKind kind;
         string message;
-        if (e.Kind == TraceKind.Status && !Transitions.IsLegal((GStatus)e.A, (GStatus)e.B))
+        if (e.Kind == EventKind.Status && !Transitions.IsLegal((GStatus)e.A, (GStatus)e.B))
         {
             kind = ViolationKind.InvariantBroken;
             message = $"event {index} ({TraceFormat.Describe(e)}): {TraceFormat.GStatusName(e.A)} -> {TraceFormat.GStatusName(e.B)} is not an edge of the transition table (casgstatus: bad incoming values)";
             return new Violation(kind, message, index, e, expected, StateViews.Model(modelState, _semaphores),
                 StateViews.Observed(trace, index, abs, procs, _semaphores), "every status change is a legal edge (Transitions.cs)");
         }
-        if (best is { } c && c.Matched > 0 && c.At < int.MaxValue && (byte)c.C.Events![c.Matched].Kind == (byte)e.Kind)
+        if (best is { } c && c.Matched > 0 && c.At < int.MaxValue && c.C.Events![c.Matched].Kind == e.Kind)
         {
             kind = oneP ? ViolationKind.TraceMismatch : ViolationKind.StateMismatch;
             message = $"event {index} ({TraceFormat.Describe(e)}): {c.Why}";

@@ -50,28 +50,28 @@ public static class StateViews
             var p = e.P;
             switch (e.Kind)
             {
-                case TraceKind.Status when e.G != 0: status[e.G] = e.B; break; // goid 0: a fresh g before newproc1 names it
-                case TraceKind.GobufSave:
+                case EventKind.Status when e.G != 0: status[e.G] = e.B; break; // goid 0: a fresh g before newproc1 names it
+                case EventKind.GobufSave:
                     sched[e.G] = (abs.Where(e.A, e.G) != Abstraction.Place.Zero, PcText(abs, e.B, e.G), abs.Where(e.C, e.G) != Abstraction.Place.Zero);
                     break;
-                case TraceKind.GobufLoad:
+                case EventKind.GobufLoad:
                     sched[e.G] = (false, PcText(abs, e.A, e.G), false);
                     break;
-                case TraceKind.RunqPut when InRange(p, procs): head[p] = e.A; tail[p] = e.B; break;
-                case TraceKind.RunqGet when InRange(p, procs):
+                case EventKind.RunqPut when InRange(p, procs): head[p] = e.A; tail[p] = e.B; break;
+                case EventKind.RunqGet when InRange(p, procs):
                     if (e.C != 0) runnext[p] = 0;
                     else { head[p] = e.A; tail[p] = e.B; }
                     break;
-                case TraceKind.RunnextPut when InRange(p, procs): runnext[p] = e.G; break;
-                case TraceKind.RunqPutSlow when InRange(p, procs): head[p] = e.B; break;
-                case TraceKind.RunqSteal when InRange((int)e.A, procs):
+                case EventKind.RunnextPut when InRange(p, procs): runnext[p] = e.G; break;
+                case EventKind.RunqPutSlow when InRange(p, procs): head[p] = e.B; break;
+                case EventKind.RunqSteal when InRange((int)e.A, procs):
                     if (e.D != 0) runnext[e.A] = 0;
                     else head[e.A] = e.C;
                     break;
-                case TraceKind.GlobRunqPut: globalSize = e.A; break;
-                case TraceKind.GlobRunqGet: globalSize = e.B; break;
-                case TraceKind.PStatus when InRange(p, procs): pstatus[p] = e.B; break;
-                case TraceKind.SemCount when e.A >= 0 && e.A < semas.Length: semas[e.A] = e.B; break;
+                case EventKind.GlobRunqPut: globalSize = e.A; break;
+                case EventKind.GlobRunqGet: globalSize = e.B; break;
+                case EventKind.PStatus when InRange(p, procs): pstatus[p] = e.B; break;
+                case EventKind.SemCount when e.A >= 0 && e.A < semas.Length: semas[e.A] = e.B; break;
             }
         }
         var rows = new List<KeyValuePair<string, string>>();

@@ -58,7 +58,7 @@ public static class PerfettoTrace
                 if (e.P >= 0) ps.Add(e.P);
                 switch (e.Kind)
                 {
-                    case TraceKind.GoStart:
+                    case EventKind.GoStart:
                         StopRunning(e.G, ts);
                         Close(MsPid, e.M, ts);
                         open[(MsPid, e.M)] = ($"g{e.G}", ts, e.G);
@@ -69,14 +69,14 @@ public static class PerfettoTrace
                         }
                         runningOn[e.G] = (e.M, e.P);
                         break;
-                    case TraceKind.GoSched or TraceKind.GoBlock or TraceKind.GoEnd:
+                    case EventKind.GoSched or EventKind.GoBlock or EventKind.GoEnd:
                         StopRunning(e.G, ts);
                         break;
-                    case TraceKind.GoSysCall:
+                    case EventKind.GoSysCall:
                         StopRunning(e.G, ts);
                         open[(MsPid, e.M)] = ($"syscall g{e.G}", ts, e.G);
                         break;
-                    case TraceKind.GoSysExit:
+                    case EventKind.GoSysExit:
                         Close(MsPid, e.M, ts);
                         break;
                 }
@@ -112,9 +112,9 @@ public static class PerfettoTrace
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static bool IsQueueEvent(TraceKind k) => k is TraceKind.RunqPut or TraceKind.RunnextPut or TraceKind.RunqGet
-        or TraceKind.RunqPutSlow or TraceKind.RunqSteal or TraceKind.GlobRunqPut or TraceKind.GlobRunqGet
-        or TraceKind.GfPut or TraceKind.GfGet or TraceKind.PStatus;
+    private static bool IsQueueEvent(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet
+        or EventKind.RunqPutSlow or EventKind.RunqSteal or EventKind.GlobRunqPut or EventKind.GlobRunqGet
+        or EventKind.GfPut or EventKind.GfGet or EventKind.PStatus;
 
     private static void Metadata(Utf8JsonWriter w, int pid, string name, string value, int tid = 0)
     {

@@ -4,7 +4,7 @@ namespace Conformance.Reports;
 
 /// <summary>
 /// How often each status edge (from, to) was taken across a campaign, counted from the runtime's
-/// <see cref="TraceKind.Status"/> events. Thread-safe, so campaign workers can add to one instance.
+/// <see cref="EventKind.Status"/> events. Thread-safe, so campaign workers can add to one instance.
 /// </summary>
 public sealed class TransitionCoverage
 {
@@ -17,7 +17,7 @@ public sealed class TransitionCoverage
         Dictionary<(int, int), long>? local = null;
         foreach (ref readonly var e in trace)
         {
-            if (e.Kind != TraceKind.Status) continue;
+            if (e.Kind != EventKind.Status) continue;
             local ??= [];
             var key = ((int)e.A, (int)e.B);
             local[key] = local.GetValueOrDefault(key) + 1;

@@ -27,7 +27,7 @@ internal sealed class TraceBuffer
     public ReadOnlySpan<TraceEvent> Events => _events.AsSpan(0, _count);
 
     /// <summary>Appends one event with the given global sequence number.</summary>
-    public void Add(ulong seq, TraceKind kind, short p, long g, long a, long b, long c, long d)
+    public void Add(ulong seq, EventKind kind, short p, long g, long a, long b, long c, long d)
     {
         var i = _count;
         if ((uint)i >= (uint)_events.Length)

@@ -4,19 +4,13 @@ using System.Collections.Immutable;
 namespace Model.Workload;
 
 /// <summary>
-/// Where an op or body starts in its source text (1-based). Positions are for messages only:
-/// they never take part in equality, so a parsed workload equals one built in code or re-parsed
+/// Where an op or body starts in its source text (1-based). Positions are for messages only: ops and bodies leave
+/// them out of their own equality (see <see cref="Op"/>), so a parsed workload equals one built in code or re-parsed
 /// from its printed form.
 /// </summary>
-public readonly struct SourcePos : IEquatable<SourcePos>
+public readonly record struct SourcePos(int Line, int Column)
 {
-    public SourcePos(int line, int column) { Line = line; Column = column; }
-    public int Line { get; }
-    public int Column { get; }
     public bool IsKnown => Line > 0;
-    public bool Equals(SourcePos other) => true;
-    public override bool Equals(object? obj) => obj is SourcePos;
-    public override int GetHashCode() => 0;
     public override string ToString() => IsKnown ? $"{Line}:{Column}" : "?";
 }
 
@@ -41,11 +35,22 @@ public sealed class Block : IReadOnlyList<Op>, IEquatable<Block>
     }
 }
 
-/// <summary>One operation of the workload language (see ARCHITECTURE.md, "The workload language").</summary>
+/// <summary>
+/// One operation of the workload language (see ARCHITECTURE.md, "The workload language"). Equality is structural
+/// (the op's kind and arguments, and its nested block): <see cref="Pos"/> and <see cref="Point"/> say where the op
+/// stands, not what it is, and take no part in it.
+/// </summary>
 public abstract record Op
 {
     /// <summary>Where the op starts in the source; unknown for ops built in code.</summary>
     public SourcePos Pos { get; init; }
+
+    /// <summary>The op's program point in its workload: assigned when the <see cref="Workload"/> is built, which
+    /// numbers its own copy of every op, so no op object is shared between two places.</summary>
+    public ProgramPoint Point { get; init; }
+
+    public virtual bool Equals(Op? other) => other is not null && EqualityContract == other.EqualityContract;
+    public override int GetHashCode() => EqualityContract.GetHashCode();
 }
 
 /// <summary><c>go NAME</c>: <c>go f()</c>, newproc on the system stack.</summary>
@@ -67,10 +72,13 @@ public sealed record RepeatOp(int Count, Block Body) : Op;
 /// <summary><c>exit</c>: runtime.Goexit from any depth.</summary>
 public sealed record ExitOp : Op;
 
-/// <summary>A named goroutine body.</summary>
+/// <summary>A named goroutine body. Equality: the name and the ops (not the position).</summary>
 public sealed record Body(string Name, Block Ops)
 {
     public SourcePos Pos { get; init; }
+
+    public bool Equals(Body? other) => other is not null && Name == other.Name && Ops.Equals(other.Ops);
+    public override int GetHashCode() => HashCode.Combine(Name, Ops);
 }
 
 /// <summary>
@@ -83,6 +91,7 @@ public sealed class Workload : IEquatable<Workload>
 
     public Workload(ImmutableArray<Body> bodies)
     {
+        bodies = Number(bodies);
         Bodies = bodies;
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < bodies.Length; i++) index.TryAdd(bodies[i].Name, i);
@@ -92,6 +101,34 @@ public sealed class Workload : IEquatable<Workload>
     public Workload(IEnumerable<Body> bodies) : this(bodies.ToImmutableArray()) { }
 
     private readonly Dictionary<string, int> _index;
+
+    /// <summary>Copies every op with its program point: body index and pre-order ordinal.</summary>
+    private static ImmutableArray<Body> Number(ImmutableArray<Body> bodies)
+    {
+        var numbered = ImmutableArray.CreateBuilder<Body>(bodies.Length);
+        for (var b = 0; b < bodies.Length; b++)
+        {
+            var next = 0;
+            numbered.Add(bodies[b] with { Ops = Number(b, bodies[b].Ops, ref next) });
+        }
+        return numbered.MoveToImmutable();
+    }
+
+    private static Block Number(int body, Block block, ref int next)
+    {
+        var ops = ImmutableArray.CreateBuilder<Op>(block.Count);
+        foreach (var op in block)
+        {
+            var point = new ProgramPoint(body, next++);
+            ops.Add(op switch
+            {
+                CallOp c => c with { Point = point, Body = Number(body, c.Body, ref next) },
+                RepeatOp r => r with { Point = point, Body = Number(body, r.Body, ref next) },
+                _ => op with { Point = point },
+            });
+        }
+        return new Block(ops.MoveToImmutable());
+    }
 
     public ImmutableArray<Body> Bodies { get; }
 

@@ -130,28 +130,14 @@ public static class WorkloadCompiler
             }
         }
 
-        private static int Align16(long n) => checked((int)((n + 15) & ~15L));
-
-        private static int Slots(Block block)
-        {
-            // Repeat counters needed at once in this frame: nested repeats stack, siblings reuse.
-            var max = 0;
-            foreach (var op in block)
-            {
-                if (op is RepeatOp r) max = Math.Max(max, 1 + Slots(r.Body));
-            }
-            return max;
-        }
-
         /// <summary>Emits one function: prologue check, frame, the block, epilogue, morestack call.</summary>
         private void Function(ref Label start, Block block, int frameBytes, bool touch, CallOp? owner)
         {
-            var slots = Slots(block);
-            var frame = Align16(frameBytes) + Align16(8L * slots);
+            var frame = FrameAbi.FrameSize(frameBytes, block);
             var morestack = _a.CreateLabel();
             _a.Label(ref start);
             // A call block's prologue (where morestack saves the pc of an overflowing frame) maps to its call op.
-            _markers.Add((start, owner is null ? null : _points.PointOf(owner)));
+            _markers.Add((start, owner is null ? null : owner.Point));
             StackCheck.EmitPrologue(_a, 8 + frame, morestack);
             _a.push(rbp);
             _a.mov(rbp, rsp);
@@ -166,7 +152,7 @@ public static class WorkloadCompiler
             _a.ret();
             StackCheck.EmitMorestackCall(_a, ref morestack, start);
             // morestack saves the return address of this call (the jmp back to the prologue): map it to the owner too.
-            _markers.Add((morestack, owner is null ? null : _points.PointOf(owner)));
+            _markers.Add((morestack, owner is null ? null : owner.Point));
         }
 
         private void Block(Block block, int depth)
@@ -179,7 +165,7 @@ public static class WorkloadCompiler
         {
             var l = _a.CreateLabel();
             _a.Label(ref l);
-            _markers.Add((l, _points.PointOf(op)));
+            _markers.Add((l, op.Point));
             return l;
         }
 
@@ -203,7 +189,7 @@ public static class WorkloadCompiler
             _a.jmp(r11);
             _a.Label(ref resume);
             _a.nop();
-            _resume.Add((resume, _points.PointOf(op)));
+            _resume.Add((resume, op.Point));
             return resume;
         }
 
@@ -273,7 +259,7 @@ public static class WorkloadCompiler
                 }
                 case RepeatOp rep:
                 {
-                    var offset = -8 * (depth + 1);
+                    var offset = -FrameAbi.RepeatSlotOffset(depth);
                     Marker(op);
                     if (rep.Count == 0)
                     {
@@ -292,7 +278,7 @@ public static class WorkloadCompiler
                     Block(rep.Body, depth + 1);
                     var tail = _a.CreateLabel();
                     _a.Label(ref tail);
-                    _markers.Add((tail, _points.PointOf(op)));
+                    _markers.Add((tail, op.Point));
                     _a.dec(__qword_ptr[rbp + offset]);
                     _a.jnz(top);
                     break;
@@ -313,7 +299,7 @@ public static class WorkloadCompiler
                     _a.mov(ecx, (int)McallReason.Exit);
                     _a.mov(r11, (ulong)_stubs.Mcall);
                     _a.jmp(r11);
-                    _resume.Add((start, _points.PointOf(op)));
+                    _resume.Add((start, op.Point));
                     break;
                 }
                 default:

@@ -6,7 +6,8 @@ namespace Conformance.Tests;
 
 /// <summary>
 /// The dependency rule of ARCHITECTURE.md, checked on the built assemblies: Model references no project;
-/// Native and Implementation use nothing of Model but the workload language (namespace Model.Workload).
+/// Native and Implementation use nothing of Model but the workload language (namespace Model.Workload) and the
+/// contract both sides share (namespace Model.Contract: statuses, edges, the event alphabet, the frame ABI).
 /// </summary>
 public class ArchitectureTests
 {
@@ -65,11 +66,27 @@ public class ArchitectureTests
     [Theory]
     [InlineData("Native")]
     [InlineData("Implementation")]
-    public void Runtime_side_uses_only_the_workload_language_of_Model(string assembly)
+    public void Runtime_side_uses_only_the_workload_language_and_the_contract_of_Model(string assembly)
     {
         var used = ModelNamespacesUsedBy(assembly);
-        var forbidden = used.Where(ns => ns != "Model.Workload").ToList();
-        Assert.True(forbidden.Count == 0, $"{assembly} uses Model namespaces other than Model.Workload: {string.Join(", ", forbidden)}");
+        var forbidden = used.Where(ns => ns is not ("Model.Workload" or "Model.Contract")).ToList();
+        Assert.True(forbidden.Count == 0, $"{assembly} uses Model namespaces other than Model.Workload and Model.Contract: {string.Join(", ", forbidden)}");
+        Assert.Contains("Model.Contract", used); // the statuses and the event alphabet come from the contract, not a copy
+    }
+
+    [Fact]
+    public void No_project_keeps_its_own_copy_of_the_contract()
+    {
+        // The statuses, the event alphabet and the mcall reasons exist once, in Model.Contract; any other enum of the
+        // same meaning would be a copy that nothing pins to the contract.
+        string[] contractNames = ["GStatus", "PStatus", "EventKind", "TraceKind", "SchedEventKind", "McallReason"];
+        var copies = ProjectAssemblies.Where(a => File.Exists(PathOf(a))) // Bench is not in this test's output
+            .SelectMany(a => Assembly.LoadFrom(PathOf(a)).GetTypes())
+            .Where(t => t.IsEnum && contractNames.Contains(t.Name) && t.Namespace != "Model.Contract")
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.True(copies.Count == 0, $"copies of the contract: {string.Join(", ", copies)}");
+        Assert.All(contractNames.Take(3), n => Assert.NotNull(typeof(Model.Contract.Transitions).Assembly.GetType("Model.Contract." + n)));
     }
 
     [Fact]

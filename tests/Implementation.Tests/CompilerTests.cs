@@ -53,7 +53,7 @@ public class CompilerTests
         var lea = ins.FindIndex(i => i.Mnemonic == Mnemonic.Lea && i.Op0Register == Register.RAX);
         Assert.True(lea > 0);
         Assert.Equal(Register.ECX, ins[lea + 1].Op0Register);          // mov ecx,Gosched
-        Assert.Equal((uint)Native.McallReason.Gosched, ins[lea + 1].Immediate32);
+        Assert.Equal((uint)McallReason.Gosched, ins[lea + 1].Immediate32);
         Assert.Equal(Mnemonic.Jmp, ins[lea + 3].Mnemonic);             // jmp r11 (mcall): no CALL, rule 12
         Assert.Equal((ulong)c.ResumePoints.Keys.Single(), ins[lea].IPRelativeMemoryAddress); // lea rax,[resume]
     }

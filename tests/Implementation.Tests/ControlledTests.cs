@@ -25,11 +25,11 @@ public class ControlledTests
         => Run(Workload, new RuntimeOptions { Procs = 3, Trace = true, Controlled = true, Seed = seed, Replay = replay, Timeout = TimeSpan.FromSeconds(30) });
 
     /// <summary>The trace without raw addresses (stacks and code move between runs).</summary>
-    private static List<(TraceKind, short, short, long, long, long, long)> Signature(RunResult r)
+    private static List<(EventKind, short, short, long, long, long, long)> Signature(RunResult r)
         => r.Trace!.Select(e => e.Kind switch
         {
-            TraceKind.GobufLoad or TraceKind.GobufSave => (e.Kind, e.M, e.P, e.G, 0L, 0L, 0L),
-            TraceKind.GoCreate => (e.Kind, e.M, e.P, e.G, e.A, e.B, 0L),
+            EventKind.GobufLoad or EventKind.GobufSave => (e.Kind, e.M, e.P, e.G, 0L, 0L, 0L),
+            EventKind.GoCreate => (e.Kind, e.M, e.P, e.G, e.A, e.B, 0L),
             _ => (e.Kind, e.M, e.P, e.G, e.A, e.B, e.C),
         }).ToList();
 
@@ -60,7 +60,7 @@ public class ControlledTests
             Assert.True(r.Outcome == RunOutcome.Completed, r.Message);
             MultiPTests.AssertConservation(r);
             signatures.Add(string.Join(",", Signature(r).Select(s => $"{s.Item1}{s.Item2}{s.Item4}")));
-            foreach (var e in r.Trace!.Where(e => e.Kind == TraceKind.GoStart)) ms.Add(e.M);
+            foreach (var e in r.Trace!.Where(e => e.Kind == EventKind.GoStart)) ms.Add(e.M);
         }
         Assert.True(signatures.Count > 1, "every seed gave the same schedule");
         Assert.True(ms.Count > 1, "only one M ever ran goroutines");

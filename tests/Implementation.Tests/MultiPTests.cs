@@ -29,10 +29,10 @@ public class MultiPTests
     internal static void AssertConservation(RunResult r)
     {
         Assert.False(r.TraceTruncated);
-        var created = r.Trace!.Where(e => e.Kind == TraceKind.GoCreate).Select(e => e.A).ToList();
+        var created = r.Trace!.Where(e => e.Kind == EventKind.GoCreate).Select(e => e.A).ToList();
         Assert.Equal(created.Count, created.Distinct().Count());
         Assert.Equal(r.Counters.Created, created.Count);
-        var ended = r.Trace!.Where(e => e.Kind == TraceKind.GoEnd).Select(e => e.G).ToList();
+        var ended = r.Trace!.Where(e => e.Kind == EventKind.GoEnd).Select(e => e.G).ToList();
         Assert.Equal(ended.Count, ended.Distinct().Count());
         var blocked = r.Blocked.Select(b => b.Goid).ToHashSet();
         Assert.Equal(created.ToHashSet(), ended.Concat(blocked).ToHashSet());
@@ -44,13 +44,13 @@ public class MultiPTests
             lastSeq = e.Seq;
             switch (e.Kind)
             {
-                case TraceKind.GoStart:
+                case EventKind.GoStart:
                     Assert.True(running.Add(e.G), $"g{e.G} started twice without stopping (seq {e.Seq})");
                     break;
-                case TraceKind.GoSched or TraceKind.GoBlock or TraceKind.GoEnd:
+                case EventKind.GoSched or EventKind.GoBlock or EventKind.GoEnd:
                     Assert.True(running.Remove(e.G), $"g{e.G} stopped while not running (seq {e.Seq}, {e.Kind})");
                     break;
-                case TraceKind.GoSysExit when e.A == 0:
+                case EventKind.GoSysExit when e.A == 0:
                     Assert.True(running.Remove(e.G), $"g{e.G} left a syscall on the slow path while not running");
                     break;
             }
@@ -69,7 +69,7 @@ public class MultiPTests
             Assert.True(r.Outcome == RunOutcome.Completed, r.Message);
             Assert.Equal(1 + 64 * 2, r.Counters.Created);
             AssertConservation(r);
-            var steals = r.Trace!.Where(e => e.Kind == TraceKind.RunqSteal).ToList();
+            var steals = r.Trace!.Where(e => e.Kind == EventKind.RunqSteal).ToList();
             Assert.Equal(r.Counters.Steals, steals.Count);
             foreach (var s in steals)
             {

@@ -31,9 +31,9 @@ public class MutantTests
             Procs = procs, Trace = true, Controlled = true, Seed = 3, Mutant = mutant, Timeout = TimeSpan.FromSeconds(20),
         });
 
-    private static List<(TraceKind, short, long, long, long)> Signature(RunResult r)
-        => r.Trace!.Select(e => e.Kind is TraceKind.GobufLoad or TraceKind.GobufSave or TraceKind.GoCreate
-            ? (e.Kind, e.P, e.G, e.Kind == TraceKind.GoCreate ? e.A : 0L, 0L)
+    private static List<(EventKind, short, long, long, long)> Signature(RunResult r)
+        => r.Trace!.Select(e => e.Kind is EventKind.GobufLoad or EventKind.GobufSave or EventKind.GoCreate
+            ? (e.Kind, e.P, e.G, e.Kind == EventKind.GoCreate ? e.A : 0L, 0L)
             : (e.Kind, e.P, e.G, e.A, e.B)).ToList();
 
     public static TheoryData<string> Mutants()

@@ -49,8 +49,8 @@ public class OnePOrderTests
     {
         var r = Run("main { release s; go w; yield; yield }\nw { acquire s }", trace: true, sysmon: false);
         Assert.True(r.Outcome == RunOutcome.Completed, r.Message);
-        Assert.Empty(Events(r, TraceKind.GoBlock));
-        Assert.Equal([1L, 0L], Events(r, TraceKind.SemCount).Select(e => e.B));
+        Assert.Empty(Events(r, EventKind.GoBlock));
+        Assert.Equal([1L, 0L], Events(r, EventKind.SemCount).Select(e => e.B));
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public class OnePOrderTests
     {
         var r = Run("main { go deep; yield; yield }\ndeep { call 128 { call 512 { yield; exit } }\nrelease never }", trace: true, sysmon: false);
         Assert.True(r.Outcome == RunOutcome.Completed, r.Message);
-        Assert.Empty(Events(r, TraceKind.SemCount)); // the release after the exit never ran
-        Assert.Equal(2, Events(r, TraceKind.GoEnd).Count());
+        Assert.Empty(Events(r, EventKind.SemCount)); // the release after the exit never ran
+        Assert.Equal(2, Events(r, EventKind.GoEnd).Count());
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class OnePOrderTests
     {
         var r = Run("main { yield; repeat 2 { yield } }", trace: true, sysmon: false);
         Assert.True(r.Outcome == RunOutcome.Completed, r.Message);
-        var saves = Events(r, TraceKind.GobufSave).ToList();
+        var saves = Events(r, EventKind.GobufSave).ToList();
         var points = saves.Select(e => r.Symbols.PointAt((nint)e.B)).ToList();
         // yield = op 0, repeat = op 1, the inner yield = op 2; the last save is the exit through goexit (no point).
         Assert.Equal("0.0", points[0]?.ToString());
@@ -86,12 +86,12 @@ public class OnePOrderTests
     {
         var r = Run("main { yield; repeat 300 { go child } }\nchild { yield }", trace: true, sysmon: false);
         Assert.True(r.Outcome == RunOutcome.Completed, r.Message);
-        var slow = Events(r, TraceKind.RunqPutSlow).ToList();
+        var slow = Events(r, EventKind.RunqPutSlow).ToList();
         var e = Assert.Single(slow);
         Assert.Equal(129, e.A);          // 128 from the ring plus the evicted runnext
         Assert.Equal(128, e.B);          // head after
         Assert.Equal(258, e.G);          // goid 258 was evicted from runnext by the 258th go (goid 259... minus main)
         Assert.Equal(301, r.Counters.Created);
-        Assert.Equal(301, Events(r, TraceKind.GoEnd).Count());
+        Assert.Equal(301, Events(r, EventKind.GoEnd).Count());
     }
 }

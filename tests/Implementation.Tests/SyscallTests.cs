@@ -12,18 +12,18 @@ public class SyscallTests
     {
         var r = Run("main { syscall 100; yield }", trace: true, sysmon: false);
         Assert.True(r.Outcome == RunOutcome.Completed, r.Message);
-        var exit = Assert.Single(Events(r, TraceKind.GoSysExit));
+        var exit = Assert.Single(Events(r, EventKind.GoSysExit));
         Assert.Equal(1, exit.A);
         Assert.Equal(0, r.Counters.SyscallSlowPaths);
         // E9 then E10 for goid 1.
-        var edges = Events(r, TraceKind.Status).Where(e => e.G == 1).Select(e => e.C).ToList();
+        var edges = Events(r, EventKind.Status).Where(e => e.G == 1).Select(e => e.C).ToList();
         Assert.Contains(9L, edges);
         Assert.Contains(10L, edges);
         // B5: the save at entersyscall names the syscall op (op 0 of main), as Go's save(pc, sp) does.
-        var save = Assert.Single(Events(r, TraceKind.GobufSave), e => e.D == -1);
+        var save = Assert.Single(Events(r, EventKind.GobufSave), e => e.D == -1);
         Assert.Equal("0.0", r.Symbols.PointAt((nint)save.B)?.ToString());
         // P0 went Running → Syscall → Idle (exitsyscallfast's CAS) → Running (wirep); each event names P0.
-        var p = Events(r, TraceKind.PStatus).Where(e => e.A == (int)PStatus.Running && e.B == (int)PStatus.Syscall).Single();
+        var p = Events(r, EventKind.PStatus).Where(e => e.A == (int)PStatus.Running && e.B == (int)PStatus.Syscall).Single();
         Assert.Equal(0, p.P);
         Assert.Equal(0, p.C);
     }
@@ -42,13 +42,13 @@ public class SyscallTests
         }
         Assert.True(r!.Counters.Retakes >= 1, "sysmon never retook the P");
         Assert.True(r.Counters.Ms >= 2, "no second M ran while the first blocked");
-        var sysExit = Assert.Single(Events(r, TraceKind.GoSysExit));
+        var sysExit = Assert.Single(Events(r, EventKind.GoSysExit));
         Assert.Equal(0, sysExit.A); // slow path
-        var sysCall = Assert.Single(Events(r, TraceKind.GoSysCall));
+        var sysCall = Assert.Single(Events(r, EventKind.GoSysCall));
         // main went on running on another M once s had blocked (usually before s came back; when thread creation is
         // slow the handed-off P may reach its new M only after).
-        Assert.Contains(r.Trace!, e => e.Kind == TraceKind.GoStart && e.G == 1 && e.Seq > sysCall.Seq && e.M != sysCall.M);
-        Assert.Contains(r.Trace!, e => e.Kind == TraceKind.Status && e.G == 2 && e.C == 11); // E11
+        Assert.Contains(r.Trace!, e => e.Kind == EventKind.GoStart && e.G == 1 && e.Seq > sysCall.Seq && e.M != sysCall.M);
+        Assert.Contains(r.Trace!, e => e.Kind == EventKind.Status && e.G == 2 && e.C == 11); // E11
         MultiPTests.AssertConservation(r);
     }
 }

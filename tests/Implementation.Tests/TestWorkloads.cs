@@ -15,9 +15,9 @@ internal static class TestWorkloads
 
     /// <summary>The goids in the order they were started (GoStart events).</summary>
     public static List<long> StartOrder(RunResult r)
-        => r.Trace!.Where(e => e.Kind == TraceKind.GoStart).Select(e => e.G).ToList();
+        => r.Trace!.Where(e => e.Kind == EventKind.GoStart).Select(e => e.G).ToList();
 
-    public static IEnumerable<TraceEvent> Events(RunResult r, TraceKind kind) => r.Trace!.Where(e => e.Kind == kind);
+    public static IEnumerable<TraceEvent> Events(RunResult r, EventKind kind) => r.Trace!.Where(e => e.Kind == kind);
 
     /// <summary>A Sched for driving the queue functions directly (no thread runs).</summary>
     public static Sched NewSched(int procs = 1, bool trace = false, string text = "main { }")

@@ -48,7 +48,7 @@ public class ActionsTests
         Assert.Equal([0, 1], next.Ps[0].RunQSlots());
         Assert.Equal([3, 4], next.Ps[1].RunQSlots());
         Assert.False(next.Ms[0].Spinning);
-        Assert.Equal(new SchedEvent(SchedEventKind.RunqSteal, 0, 0, 3, 1, 3, 3, 0), events[0]);
+        Assert.Equal(new SchedEvent(EventKind.RunqSteal, 0, 0, 3, 1, 3, 3, 0), events[0]);
         Assert.Equal(0ul, SchedInvariants.Failing(next, t.Model.Config));
     }
 

@@ -88,10 +88,10 @@ public class OneProcTests
     {
         var (final, _, events) = Model("main { go a; acquire s; go a }\na { release s }").RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
-        var gfget = Assert.Single(events, e => e.Kind == SchedEventKind.GfGet);
+        var gfget = Assert.Single(events, e => e.Kind == EventKind.GfGet);
         Assert.Equal(2, gfget.G);
         Assert.Equal(0, gfget.A);
-        Assert.Contains(events, e => e.Kind == SchedEventKind.GoCreate && e.A == 3);
+        Assert.Contains(events, e => e.Kind == EventKind.GoCreate && e.A == 3);
         Assert.Equal(2, final.AllGs.Count);
     }
 
@@ -100,7 +100,7 @@ public class OneProcTests
     {
         var (final, _, events) = Model("main { syscall 20 }").RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
-        var tail = events.SkipWhile(e => e.Kind != SchedEventKind.GobufSave).Take(8).Select(e => e.ToString());
+        var tail = events.SkipWhile(e => e.Kind != EventKind.GobufSave).Take(8).Select(e => e.ToString());
         Assert.Equal(
         [
             "GobufSave g1 2 16 2 0 (m0 p0)",
@@ -121,7 +121,7 @@ public class OneProcTests
         Assert.Equal(Outcome.Fatal, final.Outcome);
         Assert.Equal("all goroutines are asleep - deadlock!", final.Fatal.Message());
         Assert.Equal([0, 1], final.SemaphoreWaiters(0));
-        Assert.Equal(SchedEventKind.PStatus, events[^1].Kind);
+        Assert.Equal(EventKind.PStatus, events[^1].Kind);
     }
 
     [Fact]
@@ -131,10 +131,10 @@ public class OneProcTests
         var (final, _, events) = model.RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
         // deep: 0 call, 1 call, 2 yield, 3 exit, 4 yield. The exit op is at call depth 2: sp level 4, pc 16+3.
-        var end = events.SkipWhile(e => !(e.Kind == SchedEventKind.Status && e.G == 2 && e.C == 8)).First();
+        var end = events.SkipWhile(e => !(e.Kind == EventKind.Status && e.G == 2 && e.C == 8)).First();
         var save = events[events.ToList().IndexOf(end) - 1];
-        Assert.Equal(new SchedEvent(SchedEventKind.GobufSave, 0, 0, 2, 4, 19, 4), save);
-        Assert.DoesNotContain(events, e => e.Kind == SchedEventKind.GobufLoad && e.G == 2 && e.A == 16 + 4);
+        Assert.Equal(new SchedEvent(EventKind.GobufSave, 0, 0, 2, 4, 19, 4), save);
+        Assert.DoesNotContain(events, e => e.Kind == EventKind.GobufLoad && e.G == 2 && e.A == 16 + 4);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public class OneProcTests
     {
         var (final, _, events) = Model("main { call 4096 { yield } }").RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
-        var grow = events.SkipWhile(e => !(e.Kind == SchedEventKind.GobufSave)).Take(4).Select(e => e.ToString());
+        var grow = events.SkipWhile(e => !(e.Kind == EventKind.GobufSave)).Take(4).Select(e => e.ToString());
         Assert.Equal(
         [
             "GobufSave g1 2 16 2 0 (m0 p0)",
@@ -171,10 +171,10 @@ public class OneProcTests
         var w = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workloads", "spill.wl"));
         var (final, _, events) = Model(w).RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
-        var spill = events.Where(e => e.Kind == SchedEventKind.RunqPutSlow).ToList();
+        var spill = events.Where(e => e.Kind == EventKind.RunqPutSlow).ToList();
         Assert.NotEmpty(spill);
         Assert.All(spill, e => Assert.Equal(129, e.A));
-        Assert.Equal(301, events.Count(e => e.Kind == SchedEventKind.GoEnd));
+        Assert.Equal(301, events.Count(e => e.Kind == EventKind.GoEnd));
     }
 
     [Theory]

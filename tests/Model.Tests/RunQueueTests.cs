@@ -15,13 +15,13 @@ public class RunQueueTests
         Assert.Equal([0, 1, 2], p.RunQSlots());
         Assert.Equal(
         [
-            new(SchedEventKind.RunnextPut, 0, 0, 1, 0),
-            new(SchedEventKind.RunnextPut, 0, 0, 2, 1),
-            new(SchedEventKind.RunqPut, 0, 0, 1, 0, 1),
-            new(SchedEventKind.RunnextPut, 0, 0, 3, 2),
-            new(SchedEventKind.RunqPut, 0, 0, 2, 0, 2),
-            new(SchedEventKind.RunnextPut, 0, 0, 4, 3),
-            new(SchedEventKind.RunqPut, 0, 0, 3, 0, 3),
+            new(EventKind.RunnextPut, 0, 0, 1, 0),
+            new(EventKind.RunnextPut, 0, 0, 2, 1),
+            new(EventKind.RunqPut, 0, 0, 1, 0, 1),
+            new(EventKind.RunnextPut, 0, 0, 3, 2),
+            new(EventKind.RunqPut, 0, 0, 2, 0, 2),
+            new(EventKind.RunnextPut, 0, 0, 4, 3),
+            new(EventKind.RunqPut, 0, 0, 3, 0, 3),
         ], t.Events);
     }
 
@@ -59,7 +59,7 @@ public class RunQueueTests
         Assert.Equal(128u, p.Head);
         Assert.Equal(256u, p.Tail);
         Assert.Equal(Enumerable.Range(128, 128), p.RunQSlots());
-        Assert.Equal([new SchedEvent(SchedEventKind.RunqPutSlow, 0, 0, 257, 129, 128, 129)], t.Events);
+        Assert.Equal([new SchedEvent(EventKind.RunqPutSlow, 0, 0, 257, 129, 128, 129)], t.Events);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class RunQueueTests
         Assert.Equal((uint)(n - taken), victim.Length);
         Assert.Equal(gs[n].Slot + 1, victim.RunNext); // runnext stays while the ring has work
         Assert.Equal(Enumerable.Range(0, taken - 1), thief.RunQSlots());
-        Assert.Equal([new SchedEvent(SchedEventKind.RunqSteal, 0, 0, taken, 1, taken, taken, 0)], t.Events);
+        Assert.Equal([new SchedEvent(EventKind.RunqSteal, 0, 0, taken, 1, taken, taken, 0)], t.Events);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class RunQueueTests
         Assert.Same(g, t.Stepper.RunQSteal(t.State.Ps[0], victim));
         Assert.Equal(0, victim.RunNext);
         Assert.Equal(0u, t.State.Ps[0].Length);
-        Assert.Equal([new SchedEvent(SchedEventKind.RunqSteal, 0, 0, 1, 1, 1, 0, 1)], t.Events);
+        Assert.Equal([new SchedEvent(EventKind.RunqSteal, 0, 0, 1, 1, 1, 0, 1)], t.Events);
         Assert.Null(t.Stepper.RunQSteal(t.State.Ps[0], victim));
     }
 

@@ -104,7 +104,7 @@ public class TransitionsTests
             foreach (var a in model.Actions(s))
             {
                 var (next, events) = model.Step(s, a);
-                foreach (var e in events.Where(e => e.Kind == SchedEventKind.Status)) taken.Add((int)e.C);
+                foreach (var e in events.Where(e => e.Kind == EventKind.Status)) taken.Add((int)e.C);
                 if (seen.Add(Convert.ToBase64String(next.ToBytes()))) queue.Enqueue(next);
             }
         }
@@ -112,5 +112,22 @@ public class TransitionsTests
         Assert.Contains(Transitions.NewProcFresh, taken);
         var modelled = Transitions.All.Where(e => e.Modelled && e.Number != Transitions.Malg).Select(e => e.Number);
         Assert.Equal(modelled.Order(), taken.Order());
+    }
+
+    [Fact]
+    public void The_constant_edge_table_says_what_the_edge_list_says_of_the_modelled_edges()
+    {
+        // Every cell of the 10 x 16 table: the number of the modelled edge between the two statuses, or 0.
+        for (uint from = 0; from < 10; from++)
+            for (uint to = 0; to < 16; to++)
+            {
+                var listed = Transitions.All.FirstOrDefault(e => e.Modelled && e.From == (GStatus)from && e.To == (GStatus)to);
+                Assert.True((listed?.Number ?? 0) == Transitions.ModelledEdgeNumber((GStatus)from, (GStatus)to),
+                    $"{from} -> {to}: the list says E{listed?.Number ?? 0}, the table {Transitions.ModelledEdgeNumber((GStatus)from, (GStatus)to)}");
+            }
+        Assert.Equal(160, Transitions.ModelledEdges.Length);
+        // Scan statuses are outside the table: never a modelled edge.
+        Assert.Equal(0, Transitions.ModelledEdgeNumber(GStatus.ScanRunning, GStatus.Running));
+        Assert.Equal(0, Transitions.ModelledEdgeNumber(GStatus.Running, GStatus.ScanRunning));
     }
 }

@@ -53,7 +53,7 @@ public class CorpusTests
             Assert.True(r.Conforms, $"seed {seed}: {r.Verdict}");
             foreach (var e in r.Trace)
             {
-                if (e.Kind != Implementation.Trace.TraceKind.GoSysExit) continue;
+                if (e.Kind != EventKind.GoSysExit) continue;
                 if (e.A == 1) fast++; else slow++;
             }
         }

@@ -81,7 +81,7 @@ public class WorkloadGenTests
             // And so every op has its own program point.
             var points = new ProgramPoints(w);
             foreach (var (b, i) in w.Bodies.Select((b, i) => (b, i)))
-                Assert.Equal(Enumerable.Range(0, points.Count(i)), Enumerable.Range(0, points.Count(i)).Select(k => points.PointOf(points.OpAt(new ProgramPoint(i, k))).Ordinal));
+                Assert.Equal(Enumerable.Range(0, points.Count(i)), Enumerable.Range(0, points.Count(i)).Select(k => points.OpAt(new ProgramPoint(i, k)).Point.Ordinal));
         }
     }
 

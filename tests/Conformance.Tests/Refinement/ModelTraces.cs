@@ -34,5 +34,5 @@ internal static class ModelTraces
 
     /// <summary>The outcome the trace itself shows, in the model's terms, for runs that completed.</summary>
     public static Outcome CompletedOutcome(IEnumerable<TraceEvent> trace) =>
-        Outcome.Completed(trace.Where(e => e.Kind == TraceKind.GoEnd).Select(e => e.G));
+        Outcome.Completed(trace.Where(e => e.Kind == EventKind.GoEnd).Select(e => e.G));
 }

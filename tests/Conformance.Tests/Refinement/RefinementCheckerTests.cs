@@ -49,9 +49,9 @@ public class RefinementCheckerTests
     }
 
     /// <summary>For each kind of event in the traces, the first event of that kind made wrong in one argument.</summary>
-    public static TheoryData<string, TraceKind> WrongEvents()
+    public static TheoryData<string, EventKind> WrongEvents()
     {
-        var data = new TheoryData<string, TraceKind>();
+        var data = new TheoryData<string, EventKind>();
         foreach (var name in new[] { "example", "spill", "exit-depth", "deadlock", "syscalls" })
         {
             var kinds = ModelTraces.OneP(Corpus.Get(name)).Select(e => e.Kind).Distinct();
@@ -62,7 +62,7 @@ public class RefinementCheckerTests
 
     [Theory]
     [MemberData(nameof(WrongEvents))]
-    public void One_wrong_event_of_each_kind_is_rejected_and_named(string name, TraceKind kind)
+    public void One_wrong_event_of_each_kind_is_rejected_and_named(string name, EventKind kind)
     {
         var w = Corpus.Get(name);
         var trace = ModelTraces.OneP(w);
@@ -81,13 +81,13 @@ public class RefinementCheckerTests
     /// <summary>A change the model can never agree with: another goid, or (for events about no g) another argument.</summary>
     private static TraceEvent Corrupt(TraceEvent e) => e.Kind switch
     {
-        TraceKind.PStatus => e with { B = e.B == 0 ? 4 : 0 },
-        TraceKind.SemCount => e with { B = e.B + 7 },
-        TraceKind.GobufSave => e with { B = e.B + 1 },
-        TraceKind.GobufLoad => e with { A = e.A + 1 },
-        TraceKind.RunqPut => e with { B = e.B + 1 },
-        TraceKind.RunqGet => e with { A = e.A + 3 },
-        TraceKind.Status => e with { C = e.C + 1 },
+        EventKind.PStatus => e with { B = e.B == 0 ? 4 : 0 },
+        EventKind.SemCount => e with { B = e.B + 7 },
+        EventKind.GobufSave => e with { B = e.B + 1 },
+        EventKind.GobufLoad => e with { A = e.A + 1 },
+        EventKind.RunqPut => e with { B = e.B + 1 },
+        EventKind.RunqGet => e with { A = e.A + 3 },
+        EventKind.Status => e with { C = e.C + 1 },
         _ => e with { G = e.G + 1000 },
     };
 
@@ -96,7 +96,7 @@ public class RefinementCheckerTests
     {
         var w = Corpus.Get("example");
         var trace = ModelTraces.OneP(w).ToList();
-        var i = trace.FindIndex(e => e.Kind == TraceKind.RunqPut);
+        var i = trace.FindIndex(e => e.Kind == EventKind.RunqPut);
         var dropped = trace[i];
         trace.RemoveAt(i);
         var v = Check(w, trace).Violation;
@@ -112,7 +112,7 @@ public class RefinementCheckerTests
     {
         var w = Corpus.Get("pingpong");
         var trace = ModelTraces.OneP(w);
-        var i = Array.FindIndex(trace, e => e.Kind == TraceKind.Status && e.A == (long)GStatus.Waiting && e.B == (long)GStatus.Runnable);
+        var i = Array.FindIndex(trace, e => e.Kind == EventKind.Status && e.A == (long)GStatus.Waiting && e.B == (long)GStatus.Runnable);
         trace[i] = trace[i] with { B = (long)GStatus.Running, C = 0 };
         var v = Check(w, trace).Violation!;
         Assert.Equal(ViolationKind.InvariantBroken, v.Kind);
@@ -199,7 +199,7 @@ public class RefinementCheckerTests
     {
         var w = Corpus.Get("example");
         var (trace, _) = ModelTraces.RandomWalk(w, new SchedConfig { Procs = 2 }, 3);
-        var i = Array.FindLastIndex(trace, e => e.Kind == TraceKind.RunqGet);
+        var i = Array.FindLastIndex(trace, e => e.Kind == EventKind.RunqGet);
         trace[i] = trace[i] with { P = (short)(1 - trace[i].P) };
         var v = Check(w, trace, 2).Violation!;
         Assert.Equal(i, v.EventIndex);

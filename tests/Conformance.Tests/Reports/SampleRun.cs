@@ -12,7 +12,7 @@ internal static class SampleRun
 
     private static ulong _seq;
 
-    private static TraceEvent E(TraceKind kind, short m, short p, long g, long a = 0, long b = 0, long c = 0, long d = 0) =>
+    private static TraceEvent E(EventKind kind, short m, short p, long g, long a = 0, long b = 0, long c = 0, long d = 0) =>
         new() { Seq = ++_seq, Kind = kind, M = m, P = p, G = g, A = a, B = b, C = c, D = d };
 
     public static TraceEvent[] Trace()
@@ -20,28 +20,28 @@ internal static class SampleRun
         _seq = 0;
         return
         [
-            E(TraceKind.GoCreate, 0, 0, 0, 1, 0, 0x1000, 0x9000),
-            E(TraceKind.Status, 0, 0, 1, 6, 1, 3),
-            E(TraceKind.RunnextPut, 0, 0, 1),
-            E(TraceKind.RunqGet, 0, 0, 1, 0, 0, 1),
-            E(TraceKind.Status, 0, 0, 1, 1, 2, 4),
-            E(TraceKind.GoStart, 0, 0, 1),
-            E(TraceKind.GoCreate, 0, 0, 1, 2, 1, 0xa000, 0x12000),
-            E(TraceKind.Status, 0, 0, 2, 6, 1, 3),
-            E(TraceKind.RunnextPut, 0, 0, 2),
-            E(TraceKind.GobufSave, 0, 0, 1, 0x8f00, 0x4242, 0x8f40),
-            E(TraceKind.Status, 0, 0, 1, 2, 1, 7),
-            E(TraceKind.GoSched, 0, 0, 1),
-            E(TraceKind.GlobRunqPut, 0, 0, 1, 1),
-            E(TraceKind.RunqGet, 0, 0, 2, 0, 0, 1),
-            E(TraceKind.Status, 0, 0, 2, 1, 2, 4),
-            E(TraceKind.GoStart, 0, 0, 2, 1),
-            E(TraceKind.Status, 0, 0, 2, 2, 3, 9),
-            E(TraceKind.GoSysCall, 0, 0, 2),
-            E(TraceKind.PStatus, 0, 0, 0, 1, 2),
-            E(TraceKind.Status, 0, 0, 2, 3, 4, 0),   // Syscall -> Waiting: not a legal edge
-            E(TraceKind.GoSysExit, 0, 0, 2, 1),
-            E(TraceKind.GoEnd, 0, 0, 2),
+            E(EventKind.GoCreate, 0, 0, 0, 1, 0, 0x1000, 0x9000),
+            E(EventKind.Status, 0, 0, 1, 6, 1, 3),
+            E(EventKind.RunnextPut, 0, 0, 1),
+            E(EventKind.RunqGet, 0, 0, 1, 0, 0, 1),
+            E(EventKind.Status, 0, 0, 1, 1, 2, 4),
+            E(EventKind.GoStart, 0, 0, 1),
+            E(EventKind.GoCreate, 0, 0, 1, 2, 1, 0xa000, 0x12000),
+            E(EventKind.Status, 0, 0, 2, 6, 1, 3),
+            E(EventKind.RunnextPut, 0, 0, 2),
+            E(EventKind.GobufSave, 0, 0, 1, 0x8f00, 0x4242, 0x8f40),
+            E(EventKind.Status, 0, 0, 1, 2, 1, 7),
+            E(EventKind.GoSched, 0, 0, 1),
+            E(EventKind.GlobRunqPut, 0, 0, 1, 1),
+            E(EventKind.RunqGet, 0, 0, 2, 0, 0, 1),
+            E(EventKind.Status, 0, 0, 2, 1, 2, 4),
+            E(EventKind.GoStart, 0, 0, 2, 1),
+            E(EventKind.Status, 0, 0, 2, 2, 3, 9),
+            E(EventKind.GoSysCall, 0, 0, 2),
+            E(EventKind.PStatus, 0, 0, 0, 1, 2),
+            E(EventKind.Status, 0, 0, 2, 3, 4, 0),   // Syscall -> Waiting: not a legal edge
+            E(EventKind.GoSysExit, 0, 0, 2, 1),
+            E(EventKind.GoEnd, 0, 0, 2),
         ];
     }
 

@@ -1,13 +1,13 @@
-namespace Native;
+namespace Model.Contract;
 
 /// <summary>
-/// Why a goroutine gave the M back to g0: the value the <c>mcall</c> stub stores in <see cref="Layout.M.Reason"/> and
+/// Why a goroutine gave the M back to g0: the value the <c>mcall</c> stub stores in <c>Native.Layout.M.Reason</c> and
 /// returns from <c>entry</c>. In Go, mcall takes the function to run on g0 (gosched_m, park_m, goexit0, ...); here the
 /// C# scheduler loop on g0 dispatches on this number instead. Values are frozen: append, never renumber.
 /// </summary>
 public enum McallReason : int
 {
-    /// <summary>Impossible path: mcall was reached on g0 (Go's runtime.badmcall). <see cref="StubSet.Execute"/> throws.</summary>
+    /// <summary>Impossible path: mcall was reached on g0 (Go's runtime.badmcall). <c>Native.Amd64.StubSet.Execute</c> throws.</summary>
     Bad = 0,
 
     /// <summary>mcall(gosched_m): the goroutine yields and stays runnable.</summary>
@@ -23,7 +23,7 @@ public enum McallReason : int
     ExitSyscall = 4,
 
     /// <summary>morestack → newstack: a prologue found SP at or below stackguard0. Stacks do not grow here, so C#
-    /// reports "goroutine stack exceeds N-byte limit" (see <see cref="StackPool.OverflowMessage"/>).</summary>
+    /// reports "goroutine stack exceeds N-byte limit" (see <c>Native.StackPool.OverflowMessage</c>).</summary>
     Morestack = 5,
 
     /// <summary>Impossible path: morestack was reached on g0 (Go's runtime.badmorestackg0).</summary>
@@ -34,6 +34,6 @@ public enum McallReason : int
     Reentered = 7,
 
     /// <summary>Impossible path: a goroutine reached badmcall — it was resumed after it exited, saved a gobuf with a
-    /// non-zero ctxt, or called systemstack while not m.curg (Go throws on each). <see cref="StubSet.Execute"/> throws.</summary>
+    /// non-zero ctxt, or called systemstack while not m.curg (Go throws on each). <c>Native.Amd64.StubSet.Execute</c> throws.</summary>
     BadResume = 8,
 }

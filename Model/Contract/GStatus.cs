@@ -1,4 +1,4 @@
-namespace Model;
+namespace Model.Contract;
 
 /// <summary>
 /// A goroutine's status word (<c>g.atomicstatus</c>) with Go 1.19's numbers. Mirrors the _G* constants of

@@ -1,4 +1,6 @@
-namespace Model;
+using System.Runtime.CompilerServices;
+
+namespace Model.Contract;
 
 /// <summary>
 /// The legal g status edges as one table of data (the mklockrank idea). The model's single choke point
@@ -37,6 +39,42 @@ public static class Transitions
         new(21, GStatus.Dead, GStatus.Syscall, "needm / dropm", false, "no cgo callbacks"),
         new(22, GStatus.Syscall, GStatus.ScanSyscall, "retake (Δtip)", false, "tip only; 1.19 is the baseline"),
     ];
+
+    /// <summary>
+    /// The modelled edges (E2..E13: those the model's steps and the runtime take) as constant data, so that the
+    /// runtime's casgstatus folds its legality check at every call site where both statuses are constants. Row = old
+    /// status, column = new status, 16 columns (Go's non-scan numbers 0..9 fit); value = the edge number, 0 = not an
+    /// edge either side takes. It must say what <see cref="All"/> says of the modelled edges (a test compares them).
+    /// </summary>
+    public static ReadOnlySpan<byte> ModelledEdges =>
+    [
+        // Idle → Dead (E2)
+        0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        // Runnable → Running (E4)
+        0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        // Running → Runnable (E7), Syscall (E9), Waiting (E5), Dead (E8), CopyStack (E12)
+        0, 7, 0, 9, 5, 0, 8, 0, 12, 0, 0, 0, 0, 0, 0, 0,
+        // Syscall → Runnable (E11), Running (E10)
+        0, 11, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        // Waiting → Runnable (E6)
+        0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        // 5: unused, never entered or left
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        // Dead → Runnable (E3)
+        0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        // 7: unused
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        // CopyStack → Running (E13)
+        0, 0, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        // Preempted: no modelled edge leaves it
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+
+    /// <summary>The number of the modelled edge <paramref name="from"/> → <paramref name="to"/>, or 0. Constant-folds
+    /// when both statuses are constants.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ModelledEdgeNumber(GStatus from, GStatus to)
+        => (uint)from < 10 && (uint)to < 16 ? ModelledEdges[(int)from * 16 + (int)to] : 0;
 
     /// <summary>The edge numbered <paramref name="number"/> (1-based).</summary>
     public static Edge Get(int number) => All[number - 1];

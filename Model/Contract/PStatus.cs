@@ -1,4 +1,4 @@
-namespace Model;
+namespace Model.Contract;
 
 /// <summary>A P's status with Go's numbers. Mirrors the _P* constants of runtime2.go (1.19).</summary>
 public enum PStatus : byte

@@ -1,4 +1,4 @@
-namespace Model;
+namespace Model.Contract;
 
 /// <summary>One legal edge of the g status machine (reference §2.2).</summary>
 /// <param name="Number">The edge's number: 1 for E1, and so on. Trace events carry it (<c>Status</c>, C).</param>

@@ -14,7 +14,6 @@ public readonly record struct ProgramPoint(int Body, int Ordinal)
 public sealed class ProgramPoints
 {
     private readonly List<Op>[] _ops;
-    private readonly Dictionary<Op, ProgramPoint> _points = new(ReferenceEqualityComparer.Instance);
 
     public ProgramPoints(Workload workload)
     {
@@ -34,7 +33,8 @@ public sealed class ProgramPoints
     {
         foreach (var op in block)
         {
-            _points[op] = new ProgramPoint(body, list.Count);
+            if (op.Point != new ProgramPoint(body, list.Count))
+                throw new ArgumentException($"op {WorkloadPrinter.Head(op)} carries point {op.Point}, not {body}.{list.Count}: ops are numbered by the Workload that holds them");
             list.Add(op);
             switch (op)
             {
@@ -43,9 +43,6 @@ public sealed class ProgramPoints
             }
         }
     }
-
-    /// <summary>The point of an op object of this workload (by reference).</summary>
-    public ProgramPoint PointOf(Op op) => _points[op];
 
     /// <summary>The op at a point.</summary>
     public Op OpAt(ProgramPoint point) => _ops[point.Body][point.Ordinal];

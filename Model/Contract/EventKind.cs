@@ -1,0 +1,89 @@
+namespace Model.Contract;
+
+/// <summary>
+/// The event alphabet both sides speak (ARCHITECTURE.md, "the event alphabet"): the model's steps emit these
+/// (<c>Model.SchedEvent</c>) and the native runtime records them (<c>Implementation.Trace.TraceEvent</c>), with the
+/// same numbers and the same argument meanings, so Conformance compares them field by field. Names follow Go's
+/// execution tracer where it has one. Where an argument is a raw address in the runtime, the model carries an abstract
+/// value instead, and the kind's documentation says which; everything else (goids, statuses, queue indices, counts)
+/// is the same number on both sides.
+/// <para>The kinds from <see cref="Status"/> on change or report scheduler state (<see cref="EventKinds.IsState"/>);
+/// the kinds before it are the tracer's annotations of the step they belong to.</para>
+/// </summary>
+public enum EventKind : byte
+{
+    /// <summary>newproc1 created a g. G = parent goid (0: the runtime itself, for main); A = child goid; B = body
+    /// index. Runtime: C = stack.lo, D = stack.hi. Model: C = the stack size (it has no addresses), D = 0.</summary>
+    GoCreate = 1,
+    /// <summary>execute: Runnable → Running, then gogo. G = goid; A = 1 if inheritTime (it came from runnext).</summary>
+    GoStart,
+    /// <summary>gosched_m: Running → Runnable, globrunqput. G = goid.</summary>
+    GoSched,
+    /// <summary>park_m on a semaphore. G = goid; A = semaphore index (order of first appearance in the workload).</summary>
+    GoBlock,
+    /// <summary>ready. G = the readied goid; A = the goid of the g that readied it; B = semaphore index.</summary>
+    GoUnblock,
+    /// <summary>entersyscall. G = goid.</summary>
+    GoSysCall,
+    /// <summary>exitsyscall. G = goid; A = 1 fast path (kept or reacquired a P), 0 slow path (exitsyscall0).</summary>
+    GoSysExit,
+    /// <summary>goexit0: Running → Dead, then gfput. G = goid.</summary>
+    GoEnd,
+    /// <summary>Every casgstatus. G = goid; A = old status; B = new status (<see cref="GStatus"/> numbers);
+    /// C = the edge's number (<see cref="Transitions"/>). newproc1 assigns the goid before E3 (as Go tip does), so
+    /// E3 already names the new goid; E2 of a fresh g names goid 0.</summary>
+    Status,
+    /// <summary>runqput into the ring (next=false, or an evicted runnext). G = goid; A = head; B = tail after.</summary>
+    RunqPut,
+    /// <summary>runqput(next=true) into runnext. G = goid; A = the evicted goid or 0.</summary>
+    RunnextPut,
+    /// <summary>runqget. G = goid; A = head after; B = tail; C = 1 if it came from runnext.</summary>
+    RunqGet,
+    /// <summary>runqputslow moved a batch to the global queue. G = the g that did not fit; A = number moved (129: the
+    /// 128 oldest of the ring, then G); B = the ring's head after; C = global queue size after.</summary>
+    RunqPutSlow,
+    /// <summary>runqsteal. G = the g returned to run; A = victim P; B = number taken; C = the victim's head after;
+    /// D = 1 if the victim's runnext was taken.</summary>
+    RunqSteal,
+    /// <summary>globrunqput (tail). G = goid; A = global queue size after.</summary>
+    GlobRunqPut,
+    /// <summary>globrunqget. G = the g returned; A = number taken in the batch; B = global queue size after.</summary>
+    GlobRunqGet,
+    /// <summary>gfput. G = goid of the dead g; A = local gFree count after the push (64 when it then spills 33).</summary>
+    GfPut,
+    /// <summary>gfget. G = the goid the g had before reuse; A = local gFree count after.</summary>
+    GfGet,
+    /// <summary>A switch saved g.sched (mcall, systemstack, morestack, reentersyscall's save). G = goid.
+    /// Runtime: A = sp, B = pc, C = bp as raw values; D = the mcall reason when recorded after an mcall
+    /// (<see cref="McallReason"/>), or -1 for the save at entersyscall (B5: syscallsp/pc = these).
+    /// Model: A = sp and C = bp as offsets below the g's stack.hi (<see cref="FrameAbi"/>; 0 = zero),
+    /// B = an abstract pc code (<c>Model.AbstractPc.Code</c>), D as the runtime's.</summary>
+    GobufSave,
+    /// <summary>gogo is about to restore g.sched (and clear sp, ctxt, ret and bp). G = goid. Runtime: A = pc jumped
+    /// to, B = sp and C = bp it loads. Model: A = abstract pc code, B and C offsets below stack.hi.</summary>
+    GobufLoad,
+    /// <summary>A semaphore's count changed without a handoff (an acquire that did not park, a release with no
+    /// waiter). G = the goid doing it; A = semaphore index; B = count after.</summary>
+    SemCount,
+    /// <summary>A P changed status (acquirep/wirep, releasep, entersyscall, exitsyscallfast's CAS, sysmon's retake).
+    /// The event's P field is the P whose status changed (for this kind only; elsewhere it is the stepping M's P);
+    /// A = old status; B = new status (<see cref="PStatus"/> numbers); C = the P's id again.</summary>
+    PStatus,
+}
+
+/// <summary>Facts about <see cref="EventKind"/>s that both sides rely on.</summary>
+public static class EventKinds
+{
+    /// <summary>
+    /// Whether a kind changes or reports scheduler state (statuses, queues, gobufs, Ps, semaphores, free lists), as
+    /// opposed to the execution tracer's annotations (GoCreate .. GoEnd). Within one model step, state events must
+    /// come in the model's order; annotations only have to be there (Go emits them next to the state change they
+    /// name, on one side or the other).
+    /// </summary>
+    public static bool IsState(EventKind kind) => kind >= EventKind.Status;
+
+    /// <summary>Whether a kind is an operation on a queue or a count whose indices order it (see the refinement checker).</summary>
+    public static bool IsQueueOp(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet
+        or EventKind.RunqPutSlow or EventKind.RunqSteal or EventKind.GlobRunqPut or EventKind.GlobRunqGet
+        or EventKind.GfPut or EventKind.GfGet or EventKind.SemCount;
+}

@@ -1,0 +1,50 @@
+using Model.Workload;
+
+namespace Model.Contract;
+
+/// <summary>
+/// The frame layout of a compiled workload, shared by the workload compiler (which emits it) and the model (which
+/// predicts every saved sp and bp from it as an exact offset below the g's <c>stack.hi</c>). Mirrors the amd64 shape of
+/// Go's frames: newproc1's 32-byte top, a fake return address into goexit+1, then one frame per function with a saved
+/// frame pointer.
+/// <code>
+///   hi                                      stack.hi (the runtime may colour it down; offsets are from the real hi)
+///   hi-32 .. hi-1                           newproc1's totalSize (4 words + MinFrameSize, 16-aligned)
+///   hi-40      goexit+1                     gostartcall's fake return address  ← sched.sp of a new g (TopBytes)
+///   hi-48      saved rbp (0)                the body's prologue: push rbp ; mov rbp,rsp   ← rbp in the body
+///   hi-48-F    the body's frame F           sub rsp,F                                    ← rsp in the body
+///   ...        return address, saved rbp, the call's frame, for each nested call
+/// </code>
+/// F = align16(the frame bytes a <c>call</c> asks for) + align16(8 × the repeat counters live at once in that frame).
+/// </summary>
+public static class FrameAbi
+{
+    /// <summary>newproc1's totalSize on amd64: alignUp(4·PtrSize + MinFrameSize, StackAlign).</summary>
+    public const int NewProcTotalSize = 32;
+    /// <summary>A return address (a CALL's push, or gostartcall's fake one).</summary>
+    public const int ReturnAddressBytes = 8;
+    /// <summary>The frame pointer a prologue pushes.</summary>
+    public const int SavedBpBytes = 8;
+    /// <summary>Below stack.hi where a new g's sched.sp points: the 32-byte top plus the fake return to goexit+1.</summary>
+    public const int TopBytes = NewProcTotalSize + ReturnAddressBytes;
+    /// <summary>What a <c>call</c> costs besides its frame: the return address and the saved frame pointer.</summary>
+    public const int CallOverheadBytes = ReturnAddressBytes + SavedBpBytes;
+
+    /// <summary>Rounds up to 16 (the SysV stack alignment).</summary>
+    public static int Align16(long n) => checked((int)((n + 15) & ~15L));
+
+    /// <summary>Repeat counters a function needs at once: nested repeats stack, siblings reuse a slot; calls have their own frames.</summary>
+    public static int RepeatSlots(Block block)
+    {
+        var max = 0;
+        foreach (var op in block)
+            if (op is RepeatOp r) max = Math.Max(max, 1 + RepeatSlots(r.Body));
+        return max;
+    }
+
+    /// <summary>F: the bytes a function's prologue subtracts from rsp (after pushing rbp).</summary>
+    public static int FrameSize(int frameBytes, Block block) => Align16(frameBytes) + Align16(8L * RepeatSlots(block));
+
+    /// <summary>How far below rbp the repeat counter at nesting <paramref name="depth"/> (0 = outermost in its frame) lives.</summary>
+    public static int RepeatSlotOffset(int depth) => 8 * (depth + 1);
+}
