@@ -18,7 +18,12 @@ public static class PeersCommand
         PeersOptions options;
         try
         {
-            options = PeersOptions.Parse(args, RepoPaths.FindRoot() is string root ? Path.Combine(root, "Bench", "results") : null);
+            // The tracked results (Bench/results, linked from the READMEs) change only with --update-readme; any other
+            // run writes into Bench/results/latest, which git ignores, so measuring never dirties the checkout.
+            var tracked = args.Contains("--update-readme");
+            options = PeersOptions.Parse(args, RepoPaths.FindRoot() is string root
+                ? (tracked ? Path.Combine(root, "Bench", "results") : Path.Combine(root, "Bench", "results", "latest"))
+                : null);
         }
         catch (ArgumentException e)
         {

@@ -15,7 +15,7 @@ public sealed record PeersOptions(bool Quick, bool Json, string? OutDir, bool In
         "usage: peers [--quick] [--json] [--out DIR | --no-write] [--no-install] [--update-readme] [--min]\n" +
         "  --quick       fewer iterations and rounds (about 15 seconds instead of a minute)\n" +
         "  --json        print the JSON object instead of the table\n" +
-        "  --out DIR     write peers.md, peers.svg and peers.json there (default: Bench/results in the repository)\n" +
+        "  --out DIR     write peers.md, peers.svg and peers.json there (default: Bench/results/latest, ignored by git; Bench/results with --update-readme)\n" +
         "  --no-write    write no files\n" +
         "  --no-install  do not run scripts/install-peers.sh when a compiler is missing\n" +
         "  --update-readme  refresh the results block of Bench/README.md (links results/peers.svg)\n" +

@@ -1,3 +1,5 @@
+using System.Reflection;
+using Checker.Tests;
 using Implementation.Trace;
 using static Implementation.Tests.TestWorkloads;
 
@@ -45,6 +47,28 @@ public class MutantTests
     }
 
     [Fact]
+    public void A_release_runtime_has_no_mutant_field_and_a_diagnostic_one_has()
+    {
+        // The Release runtime's mutant sites compare two constants (Mutant.None), which the compiler folds away, and
+        // the statement-level ones are compiled out; so the scheduler has no field a mutant branch could read.
+        var field = typeof(RuntimeOptions).Assembly.GetType("Implementation.Sched")!
+            .GetField("_mutant", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Static);
+        var configuration = typeof(RuntimeOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        if (configuration == "Release")
+        {
+            Assert.False(RuntimeOptions.DiagnosticBuild);
+            Assert.True(field is null || field.IsLiteral, "a Release runtime must not carry a mutant field");
+            Assert.Throws<InvalidOperationException>(() => new RuntimeOptions { Mutant = Mutant.GoschedLocal });
+        }
+        else
+        {
+            Assert.True(RuntimeOptions.DiagnosticBuild);
+            Assert.NotNull(field);
+            Assert.False(field!.IsLiteral);
+        }
+    }
+
+    [Fact]
     public void There_are_at_least_twelve_mutants_and_the_correct_runtime_is_reproducible()
     {
         Assert.True(Enum.GetValues<Mutant>().Length - 1 >= 12);
@@ -54,7 +78,7 @@ public class MutantTests
         Assert.Equal(Signature(a), Signature(b));
     }
 
-    [Theory]
+    [DiagnosticBuildTheory]
     [MemberData(nameof(Mutants))]
     public void Each_mutant_changes_what_the_runtime_does(string name)
     {

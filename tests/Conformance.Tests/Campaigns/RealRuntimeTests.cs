@@ -1,3 +1,4 @@
+using Checker.Tests;
 using Conformance.Campaigns;
 using Conformance.Cli;
 using Conformance.Replay;
@@ -32,7 +33,7 @@ public class RealRuntimeTests
         }
     }
 
-    [Fact]
+    [DiagnosticBuildFact]
     public void A_mutants_replay_token_reproduces_the_mutants_verdict()
     {
         var w = Corpus.Get("example");
@@ -43,7 +44,7 @@ public class RealRuntimeTests
         Assert.Equal(first.Signature, Conformer.Check(RunSpec.From(token)).Signature);
     }
 
-    [Fact]
+    [DiagnosticBuildFact]
     public void The_mutation_run_kills_every_mutant()
     {
         Assert.True(Mutants.Names.Count >= 12, $"only {Mutants.Names.Count} mutants: {string.Join(", ", Mutants.Names)}");
