@@ -66,6 +66,8 @@ internal sealed unsafe class MState
     public bool Spinning;
     /// <summary>The g this M runs (m.curg), or null on g0 between gs.</summary>
     public G* CurG;
+    /// <summary>Where this M stands at its latest scheduling point (for snapshots; written by the M itself).</summary>
+    public Snapshots.MPosition Position;
     /// <summary>Semaphore index whose lock park_m must release (gopark's unlockf/lock), or -1.</summary>
     public int WaitLock = -1;
     /// <summary>m.syscalltick: the P's syscalltick when this M entered its system call.</summary>

@@ -17,6 +17,8 @@ public sealed record RunResult
     public IReadOnlyList<TraceEvent>? Trace { get; init; }
     /// <summary>Some M's buffer filled up and events were dropped.</summary>
     public bool TraceTruncated { get; init; }
+    /// <summary>The state snapshots of a run with <see cref="RuntimeOptions.Snapshots"/>, in the order taken (null otherwise).</summary>
+    public IReadOnlyList<Snapshots.RuntimeSnapshot>? Snapshots { get; init; }
     /// <summary>Controlled mode: every choice made, to replay through <see cref="RuntimeOptions.Replay"/>.</summary>
     public IReadOnlyList<int> Choices { get; init; } = [];
     /// <summary>Controlled mode: the same choices, typed (what each decided, among how many options, by which M).</summary>

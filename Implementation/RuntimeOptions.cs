@@ -9,6 +9,12 @@ public sealed record RuntimeOptions
     /// <summary>Record the trace (off by default; costs a predictable branch when off).</summary>
     public bool Trace { get; init; }
 
+    /// <summary>Record a <see cref="Snapshots.RuntimeSnapshot"/> of the scheduler's real state at every switch-back
+    /// point (an mcall returning to the scheduler loop, a systemstack service's entry). Needs <see cref="Trace"/> and
+    /// <see cref="Controlled"/>: a snapshot shows the state after exactly the first N trace events, which only a
+    /// controlled run (one M moves at a time) makes well defined.</summary>
+    public bool Snapshots { get; init; }
+
     /// <summary>Events per M buffer when tracing; events beyond it are dropped and the trace is marked truncated.</summary>
     public int TraceCapacityPerM { get; init; } = 1 << 20;
 

@@ -49,7 +49,9 @@ internal sealed unsafe partial class Sched
         var status = ReadGStatus(newg);
         if (status != GStatus.Dead && _mutant != Mutant.GfGetNotDead) Fatal("newproc1: new g is not Gdead");
 
-        StubSet.PrepareGoroutine(newg, entries[body], 0);
+        // gostartcallfn sets ctxt = fv, the closure; a body has no captured variables, so its entry stands for the
+        // funcval (nonzero, as Go's always is): gogo loads it into DX and clears sched.ctxt (invariant B4).
+        StubSet.PrepareGoroutine(newg, entries[body], entries[body]);
         newg->GoPc = callerpc;
         newg->ParentGoid = callergp == null ? 0 : callergp->Goid;
         newg->Body = body;

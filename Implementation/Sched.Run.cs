@@ -120,6 +120,7 @@ internal sealed unsafe partial class Sched
             Elapsed = _elapsed,
             Trace = trace,
             TraceTruncated = truncated,
+            Snapshots = _snapshots ? [.. _snapshotLog] : null,
             Choices = _control?.Choices ?? [],
             ChoiceLog = _control?.Log ?? [],
             Symbols = new SymbolTable(Program, StubSet.Shared),

@@ -55,7 +55,11 @@ internal sealed unsafe partial class Sched
         var entry = s_entry;
         while (!mp.Exit)
         {
-            if (_controlled) _control!.Point(mp);
+            if (_controlled)
+            {
+                mp.Position = Snapshots.MPosition.Scheduler;
+                _control!.Point(mp);
+            }
             if (mp.Spinning && !RunQEmpty(mp.P)) Fatal("schedule: spinning with local work");
             var gp = FindRunnable(mp, out var inheritTime); // blocks until work is found
             if (gp == null) return;
@@ -72,8 +76,13 @@ internal sealed unsafe partial class Sched
                 if (!inheritTime || _mutant == Mutant.SchedTickOnInherit) pp->SchedTick++;
                 if (_tracing) TraceExecute(mp, gp, inheritTime);
                 mp.Switches++;
-                if (_controlled) _control!.Point(mp);
+                if (_controlled)
+                {
+                    mp.Position = Snapshots.MPosition.BeforeGogo;
+                    _control!.Point(mp);
+                }
                 var reason = (McallReason)entry(mp.M, gp);
+                if (_snapshots) TakeSnapshot(mp, Snapshots.MPosition.SwitchedBack);
                 if (_tracing) Trace(mp, EventKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, (long)reason);
                 // No scheduling point here: park_m still has to release the semaphore lock semacquire kept.
                 gp = reason switch
@@ -197,7 +206,11 @@ internal sealed unsafe partial class Sched
             if (mp.Exit) return null;
             // Controlled mode: every round of the search is a scheduling point, so a spinning M cannot keep the
             // baton from the M it is waiting for (one woken by startm to take a handed-off P, say).
-            if (_controlled) _control!.Point(mp);
+            if (_controlled)
+            {
+                mp.Position = Snapshots.MPosition.Scheduler;
+                _control!.Point(mp);
+            }
             var pp = mp.P;
             G* gp;
             // Check the global runnable queue once in a while to ensure fairness.

@@ -43,7 +43,7 @@ internal sealed unsafe partial class Sched
             var mp = MOf(g);
             var s = mp.Sched;
             if (s.Finished) return -1;
-            if (s._controlled) s._control!.Point(mp);
+            s.ServicePoint(mp);
             s.NewProc(mp, (int)body, g, pc);
             return 0;
         }
@@ -63,7 +63,7 @@ internal sealed unsafe partial class Sched
             var mp = MOf(g);
             var s = mp.Sched;
             if (s.Finished) return -1;
-            if (s._controlled) s._control!.Point(mp);
+            s.ServicePoint(mp);
             return s.SemAcquire(mp, g, (int)sema);
         }
         catch (Exception e)
@@ -82,7 +82,7 @@ internal sealed unsafe partial class Sched
             var mp = MOf(g);
             var s = mp.Sched;
             if (s.Finished) return -1;
-            if (s._controlled) s._control!.Point(mp);
+            s.ServicePoint(mp);
             return s.SemRelease(mp, g, (int)sema);
         }
         catch (Exception e)
@@ -101,7 +101,7 @@ internal sealed unsafe partial class Sched
             var mp = MOf(g);
             var s = mp.Sched;
             if (s.Finished) return -1;
-            if (s._controlled) s._control!.Point(mp);
+            s.ServicePoint(mp);
             return s.EnterSyscall(mp, g, pc);
         }
         catch (Exception e)
@@ -120,7 +120,7 @@ internal sealed unsafe partial class Sched
             var mp = MOf(g);
             var s = mp.Sched;
             if (s.Finished) return -1;
-            if (s._controlled) s._control!.Point(mp);
+            s.ServicePoint(mp);
             return s.ExitSyscall(mp, g);
         }
         catch (Exception e)

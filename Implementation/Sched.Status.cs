@@ -28,7 +28,11 @@ internal sealed unsafe partial class Sched
         // release store is the same operation without the locked instruction on the hot path.
         if (Volatile.Read(ref gp->AtomicStatus) != (uint)oldval) StatusMismatch(gp, oldval, newval);
         Volatile.Write(ref gp->AtomicStatus, (uint)newval);
-        if (_tracing) Trace(mp, EventKind.Status, gp->Goid, (long)oldval, (long)newval, edge);
+        if (_tracing)
+        {
+            Trace(mp, EventKind.Status, gp->Goid, (long)oldval, (long)newval, edge);
+            if (_snapshots) MarkDirty(gp);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -104,6 +104,7 @@ internal sealed unsafe partial class Sched : IDisposable
         _bodyEntries = program.BodyEntries;
         _tracing = options.Trace;
         _controlled = options.Controlled;
+        _snapshots = options.Snapshots && options.Trace && options.Controlled;
 #if CHECKER_MUTANTS
         _mutant = options.Mutant;
 #endif

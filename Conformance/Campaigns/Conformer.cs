@@ -29,6 +29,7 @@ public static class Conformer
     {
         Procs = spec.Procs,
         Trace = true,
+        Snapshots = true,
         Controlled = true,
         Sysmon = false,
         Seed = spec.Seed,
@@ -58,7 +59,9 @@ public static class Conformer
 
         var clock = Stopwatch.StartNew();
         var checker = new RefinementChecker(spec.Workload, ModelConfig(spec, trace), spec.Strict);
-        var verdict = checker.Check(trace, Abstraction.Native(run.Symbols), runtimeOutcome);
+        var abs = Abstraction.Native(run.Symbols);
+        var stateCheck = run.Snapshots is null ? null : new StateRefinement(run.Snapshots, abs, spec.Workload.Semaphores());
+        var verdict = checker.Check(trace, abs, runtimeOutcome, stateCheck);
         clock.Stop();
         // The model's outcome only means something when its run ended; a violation stops it midway.
         var modelOutcome = verdict.FinalState.Outcome == Model.Outcome.Running ? null : verdict.ModelOutcome;

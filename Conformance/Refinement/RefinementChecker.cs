@@ -68,7 +68,7 @@ public sealed class RefinementChecker
     /// Checks <paramref name="trace"/> (merged by sequence number) against the model, mapping raw values through
     /// <paramref name="abs"/>, and the run's outcome against the model's (<paramref name="runtimeOutcome"/>; null to skip).
     /// </summary>
-    public Verdict Check(IReadOnlyList<TraceEvent> trace, Abstraction abs, Outcome? runtimeOutcome)
+    public Verdict Check(IReadOnlyList<TraceEvent> trace, Abstraction abs, Outcome? runtimeOutcome, StateRefinement? stateCheck = null)
     {
         var procs = _model.Config.Procs;
         var oneP = procs == 1;
@@ -264,9 +264,20 @@ public sealed class RefinementChecker
                 var ev = trace.Count > 0 ? trace[Math.Min(lastIdx, trace.Count - 1)] : (TraceEvent?)null;
                 ObserveUpTo(Math.Min(lastIdx, trace.Count - 1));
                 return Fail(new Violation(ViolationKind.InvariantBroken,
-                    $"after {taken.Action} (runtime event {lastIdx}) the invariant \"{string.Join("\", \"", names)}\" does not hold",
+                    $"after {taken.Action} (runtime event {lastIdx}) the model's invariant \"{string.Join("\", \"", names)}\" does not hold",
                     lastIdx, ev, null, StateViews.Model(state, _semaphores), StateViews.Observed(trace, lastIdx, abs, procs, _semaphores), names[0]),
                     consumed, state, steps);
+            }
+            // State at rest: when the checker has consumed exactly a prefix of the trace, the runtime's snapshot taken
+            // after that prefix must equal the model's state (StateRefinement).
+            if (stateCheck is not null && takenEvents.Count > 0)
+            {
+                var firstLeft = FirstUnconsumed();
+                if (firstLeft == consumed || (firstLeft < 0 && consumed == trace.Count))
+                {
+                    var v = stateCheck.Compare(state, consumed, mm => modelToRuntime.TryGetValue(mm, out var r) ? r : null, trace);
+                    if (v is not null) return Fail(v, consumed, state, steps);
+                }
             }
         }
 

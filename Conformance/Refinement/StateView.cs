@@ -27,8 +27,10 @@ public sealed class StateView
     {
         var rows = new List<DiffRow>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rightByKey = new Dictionary<string, string>(right.Rows.Length, StringComparer.Ordinal);
+        foreach (var (k, v) in right.Rows) rightByKey.TryAdd(k, v);
         foreach (var (k, v) in left.Rows)
-            if (seen.Add(k)) rows.Add(new DiffRow(k, v, right[k]));
+            if (seen.Add(k)) rows.Add(new DiffRow(k, v, rightByKey.GetValueOrDefault(k)));
         foreach (var (k, v) in right.Rows)
             if (seen.Add(k)) rows.Add(new DiffRow(k, null, v));
         return rows;

@@ -20,6 +20,9 @@ internal sealed class TraceRecorder
         return b;
     }
 
+    /// <summary>How many events have taken a sequence number so far.</summary>
+    public int Recorded => (int)Volatile.Read(ref _seq);
+
     /// <summary>Takes the next global sequence number: call it at the operation's linearization point.</summary>
     public ulong NextSeq() => (ulong)Interlocked.Increment(ref _seq);
 

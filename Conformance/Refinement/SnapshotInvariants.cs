@@ -1,0 +1,99 @@
+using Implementation.Snapshots;
+
+namespace Conformance.Refinement;
+
+/// <summary>
+/// The invariants at rest (go-runtime-reference.md §3.3 and §7), each named and checked on every snapshot of the
+/// runtime's real records — state no event shows. The numbers in the names are the reference's.
+/// </summary>
+public static class SnapshotInvariants
+{
+    /// <summary>A broken invariant: its name and what broke it.</summary>
+    public readonly record struct Broken(string Name, string Detail);
+
+    /// <summary>Every invariant's name, in the order they are checked.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        B1, B2, B3, B5, DeadHasNoM, CurgPointsBack, QueuedIsRunnableOnce, FreeIsDeadOnce, RingBounds, IdlePHasEmptyQueue, StackGuard,
+    ];
+
+    public const string B1 = "B1: sched.g is the g itself";
+    public const string B2 = "B2: a g running on its own stack has sched.sp = ctxt = ret = bp = 0 (after gogo)";
+    public const string B3 = "B3: a g that is not running has its saved sp inside its stack and a resume pc";
+    public const string B5 = "B5: a g in _Gsyscall has syscallsp inside its stack";
+    public const string DeadHasNoM = "23: a dead g has m == nil";
+    public const string CurgPointsBack = "9: m.curg.m == m";
+    public const string QueuedIsRunnableOnce = "3, 4: a g in a run queue (ring, runnext, global) is runnable and in exactly one queue";
+    public const string FreeIsDeadOnce = "8: a g on a gFree list is dead and on one list only";
+    public const string RingBounds = "6: 0 <= runqtail - runqhead <= 256";
+    public const string IdlePHasEmptyQueue = "17: a _Pidle P on sched.pidle has an empty run queue";
+    public const string StackGuard = "stackguard0 = stack.lo + StackGuard for a g with a stack";
+
+    /// <summary>The first invariant <paramref name="s"/> breaks, or null.</summary>
+    public static Broken? FirstBroken(RuntimeSnapshot s)
+    {
+        var byGoid = new Dictionary<long, GSnapshot>();
+        foreach (var g in s.Gs)
+            if (g.Status != GStatus.Dead && g.Status != GStatus.Idle) byGoid[g.Goid] = g;
+        var positions = s.Ms.ToDictionary(m => m.Id, m => m.Position);
+
+        foreach (var g in s.Gs)
+        {
+            var name = $"allg[{g.Slot}] (g{g.Goid}, {g.Status.GoName()})";
+            if (g.Status != GStatus.Idle && g.Sched.G != g.Self)
+                return new Broken(B1, $"{name} has sched.g = 0x{g.Sched.G:x}, its record is at 0x{g.Self:x}");
+            if (g.Status == GStatus.Running && g.Shadow is { } shadow && (shadow.Sp | shadow.Ctxt | shadow.Ret | shadow.Bp) != 0)
+                return new Broken(B2, $"{name} ran with sched sp=0x{shadow.Sp:x} ctxt=0x{shadow.Ctxt:x} ret=0x{shadow.Ret:x} bp=0x{shadow.Bp:x}");
+            if (g.Status is GStatus.Runnable or GStatus.Waiting or GStatus.Syscall
+                && (g.Sched.Sp <= g.StackLo || g.Sched.Sp > g.StackHi || g.Sched.Pc == 0))
+                return new Broken(B3, $"{name} has sched.sp = 0x{g.Sched.Sp:x} (stack 0x{g.StackLo:x}..0x{g.StackHi:x}) and sched.pc = 0x{g.Sched.Pc:x}");
+            if (g.Status == GStatus.Syscall && (g.SyscallSp <= g.StackLo || g.SyscallSp > g.StackHi))
+                return new Broken(B5, $"{name} has syscallsp = 0x{g.SyscallSp:x} (stack 0x{g.StackLo:x}..0x{g.StackHi:x})");
+            if (g.Status == GStatus.Dead && g.M >= 0)
+                return new Broken(DeadHasNoM, $"{name} has g.m = m{g.M}");
+            if (g.StackLo != 0 && g.StackGuard0 != g.StackLo + Native.StackPool.StackGuard)
+                return new Broken(StackGuard, $"{name} has stackguard0 = 0x{g.StackGuard0:x}, stack.lo + {Native.StackPool.StackGuard} = 0x{g.StackLo + Native.StackPool.StackGuard:x}");
+        }
+
+        foreach (var m in s.Ms)
+        {
+            if (m.Curg == 0) continue;
+            if (!byGoid.TryGetValue(m.Curg, out var g) || g.M != m.Id)
+                return new Broken(CurgPointsBack, $"m{m.Id}.curg = g{m.Curg}, whose g.m is {(g is null ? "no live g" : g.M < 0 ? "nil" : $"m{g.M}")}");
+        }
+
+        var queued = new Dictionary<long, string>();
+        Broken? Queue(long goid, string where)
+        {
+            if (queued.TryGetValue(goid, out var other))
+                return new Broken(QueuedIsRunnableOnce, $"g{goid} is in {other} and in {where}");
+            queued[goid] = where;
+            if (!byGoid.TryGetValue(goid, out var g) || g.Status != GStatus.Runnable)
+                return new Broken(QueuedIsRunnableOnce, $"g{goid} in {where} is {(g is null ? "not a live g" : g.Status.GoName())}");
+            return null;
+        }
+        foreach (var p in s.Ps)
+        {
+            var length = unchecked(p.Tail - p.Head);
+            if (length > 256)
+                return new Broken(RingBounds, $"p{p.Id} has runqhead {p.Head}, runqtail {p.Tail}");
+            foreach (var goid in p.Ring)
+                if (Queue(goid, $"p{p.Id}.runq") is { } b) return b;
+            if (p.RunNext != 0 && Queue(p.RunNext, $"p{p.Id}.runnext") is { } bn) return bn;
+            // On sched.pidle: exitsyscallfast's CAS of its old P from _Psyscall to _Pidle, then wirep, leaves a
+            // _Pidle P that is on no list for a moment (as in Go), with whatever runnext held.
+            if (p.Status == PStatus.Idle && p.OnPidle && (length != 0 || p.RunNext != 0))
+                return new Broken(IdlePHasEmptyQueue, $"p{p.Id} is _Pidle with {length} gs in its ring and runnext {(p.RunNext == 0 ? "nil" : $"g{p.RunNext}")}");
+        }
+        foreach (var goid in s.GlobalRunQ)
+            if (Queue(goid, "sched.runq") is { } b) return b;
+
+        var free = new HashSet<long>();
+        var dead = s.Gs.Where(g => g.Status == GStatus.Dead).Select(g => g.Goid).ToHashSet();
+        foreach (var (list, where) in s.Ps.Select(p => (p.GFree, $"p{p.Id}.gFree")).Append((s.GFree, "sched.gFree")))
+            foreach (var goid in list)
+                if (!free.Add(goid) || !dead.Contains(goid))
+                    return new Broken(FreeIsDeadOnce, $"g{goid} on {where} is {(dead.Contains(goid) ? "on two lists" : "not dead")}");
+        return null;
+    }
+}

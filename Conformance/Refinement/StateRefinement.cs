@@ -1,0 +1,334 @@
+using Implementation;
+using Implementation.Snapshots;
+using Model;
+
+namespace Conformance.Refinement;
+
+/// <summary>
+/// Refinement at the level of state (ARCHITECTURE.md, "State, not only events"): after a matched model step, the
+/// runtime's real records at the same point of the trace (a <see cref="RuntimeSnapshot"/> taken when exactly the
+/// events the checker has consumed had been recorded) must equal the model's state, field by field: every g's status,
+/// goid, g.m, stack, all seven gobuf fields, syscallsp and wait; every P's status, owner, ring head, tail and slots,
+/// runnext, schedtick, gFree list and goid cache; the global run queue's contents, the gFree list, npidle,
+/// nmspinning, nmidle; each semaphore's count and waiters; every M's curg, p and spinning.
+/// <para>Both states are written as the same named rows (<see cref="StateView"/>), in the model's terms: a g's
+/// sp and bp as "0" or "in stack" for now (the model's gobufs hold frame levels; where it predicts exact offsets they
+/// become "hi-N"), a pc as the program point or stub label it maps to, the gobuf's g as "self" when it points at the
+/// g's own record. The first differing row is the violation, named with both values and the Go function that
+/// writes that field. A snapshot also has to satisfy the invariants at rest (<see cref="SnapshotInvariants"/>).</para>
+/// <para>What is not compared, and why: the gobuf of a g whose M is at a switch point, where a stub has just
+/// overwritten it (mcall's or systemstack's save, reported by its own GobufSave event) or is about to load and clear
+/// it (before gogo) — those fields are compared at the next point where they are at rest; repeat counters, which live
+/// on the goroutine's stack; stackguard0 against the model (it has none; the invariants check it); the stack's size
+/// (the runtime moves each stack top down by a colour of up to 4 KiB: "has a stack" is compared).</para>
+/// </summary>
+public sealed class StateRefinement
+{
+    private readonly Dictionary<int, RuntimeSnapshot> _byEvents = [];
+    private readonly Abstraction _abs;
+    private readonly IReadOnlyList<string> _semaphores;
+
+    /// <param name="snapshots">The run's snapshots, in the order taken.</param>
+    /// <param name="abs">Maps raw pcs to program points and stub labels.</param>
+    /// <param name="semaphores">The workload's semaphore names, for the rows' names.</param>
+    public StateRefinement(IReadOnlyList<RuntimeSnapshot> snapshots, Abstraction abs, IReadOnlyList<string> semaphores)
+    {
+        foreach (var s in snapshots) _byEvents.TryAdd(s.Events, s);
+        _abs = abs;
+        _semaphores = semaphores;
+        Snapshots = snapshots.Count;
+    }
+
+    /// <summary>How many snapshots the run recorded.</summary>
+    public int Snapshots { get; }
+
+    /// <summary>How many model states were compared with a snapshot.</summary>
+    public int Compared { get; private set; }
+
+    /// <summary>The snapshot showing the state after exactly the trace's first <paramref name="events"/> events, if any.</summary>
+    public RuntimeSnapshot? At(int events) => _byEvents.GetValueOrDefault(events);
+
+    /// <summary>
+    /// Compares the model's state after the checker consumed exactly the trace's first <paramref name="events"/>
+    /// events with the snapshot taken there (null when there is none, or when they agree). <paramref name="runtimeM"/>
+    /// maps a model M id to the runtime M it was matched with (null: not yet matched).
+    /// </summary>
+    public Violation? Compare(SchedState model, int events, Func<int, int?> runtimeM, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
+    {
+        if (!_byEvents.TryGetValue(events, out var snap)) return null;
+        Compared++;
+        var broken = SnapshotInvariants.FirstBroken(snap);
+        var (mRows, rRows) = Rows(model, snap, runtimeM, useCache: true);
+        if (broken is null && SameRows(mRows, rRows))
+        {
+            foreach (var (slot, entry) in _pending) _agreed[slot] = entry;
+            _pending.Clear();
+            return null;
+        }
+        _pending.Clear();
+        var (modelView, runtimeView) = Views(model, snap, runtimeM);
+        var index = events - 1;
+        if (broken is { } b)
+            return new Violation(ViolationKind.InvariantBroken,
+                $"after event {index}, the runtime's state breaks the invariant \"{b.Name}\": {b.Detail}",
+                index, (index >= 0 && index < trace.Count ? trace[index] : null), null, modelView, runtimeView, b.Name);
+        foreach (var row in StateView.Diff(modelView, runtimeView))
+        {
+            if (!row.Differs) continue;
+            return new Violation(ViolationKind.StateMismatch,
+                $"after event {index}, {row.Key}: the model has {row.Left ?? "nothing"}, the runtime {row.Right ?? "nothing"} ({Writer(row.Key)})",
+                index, (index >= 0 && index < trace.Count ? trace[index] : null), row.Left, modelView, runtimeView);
+        }
+        return null;
+    }
+
+    /// <summary>Whether both views hold the same rows in the same order (the common case: both are written in one order).</summary>
+    private static bool SameRows(List<KeyValuePair<string, object?>> a, List<KeyValuePair<string, object?>> b)
+    {
+        if (a.Count != b.Count) return false;
+        for (var i = 0; i < a.Count; i++)
+            if (!ReferenceEquals(a[i].Key, b[i].Key) && a[i].Key != b[i].Key || !Equals(a[i].Value, b[i].Value))
+                return false;
+        return true;
+    }
+
+    /// <summary>Both states as rows of the same names.</summary>
+    public (StateView Model, StateView Runtime) Views(SchedState model, RuntimeSnapshot snap, Func<int, int?> runtimeM)
+    {
+        var (m, r) = Rows(model, snap, runtimeM, useCache: false);
+        _pending.Clear();
+        return (ToView(m), ToView(r));
+    }
+
+    private static StateView ToView(List<KeyValuePair<string, object?>> rows) =>
+        new(rows.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value?.ToString() ?? "nil")));
+
+    private int _lastCount = 64;
+
+    /// <summary>What a g's rows were made of: the runtime's record (shared between snapshots while unchanged), the
+    /// model's g, where its M stood and which runtime M its model M is.</summary>
+    private readonly record struct GRowsOf(GSnapshot Runtime, long Goid, GStatus Status, int M, int StackSize, byte SyscallSp,
+        int WaitSema, Gobuf Sched, MPosition Position, int MappedM);
+
+    /// <summary>Per slot, the inputs of the g's rows when both sides last agreed: the same inputs give the same rows,
+    /// so the g is skipped (this keeps the cost of a comparison proportional to what the step changed).</summary>
+    private readonly Dictionary<int, GRowsOf> _agreed = [];
+    private readonly List<(int Slot, GRowsOf Entry)> _pending = [];
+    private readonly Dictionary<(int, string), string> _keys = [];
+
+    /// <summary>"allg[3].status": the row names, made once per slot and field.</summary>
+    private string GKey(int slot, string field)
+    {
+        if (!_keys.TryGetValue((slot, field), out var k)) _keys[(slot, field)] = k = $"allg[{slot}].{field}";
+        return k;
+    }
+
+    /// <summary>Both states as rows of the same names, with values still typed (compared with Equals).</summary>
+    private (List<KeyValuePair<string, object?>> Model, List<KeyValuePair<string, object?>> Runtime) Rows(SchedState model, RuntimeSnapshot snap, Func<int, int?> runtimeM, bool useCache)
+    {
+        var m = new List<KeyValuePair<string, object?>>(_lastCount);
+        var r = new List<KeyValuePair<string, object?>>(_lastCount);
+        static void Row(List<KeyValuePair<string, object?>> to, string key, object? value) => to.Add(new(key, value));
+
+        // Which runtime M plays each model M (and back), for g.m, p.m and the M rows.
+        var toRuntime = new Dictionary<int, int>();
+        foreach (var mm in model.Ms)
+            if (runtimeM(mm.Id) is { } rm) toRuntime[mm.Id] = rm;
+        string ModelM(int plusOne) => plusOne == 0 ? "nil" : toRuntime.TryGetValue(plusOne - 1, out var rm) ? $"m{rm}" : $"model m{plusOne - 1} (not yet matched)";
+        string RuntimeM(int id) => id < 0 ? "nil" : $"m{id}";
+        long GoidOf(int slot) => slot >= 0 && slot < model.AllGs.Count ? model.AllGs[slot].Goid : -1;
+        string Goids(IEnumerable<long> goids) => "[" + string.Join(" ", goids.Select(g => $"g{g}")) + "]";
+
+        Row(m, "allgs", model.AllGs.Count);
+        Row(r, "allgs", snap.Gs.Length);
+        var positions = snap.Ms.ToDictionary(x => x.Id, x => x.Position);
+        for (var i = 0; i < Math.Max(model.AllGs.Count, snap.Gs.Length); i++)
+        {
+            if (useCache && i < model.AllGs.Count && i < snap.Gs.Length)
+            {
+                var mg0 = model.AllGs[i];
+                var rg0 = snap.Gs[i];
+                var pos0 = rg0.M >= 0 && positions.TryGetValue(rg0.M, out var p0) ? p0 : MPosition.Scheduler;
+                var mapped = mg0.M == 0 ? -1 : toRuntime.TryGetValue(mg0.M - 1, out var rm0) ? rm0 : -2;
+                var inputs = new GRowsOf(rg0, mg0.Goid, mg0.Status, mg0.M, mg0.StackSize, mg0.SyscallSp, mg0.WaitSema, mg0.Sched, pos0, mapped);
+                if (_agreed.TryGetValue(i, out var last) && ReferenceEquals(last.Runtime, rg0) && last == inputs) continue;
+                _pending.Add((i, inputs));
+            }
+            if (i < model.AllGs.Count)
+            {
+                var g = model.AllGs[i];
+                Row(m, GKey(i, "goid"), g.Goid);
+                Row(m, GKey(i, "status"), g.Status);
+                Row(m, GKey(i, "m"), ModelM(g.M));
+                Row(m, GKey(i, "stack"), g.StackSize > 0 ? "yes" : "no");
+                Row(m, GKey(i, "syscallsp"), g.SyscallSp == 0 ? "0" : "in stack");
+                if (g.Status == GStatus.Waiting) Row(m, GKey(i, "waiting on"), g.WaitSema > 0 ? SemaName(g.WaitSema - 1) : "nothing");
+            }
+            if (i < snap.Gs.Length)
+            {
+                var g = snap.Gs[i];
+                Row(r, GKey(i, "goid"), g.Goid);
+                Row(r, GKey(i, "status"), g.Status);
+                Row(r, GKey(i, "m"), RuntimeM(g.M));
+                Row(r, GKey(i, "stack"), g.StackLo != 0 && g.StackHi > g.StackLo ? "yes" : "no");
+                Row(r, GKey(i, "syscallsp"), g.SyscallSp == 0 ? "0" : Inside(g, g.SyscallSp));
+                if (g.Status == GStatus.Waiting) Row(r, GKey(i, "waiting on"), g.WaitSema >= 0 ? SemaName(g.WaitSema) : "nothing");
+            }
+            if (i < model.AllGs.Count && i < snap.Gs.Length)
+            {
+                // The gobuf, where it is at rest on both sides (see the class's remarks).
+                var mg = model.AllGs[i];
+                var rg = snap.Gs[i];
+                var position = rg.M >= 0 && positions.TryGetValue(rg.M, out var p) ? p : MPosition.Scheduler;
+                var words = rg.Shadow ?? rg.Sched;
+                // The curg of an M at a switch point: the stub has just saved into its gobuf. That is the case for a g
+                // in _Gsyscall too: our exitsyscall enters C# through systemstack, whose save overwrites what
+                // reentersyscall saved (Go's exitsyscall runs on the g's own stack, so there B5 holds until E10/E11).
+                var stubOwnsSpPcBp = rg.M >= 0 && rg.Shadow is null && position is MPosition.SwitchedBack or MPosition.InService;
+                var gogoPending = rg.Status == GStatus.Running && position == MPosition.BeforeGogo;
+                if (!stubOwnsSpPcBp && !gogoPending)
+                {
+                    Row(m, GKey(i, "sched.sp"), mg.Sched.Sp == 0 ? "0" : "in stack");
+                    Row(r, GKey(i, "sched.sp"), words.Sp == 0 ? "0" : Inside(rg, words.Sp));
+                    Row(m, GKey(i, "sched.bp"), mg.Sched.Bp == 0 ? "0" : "in stack");
+                    Row(r, GKey(i, "sched.bp"), words.Bp == 0 ? "0" : Inside(rg, words.Bp));
+                }
+                if (!stubOwnsSpPcBp)
+                {
+                    Row(m, GKey(i, "sched.pc"), mg.Sched.Pc);
+                    Row(r, GKey(i, "sched.pc"), PcValue(words.Pc, rg.Goid));
+                }
+                Row(m, GKey(i, "sched.g"), mg.Sched.G == 0 ? "0" : mg.Sched.G == i + 1 ? "self" : $"allg[{mg.Sched.G - 1}]");
+                Row(r, GKey(i, "sched.g"), words.G == 0 ? "0" : words.G == rg.Self ? "self" : $"0x{words.G:x}");
+                if (!gogoPending)
+                {
+                    Row(m, GKey(i, "sched.ctxt"), mg.Sched.Ctxt ? "set" : "0");
+                    Row(r, GKey(i, "sched.ctxt"), words.Ctxt != 0 ? "set" : "0");
+                    // ret: nothing on these paths leaves it nonzero (gogo clears it, newproc1 zeroes the gobuf).
+                    Row(m, GKey(i, "sched.ret"), "0");
+                    Row(r, GKey(i, "sched.ret"), words.Ret == 0 ? "0" : $"0x{words.Ret:x}");
+                }
+                // lr: unused on amd64, always 0.
+                Row(m, GKey(i, "sched.lr"), "0");
+                Row(r, GKey(i, "sched.lr"), words.Lr == 0 ? "0" : $"0x{words.Lr:x}");
+            }
+        }
+
+        for (var i = 0; i < Math.Max(model.Ps.Count, snap.Ps.Length); i++)
+        {
+            var key = $"p{i}";
+            if (i < model.Ps.Count)
+            {
+                var p = model.Ps[i];
+                Row(m, GKey(i, "status"), p.Status);
+                Row(m, GKey(i, "m"), ModelM(p.M));
+                Row(m, $"{key}.runqhead", p.Head);
+                Row(m, $"{key}.runqtail", p.Tail);
+                Row(m, $"{key}.runq", Goids(p.RunQSlots().Select(GoidOf)));
+                Row(m, $"{key}.runnext", p.RunNext == 0 ? "nil" : $"g{GoidOf(p.RunNext - 1)}");
+                Row(m, $"{key}.schedtick", p.SchedTick);
+                Row(m, $"{key}.gFree", Goids(p.GFreeSlots().Select(GoidOf)));
+                Row(m, $"{key}.goidcache", $"{p.GoidCache}..{p.GoidCacheEnd}");
+            }
+            if (i < snap.Ps.Length)
+            {
+                var p = snap.Ps[i];
+                Row(r, GKey(i, "status"), p.Status);
+                Row(r, GKey(i, "m"), RuntimeM(p.M));
+                Row(r, $"{key}.runqhead", p.Head);
+                Row(r, $"{key}.runqtail", p.Tail);
+                Row(r, $"{key}.runq", Goids(p.Ring));
+                Row(r, $"{key}.runnext", p.RunNext == 0 ? "nil" : $"g{p.RunNext}");
+                Row(r, $"{key}.schedtick", p.SchedTick);
+                Row(r, $"{key}.gFree", Goids(p.GFree));
+                Row(r, $"{key}.goidcache", $"{p.GoidCache}..{p.GoidCacheEnd}");
+            }
+        }
+
+        Row(m, "sched.runq", Goids(model.GlobalRunQ.Select(GoidOf)));
+        Row(r, "sched.runq", Goids(snap.GlobalRunQ));
+        // The model keeps Go's two global gFree lists (LIFO, top last); with fixed stacks every dead g keeps its stack.
+        Row(m, "sched.gFree", Goids(model.GFreeStackSlots.Reverse().Concat(model.GFreeNoStackSlots.Reverse()).Select(GoidOf)));
+        Row(r, "sched.gFree", Goids(snap.GFree));
+        Row(m, "sched.npidle", model.NPidle);
+        Row(r, "sched.npidle", snap.NPidle);
+        Row(m, "sched.nmspinning", model.NmSpinning);
+        Row(r, "sched.nmspinning", snap.NmSpinning);
+        Row(m, "sched.nmidle", model.IdleMs.Count);
+        Row(r, "sched.nmidle", snap.NmIdle);
+        for (var i = 0; i < model.Semaphores; i++)
+        {
+            Row(m, $"sema {SemaName(i)}.count", (long)model.SemaphoreCount(i));
+            Row(m, $"sema {SemaName(i)}.waiters", Goids(model.SemaphoreWaiters(i).Select(GoidOf)));
+        }
+        for (var i = 0; i < snap.SemaCounts.Length; i++)
+        {
+            Row(r, $"sema {SemaName(i)}.count", snap.SemaCounts[i]);
+            Row(r, $"sema {SemaName(i)}.waiters", Goids(snap.SemaWaiters[i]));
+        }
+
+        foreach (var mm in model.Ms)
+        {
+            if (!toRuntime.TryGetValue(mm.Id, out var rmId)) continue;
+            var rm = snap.Ms.FirstOrDefault(x => x.Id == rmId);
+            var key = $"m{rmId}";
+            Row(m, $"{key}.curg", mm.Curg == 0 ? "nil" : $"g{GoidOf(mm.Curg - 1)}");
+            Row(m, $"{key}.p", mm.P == 0 ? "nil" : $"p{mm.P - 1}");
+            Row(m, $"{key}.spinning", mm.Spinning);
+            if (rm is null) continue;
+            Row(r, $"{key}.curg", rm.Curg == 0 ? "nil" : $"g{rm.Curg}");
+            Row(r, $"{key}.p", rm.P < 0 ? "nil" : $"p{rm.P}");
+            Row(r, $"{key}.spinning", rm.Spinning);
+        }
+        _lastCount = Math.Max(_lastCount, Math.Max(m.Count, r.Count));
+        return (m, r);
+    }
+
+    private static string Inside(GSnapshot g, long value) =>
+        value > g.StackLo && value <= g.StackHi ? "in stack" : $"0x{value:x}, outside the stack";
+
+    /// <summary>The abstract pc a raw one maps to (equal to the model's AbstractPc when they agree), or a text naming it.</summary>
+    private object PcValue(long pc, long goid)
+    {
+        var code = _abs.PcCode(pc, goid);
+        return code < 0 ? $"0x{pc:x}, which is no program point" : AbstractPc.FromCode(code);
+    }
+
+    private string SemaName(int i) => i >= 0 && i < _semaphores.Count ? _semaphores[i] : $"sema {i}";
+
+    /// <summary>The Go function(s) that write the field a row names, for the violation's message.</summary>
+    public static string Writer(string key)
+    {
+        var field = key.Contains('.') ? key[(key.IndexOf('.') + 1)..] : key;
+        return field switch
+        {
+            "status" when key.StartsWith("allg") => "written by casgstatus, from execute, park_m, ready, goschedImpl, goexit0, newproc1, entersyscall, exitsyscall",
+            "m" when key.StartsWith("allg") => "execute sets g.m, dropg clears it (goexit0, park_m, gosched_m, exitsyscall0)",
+            "goid" => "newproc1 assigns it from the P's goid cache",
+            "stack" => "malg allocates it, gfput frees a stack of the wrong size",
+            "syscallsp" => "reentersyscall sets it, exitsyscall clears it",
+            "waiting on" => "semacquire records it before gopark, ready clears it",
+            "sched.sp" => "mcall, systemstack and morestack save it; gogo clears it after loading it; newproc1 sets a new g's",
+            "sched.bp" => "mcall, systemstack and morestack save it; gogo clears it after loading it",
+            "sched.pc" => "mcall and morestack save the resume pc, systemstack saves systemstack_switch, gostartcallfn sets the entry",
+            "sched.g" => "newproc1 sets it once (invariant B1)",
+            "sched.ctxt" => "gostartcallfn sets it, gogo clears it after loading it",
+            "sched.ret" => "gogo clears it, newproc1 zeroes the gobuf",
+            "sched.lr" => "newproc1 zeroes it; unused on amd64",
+            "status" or "m" when key.StartsWith('p') => "acquirep, releasep, entersyscall, exitsyscallfast, retake",
+            "runq" when key.StartsWith("sched") => "globrunqput, globrunqget, runqputslow",
+            "runqhead" or "runqtail" or "runq" or "runnext" => "runqput, runqget, runqputslow, runqsteal",
+            "schedtick" => "execute increments it unless it inherits the time slice",
+            "gFree" => "gfput, gfget",
+            "goidcache" => "newproc1 refills it from sched.goidgen in blocks of 16",
+            "npidle" => "pidleput, pidleget",
+            "nmspinning" => "wakep, resetspinning, findRunnable",
+            "nmidle" => "mput, mget (stopm, startm)",
+            "count" or "waiters" => "semacquire, semrelease",
+            "curg" => "execute sets m.curg, dropg clears it",
+            "p" => "acquirep, releasep",
+            "spinning" => "wakep/startm set it, resetspinning clears it",
+            _ => "see go-runtime-reference.md",
+        };
+    }
+}

@@ -1,0 +1,101 @@
+using Implementation.Snapshots;
+using Native.Layout;
+
+namespace Implementation;
+
+/// <summary>
+/// Snapshots of the runtime's real records for state-level refinement (RuntimeOptions.Snapshots). A snapshot is
+/// taken only by the M holding the controller's baton, at a switch-back point, so every other M waits at a scheduling
+/// point and nothing changes underneath it. Dirty tracking keeps the cost proportional to the step: casgstatus (every
+/// status change passes through it, and every other change of a g's record — its M, its gobuf, its stack, its
+/// semaphore — happens in the same step as one) marks the g, the Ms' curgs are always read, and every other g's
+/// record is shared with the previous snapshot.
+/// </summary>
+internal sealed unsafe partial class Sched
+{
+    private readonly bool _snapshots;
+    private readonly List<RuntimeSnapshot> _snapshotLog = [];
+    private GSnapshot[] _snapGs = [];
+    private readonly HashSet<int> _dirtyGs = [];
+
+    /// <summary>A systemstack service's scheduling point, then (snapshots on) the snapshot at its entry.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void ServicePoint(MState mp)
+    {
+        if (!_controlled) return;
+        mp.Position = MPosition.InService;
+        _control!.Point(mp);
+        if (_snapshots) TakeSnapshot(mp, MPosition.InService);
+    }
+
+    /// <summary>Every snapshot of the run, in the order taken.</summary>
+    internal IReadOnlyList<RuntimeSnapshot> SnapshotLog => _snapshotLog;
+
+    /// <summary>Notes that g's record changed (called from casgstatus when snapshots are on).</summary>
+    private void MarkDirty(G* gp) => _dirtyGs.Add(gp->Index);
+
+    /// <summary>Records the state as the holder <paramref name="mp"/> reaches a switch-back point.</summary>
+    private void TakeSnapshot(MState mp, MPosition position)
+    {
+        mp.Position = position;
+        int count;
+        lock (_allgLock) count = _allgs.Count;
+        if (_snapGs.Length < count)
+        {
+            var grown = new GSnapshot[Math.Max(count, _snapGs.Length * 2)];
+            Array.Copy(_snapGs, grown, _snapGs.Length);
+            _snapGs = grown;
+        }
+        var ms = new List<MSnapshot>();
+        lock (_allm)
+        {
+            foreach (var m in _allm)
+            {
+                if (m.CurG != null) _dirtyGs.Add(m.CurG->Index);
+                ms.Add(new MSnapshot(m.Id, m.CurG == null ? 0 : m.CurG->Goid, m.P == null ? -1 : m.P->Id, m.Spinning, m.Position));
+            }
+        }
+        foreach (var slot in _dirtyGs)
+            if (slot < count) _snapGs[slot] = ReadG((G*)_allgs[slot]);
+        for (var i = 0; i < count; i++) _snapGs[i] ??= ReadG((G*)_allgs[i]);
+        _dirtyGs.Clear();
+
+        var ps = new PSnapshot[Procs];
+        for (var i = 0; i < Procs; i++) ps[i] = ReadP(_allp[i]);
+        var semaCounts = new long[_semas.Length];
+        var semaWaiters = new long[_semas.Length][];
+        for (var i = 0; i < _semas.Length; i++)
+        {
+            semaCounts[i] = _semas[i].Count;
+            semaWaiters[i] = Goids(_semas[i].Head);
+        }
+        _snapshotLog.Add(new RuntimeSnapshot(_recorder!.Recorded, mp.Id, _snapGs[..count], ps, [.. ms], Goids(_runqHead),
+            Goids(_gFreeHead), _npidle, _nmspinning, _nmidle, semaCounts, semaWaiters));
+    }
+
+    private static GSnapshot ReadG(G* gp)
+    {
+        ref var s = ref gp->Sched;
+        var words = new GobufWords(s.Sp, s.Pc, s.G, s.Ctxt, s.Ret, s.Lr, s.Bp);
+        var m = gp->M == null ? -1 : (int)gp->M->Id;
+        return new GSnapshot(gp->Index, (long)gp, gp->Goid, (GStatus)gp->AtomicStatus, m, gp->StackLo, gp->StackHi, gp->StackGuard0,
+            words, null, gp->SyscallSp, gp->WaitSema, gp->Body);
+    }
+
+    private static PSnapshot ReadP(P* pp)
+    {
+        var n = unchecked(pp->RunqTail - pp->RunqHead);
+        var ring = new long[Math.Min(n, (uint)P.RunqSize)];
+        for (var k = 0u; k < ring.Length; k++) ring[k] = ((G*)pp->Runq[(int)((pp->RunqHead + k) % P.RunqSize)])->Goid;
+        return new PSnapshot(pp->Id, (PStatus)pp->Status, pp->OnPidle != 0, pp->M == null ? -1 : (int)pp->M->Id, pp->RunqHead, pp->RunqTail, ring,
+            pp->RunNext == null ? 0 : pp->RunNext->Goid, pp->SchedTick, Goids(pp->GFreeHead), pp->GoidCache, pp->GoidCacheEnd);
+    }
+
+    /// <summary>The goids along a schedlink chain, head first.</summary>
+    private static long[] Goids(G* head)
+    {
+        var list = new List<long>();
+        for (var g = head; g != null && list.Count < 1_000_000; g = g->SchedLink) list.Add(g->Goid);
+        return [.. list];
+    }
+}
