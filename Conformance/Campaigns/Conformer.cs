@@ -29,7 +29,7 @@ public static class Conformer
     {
         Procs = spec.Procs,
         Trace = true,
-        Snapshots = true,
+        Snapshots = Environment.GetEnvironmentVariable("CHECKER_EVENTS_ONLY") != "1",
         Controlled = true,
         Sysmon = false,
         Seed = spec.Seed,

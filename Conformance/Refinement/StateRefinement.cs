@@ -57,7 +57,7 @@ public sealed class StateRefinement
     {
         if (!_byEvents.TryGetValue(events, out var snap)) return null;
         Compared++;
-        var broken = SnapshotInvariants.FirstBroken(snap);
+        var broken = _invariants.FirstBroken(snap);
         var (mRows, rRows) = Rows(model, snap, runtimeM, useCache: true);
         if (broken is null && SameRows(mRows, rRows))
         {
@@ -104,6 +104,7 @@ public sealed class StateRefinement
         new(rows.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value?.ToString() ?? "nil")));
 
     private int _lastCount = 64;
+    private readonly SnapshotInvariants _invariants = new();
 
     /// <summary>What a g's rows were made of: the runtime's record (shared between snapshots while unchanged), the
     /// model's g, where its M stood and which runtime M its model M is.</summary>
@@ -114,12 +115,22 @@ public sealed class StateRefinement
     /// so the g is skipped (this keeps the cost of a comparison proportional to what the step changed).</summary>
     private readonly Dictionary<int, GRowsOf> _agreed = [];
     private readonly List<(int Slot, GRowsOf Entry)> _pending = [];
-    private readonly Dictionary<(int, string), string> _keys = [];
+    private readonly Dictionary<(string, int, string), string> _keys = [];
 
     /// <summary>"allg[3].status": the row names, made once per slot and field.</summary>
-    private string GKey(int slot, string field)
+    private string GKey(int slot, string field) => Key("allg", slot, field);
+
+    /// <summary>"p0.runq", "m1.curg", "sema done.count": made once per entity and field.</summary>
+    private string Key(string entity, int index, string field)
     {
-        if (!_keys.TryGetValue((slot, field), out var k)) _keys[(slot, field)] = k = $"allg[{slot}].{field}";
+        var id = (entity, index, field);
+        if (!_keys.TryGetValue(id, out var k))
+            _keys[id] = k = entity switch
+            {
+                "allg" => $"allg[{index}].{field}",
+                "sema " => $"sema {SemaName(index)}.{field}",
+                _ => $"{entity}{index}.{field}",
+            };
         return k;
     }
 
@@ -137,7 +148,6 @@ public sealed class StateRefinement
         string ModelM(int plusOne) => plusOne == 0 ? "nil" : toRuntime.TryGetValue(plusOne - 1, out var rm) ? $"m{rm}" : $"model m{plusOne - 1} (not yet matched)";
         string RuntimeM(int id) => id < 0 ? "nil" : $"m{id}";
         long GoidOf(int slot) => slot >= 0 && slot < model.AllGs.Count ? model.AllGs[slot].Goid : -1;
-        string Goids(IEnumerable<long> goids) => "[" + string.Join(" ", goids.Select(g => $"g{g}")) + "]";
 
         Row(m, "allgs", model.AllGs.Count);
         Row(r, "allgs", snap.Gs.Length);
@@ -216,40 +226,39 @@ public sealed class StateRefinement
 
         for (var i = 0; i < Math.Max(model.Ps.Count, snap.Ps.Length); i++)
         {
-            var key = $"p{i}";
             if (i < model.Ps.Count)
             {
                 var p = model.Ps[i];
-                Row(m, GKey(i, "status"), p.Status);
-                Row(m, GKey(i, "m"), ModelM(p.M));
-                Row(m, $"{key}.runqhead", p.Head);
-                Row(m, $"{key}.runqtail", p.Tail);
-                Row(m, $"{key}.runq", Goids(p.RunQSlots().Select(GoidOf)));
-                Row(m, $"{key}.runnext", p.RunNext == 0 ? "nil" : $"g{GoidOf(p.RunNext - 1)}");
-                Row(m, $"{key}.schedtick", p.SchedTick);
-                Row(m, $"{key}.gFree", Goids(p.GFreeSlots().Select(GoidOf)));
-                Row(m, $"{key}.goidcache", $"{p.GoidCache}..{p.GoidCacheEnd}");
+                Row(m, Key("p", i, "status"), p.Status);
+                Row(m, Key("p", i, "m"), ModelM(p.M));
+                Row(m, Key("p", i, "runqhead"), p.Head);
+                Row(m, Key("p", i, "runqtail"), p.Tail);
+                Row(m, Key("p", i, "runq"), GoidList.Of(p.RunQSlots(), GoidOf));
+                Row(m, Key("p", i, "runnext"), p.RunNext == 0 ? 0L : GoidOf(p.RunNext - 1));
+                Row(m, Key("p", i, "schedtick"), p.SchedTick);
+                Row(m, Key("p", i, "gFree"), GoidList.Of(p.GFreeSlots(), GoidOf));
+                Row(m, Key("p", i, "goidcache"), ((ulong)p.GoidCache, (ulong)p.GoidCacheEnd));
             }
             if (i < snap.Ps.Length)
             {
                 var p = snap.Ps[i];
-                Row(r, GKey(i, "status"), p.Status);
-                Row(r, GKey(i, "m"), RuntimeM(p.M));
-                Row(r, $"{key}.runqhead", p.Head);
-                Row(r, $"{key}.runqtail", p.Tail);
-                Row(r, $"{key}.runq", Goids(p.Ring));
-                Row(r, $"{key}.runnext", p.RunNext == 0 ? "nil" : $"g{p.RunNext}");
-                Row(r, $"{key}.schedtick", p.SchedTick);
-                Row(r, $"{key}.gFree", Goids(p.GFree));
-                Row(r, $"{key}.goidcache", $"{p.GoidCache}..{p.GoidCacheEnd}");
+                Row(r, Key("p", i, "status"), p.Status);
+                Row(r, Key("p", i, "m"), RuntimeM(p.M));
+                Row(r, Key("p", i, "runqhead"), p.Head);
+                Row(r, Key("p", i, "runqtail"), p.Tail);
+                Row(r, Key("p", i, "runq"), new GoidList(p.Ring));
+                Row(r, Key("p", i, "runnext"), p.RunNext);
+                Row(r, Key("p", i, "schedtick"), p.SchedTick);
+                Row(r, Key("p", i, "gFree"), new GoidList(p.GFree));
+                Row(r, Key("p", i, "goidcache"), (p.GoidCache, p.GoidCacheEnd));
             }
         }
 
-        Row(m, "sched.runq", Goids(model.GlobalRunQ.Select(GoidOf)));
-        Row(r, "sched.runq", Goids(snap.GlobalRunQ));
+        Row(m, "sched.runq", GoidList.Of(model.GlobalRunQ, GoidOf));
+        Row(r, "sched.runq", new GoidList(snap.GlobalRunQ));
         // The model keeps Go's two global gFree lists (LIFO, top last); with fixed stacks every dead g keeps its stack.
-        Row(m, "sched.gFree", Goids(model.GFreeStackSlots.Reverse().Concat(model.GFreeNoStackSlots.Reverse()).Select(GoidOf)));
-        Row(r, "sched.gFree", Goids(snap.GFree));
+        Row(m, "sched.gFree", GoidList.Of(model.GFreeStackSlots.Reverse().Concat(model.GFreeNoStackSlots.Reverse()), GoidOf));
+        Row(r, "sched.gFree", new GoidList(snap.GFree));
         Row(m, "sched.npidle", model.NPidle);
         Row(r, "sched.npidle", snap.NPidle);
         Row(m, "sched.nmspinning", model.NmSpinning);
@@ -258,30 +267,42 @@ public sealed class StateRefinement
         Row(r, "sched.nmidle", snap.NmIdle);
         for (var i = 0; i < model.Semaphores; i++)
         {
-            Row(m, $"sema {SemaName(i)}.count", (long)model.SemaphoreCount(i));
-            Row(m, $"sema {SemaName(i)}.waiters", Goids(model.SemaphoreWaiters(i).Select(GoidOf)));
+            Row(m, Key("sema ", i, "count"), (long)model.SemaphoreCount(i));
+            Row(m, Key("sema ", i, "waiters"), GoidList.Of(model.SemaphoreWaiters(i), GoidOf));
         }
         for (var i = 0; i < snap.SemaCounts.Length; i++)
         {
-            Row(r, $"sema {SemaName(i)}.count", snap.SemaCounts[i]);
-            Row(r, $"sema {SemaName(i)}.waiters", Goids(snap.SemaWaiters[i]));
+            Row(r, Key("sema ", i, "count"), snap.SemaCounts[i]);
+            Row(r, Key("sema ", i, "waiters"), new GoidList(snap.SemaWaiters[i]));
         }
 
         foreach (var mm in model.Ms)
         {
             if (!toRuntime.TryGetValue(mm.Id, out var rmId)) continue;
             var rm = snap.Ms.FirstOrDefault(x => x.Id == rmId);
-            var key = $"m{rmId}";
-            Row(m, $"{key}.curg", mm.Curg == 0 ? "nil" : $"g{GoidOf(mm.Curg - 1)}");
-            Row(m, $"{key}.p", mm.P == 0 ? "nil" : $"p{mm.P - 1}");
-            Row(m, $"{key}.spinning", mm.Spinning);
+            Row(m, Key("m", rmId, "curg"), mm.Curg == 0 ? 0L : GoidOf(mm.Curg - 1));
+            Row(m, Key("m", rmId, "p"), mm.P - 1);
+            Row(m, Key("m", rmId, "spinning"), mm.Spinning);
             if (rm is null) continue;
-            Row(r, $"{key}.curg", rm.Curg == 0 ? "nil" : $"g{rm.Curg}");
-            Row(r, $"{key}.p", rm.P < 0 ? "nil" : $"p{rm.P}");
-            Row(r, $"{key}.spinning", rm.Spinning);
+            Row(r, Key("m", rmId, "curg"), rm.Curg);
+            Row(r, Key("m", rmId, "p"), rm.P);
+            Row(r, Key("m", rmId, "spinning"), rm.Spinning);
         }
         _lastCount = Math.Max(_lastCount, Math.Max(m.Count, r.Count));
         return (m, r);
+    }
+
+    /// <summary>A list of goids compared by content and shown as [g4 g5].</summary>
+    private sealed class GoidList(long[] goids) : IEquatable<GoidList>
+    {
+        private readonly long[] _goids = goids;
+
+        public static GoidList Of(IEnumerable<int> slots, Func<int, long> goidOf) => new([.. slots.Select(goidOf)]);
+
+        public bool Equals(GoidList? other) => other is not null && _goids.AsSpan().SequenceEqual(other._goids);
+        public override bool Equals(object? obj) => Equals(obj as GoidList);
+        public override int GetHashCode() => _goids.Length;
+        public override string ToString() => "[" + string.Join(" ", _goids.Select(g => $"g{g}")) + "]";
     }
 
     private static string Inside(GSnapshot g, long value) =>
