@@ -27,6 +27,7 @@ public static class CheckerCli
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(MutantsCommand.Create());
+        root.Subcommands.Add(GoTraceCommand.Create());
         root.SetAction(_ => DefaultCampaign.Run());
         return root;
     }
