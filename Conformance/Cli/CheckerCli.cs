@@ -28,6 +28,7 @@ public static class CheckerCli
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(MutantsCommand.Create());
         root.Subcommands.Add(GoTraceCommand.Create());
+        root.Subcommands.Add(VsGoCommand.Create());
         root.SetAction(_ => DefaultCampaign.Run());
         return root;
     }
