@@ -63,7 +63,7 @@ public static class GoTraceReader
                 var len = ReadVarint(data, ref pos, off);
                 if (id == 0) throw new GoTraceException($"String event at offset {off} has id 0 (reserved for the empty string)", off);
                 if (len > 1_000_000 || (ulong)(data.Length - pos) < len)
-                    throw new GoTraceException($"String event at offset {off} claims {len} bytes, {data.Length - pos} remain", off);
+                    throw new GoTraceException($"String event at offset {off} is cut short: it claims {len} bytes, {data.Length - pos} remain", off);
                 if (strings.ContainsKey(id)) throw new GoTraceException($"String event at offset {off} repeats id {id}", off);
                 strings[id] = Encoding.UTF8.GetString(data.Slice(pos, (int)len));
                 pos += (int)len;
@@ -80,7 +80,7 @@ public static class GoTraceReader
                 var length = ReadVarint(data, ref pos, off);
                 var start = pos;
                 if ((ulong)(data.Length - pos) < length)
-                    throw new GoTraceException($"{spec.Type} event at offset {off} claims {length} bytes of arguments, {data.Length - pos} remain", off);
+                    throw new GoTraceException($"{spec.Type} event at offset {off} is cut short: it claims {length} bytes of arguments, {data.Length - pos} remain", off);
                 while ((ulong)(pos - start) < length) args.Add(ReadVarint(data, ref pos, off));
                 if ((ulong)(pos - start) != length)
                     throw new GoTraceException($"{spec.Type} event at offset {off} has arguments of {pos - start} bytes, its length says {length}", off);
@@ -90,7 +90,7 @@ public static class GoTraceReader
             {
                 var len = ReadVarint(data, ref pos, off);
                 if (len > 1_000_000 || (ulong)(data.Length - pos) < len)
-                    throw new GoTraceException($"{spec.Type} event at offset {off} claims a {len}-byte string, {data.Length - pos} bytes remain", off);
+                    throw new GoTraceException($"{spec.Type} event at offset {off} is cut short: it claims a {len}-byte string, {data.Length - pos} bytes remain", off);
                 text = Encoding.UTF8.GetString(data.Slice(pos, (int)len));
                 pos += (int)len;
             }
