@@ -100,3 +100,18 @@ public class VsGoTests
         throw new DirectoryNotFoundException("Checker.sln");
     }
 }
+
+/// <summary>The default campaign's vs-go part.</summary>
+public class DefaultCampaignVsGoTests
+{
+    [GoFact]
+    public void The_default_campaigns_vs_go_part_compares_generated_workloads_within_its_budget()
+    {
+        var (summary, skipped) = Conformance.Cli.DefaultCampaign.VsGo(11, TimeSpan.FromSeconds(4));
+        Assert.Equal("", skipped);
+        Assert.NotNull(summary);
+        Assert.True(summary!.Results.Count >= 10, $"only {summary.Results.Count} compared");
+        Assert.Equal(0, summary.Errors);
+        Assert.True(summary.Count(1, Conformance.GoSide.VsGoVerdictKind.Agree) >= summary.Results.Count - 2);
+    }
+}
