@@ -27,7 +27,7 @@ public static class DefaultCampaign
     {
         var go = GoSide.GoToolchain.Find(install: false, out var reason);
         if (go is null) return (null, reason);
-        var campaign = new GoSide.VsGoCampaign { Go = go, Workloads = VsGoCommand.Generate(200, seed), Procs = [1], Budget = budget };
+        var campaign = new GoSide.VsGoCampaign { Go = go, Workloads = VsGoCommand.Generate(100, seed), Procs = [1], Budget = budget };
         var summary = campaign.Run();
         return summary.BuildError is null ? (summary, "") : (null, "the generated Go program did not build: " + summary.BuildError.Split('\n')[0]);
     }

@@ -1,3 +1,4 @@
+using Model.Contract;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -175,9 +176,9 @@ public static class RunCommand
         var seen = new HashSet<long>();
         foreach (var e in r.Trace!)
         {
-            var pc = e.Kind == TraceKind.GobufSave ? e.B : e.Kind == TraceKind.GobufLoad ? e.A : -1;
+            var pc = e.Kind == EventKind.GobufSave ? e.B : e.Kind == EventKind.GobufLoad ? e.A : -1;
             if (pc < 0 || !seen.Add(pc)) continue;
-            if (e.Kind == TraceKind.GoCreate) abs.Observe(e);
+            if (e.Kind == EventKind.GoCreate) abs.Observe(e);
             var code = abs.PcCode(pc, e.G);
             if (code >= 0) w.WriteString($"0x{pc:x}", GoSide.JsonAbstraction.Name(code));
         }

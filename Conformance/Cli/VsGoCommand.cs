@@ -94,7 +94,7 @@ public static class VsGoCommand
 
     /// <summary>Generated workloads of every shape, syscalls removed.</summary>
     public static List<Workload> Generate(int count, ulong seed) =>
-        [.. WorkloadGen.Sample(WorkloadGen.Any, 20, seed, count).Select(SyscallFree.Of).Select(WorkloadGen.Fresh)];
+        [.. WorkloadGen.Sample(WorkloadGen.Any, 20, seed, count).Select(SyscallFree.Of)];
 
     public static void Print(VsGoCampaign.Summary s, IReadOnlyList<Workload> workloads, IReadOnlyList<int> procs, TextWriter o)
     {

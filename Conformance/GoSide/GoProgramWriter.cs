@@ -74,7 +74,6 @@ public static class GoProgramWriter
         src.Line($"// workload {k}");
         if (semas.Count > 0) src.Line($"var s{k} [{semas.Count}]uint32 // {string.Join(", ", semas)}");
         var calls = new List<(string Name, CallOp Op, int Body)>();
-        var points = new ProgramPoints(w);
         for (var b = 0; b < w.Bodies.Length; b++)
         {
             src.Line($"func {GoProgram.BodyFunction(k, b)}() {{ // {w.Bodies[b].Name}");
@@ -134,7 +133,7 @@ public static class GoProgramWriter
                         break;
                     case CallOp c:
                     {
-                        var name = $"w{k}b{body}c{points.PointOf(c).Ordinal}";
+                        var name = $"w{k}b{body}c{c.Point.Ordinal}";
                         calls.Add((name, c, body));
                         src.Line($"{tab}{name}()");
                         break;

@@ -1,3 +1,4 @@
+using Model.Contract;
 using Conformance.Refinement;
 using Implementation.Trace;
 using Model;
@@ -42,7 +43,7 @@ public sealed class JsonAbstraction : Abstraction
 
     public override void Observe(in TraceEvent e)
     {
-        if (e.Kind == TraceKind.GoCreate) _stacks[e.A] = (e.C, e.D);
+        if (e.Kind == EventKind.GoCreate) _stacks[e.A] = (e.C, e.D);
     }
 
     public override int PcCode(long pc, long goid) => pc == 0 ? AbstractPc.Zero.Code : _pcs.TryGetValue(pc, out var c) ? c : -1;

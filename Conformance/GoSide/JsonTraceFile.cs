@@ -1,3 +1,4 @@
+using Model.Contract;
 using System.Globalization;
 using System.Text.Json;
 using Implementation.Trace;
@@ -57,7 +58,7 @@ public sealed class JsonTraceFile
         foreach (var e in evs.EnumerateArray())
         {
             var kindText = e.TryGetProperty("kind", out var k) ? k.GetString() : null;
-            if (kindText is null || !Enum.TryParse<TraceKind>(kindText, ignoreCase: false, out var kind) || !Enum.IsDefined(kind) || int.TryParse(kindText, out _))
+            if (kindText is null || !Enum.TryParse<EventKind>(kindText, ignoreCase: false, out var kind) || !Enum.IsDefined(kind) || int.TryParse(kindText, out _))
                 throw new FormatException($"event {i}: 'kind' {(kindText is null ? "is missing" : $"'{kindText}' is not an event kind")}");
             list.Add(new TraceEvent
             {
@@ -78,7 +79,7 @@ public sealed class JsonTraceFile
             if (oc.TryGetProperty("blocked", out var bl))
                 foreach (var kv in bl.EnumerateObject())
                     blocked[long.Parse(kv.Name, CultureInfo.InvariantCulture)] = kv.Value.GetString() ?? "";
-            var finished = list.Where(x => x.Kind == TraceKind.GoEnd).Select(x => x.G);
+            var finished = list.Where(x => x.Kind == EventKind.GoEnd).Select(x => x.G);
             outcome = kindText switch
             {
                 "completed" => Refinement.Outcome.Completed(finished),

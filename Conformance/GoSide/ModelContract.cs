@@ -1,3 +1,4 @@
+using Model.Contract;
 using Model;
 using Model.Workload;
 
@@ -22,12 +23,12 @@ internal static class ModelContract
         {
             switch (e.Kind)
             {
-                case SchedEventKind.GoCreate: created.Add((e.A, (int)e.B)); break;
-                case SchedEventKind.GoStart:
+                case EventKind.GoCreate: created.Add((e.A, (int)e.B)); break;
+                case EventKind.GoStart:
                     if (first) first = false; // main's first start is the model's boot; Go's main is already running
                     else starts.Add(e.G);
                     break;
-                case SchedEventKind.GoBlock: parks[e.G] = parks.GetValueOrDefault(e.G) + 1; break;
+                case EventKind.GoBlock: parks[e.G] = parks.GetValueOrDefault(e.G) + 1; break;
             }
         }
         var semas = workload.Semaphores();

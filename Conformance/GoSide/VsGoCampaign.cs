@@ -17,7 +17,7 @@ public sealed class VsGoCampaign
     public IReadOnlyList<int> Procs { get; init; } = [1];
     /// <summary>How many Go programs run at once.</summary>
     public int Jobs { get; init; } = 2;
-    /// <summary>Stop starting runs after this long (null: no limit).</summary>
+    /// <summary>Stop starting runs after this long, counted from the end of the build (null: no limit).</summary>
     public TimeSpan? Budget { get; init; }
 
     public sealed record Summary(IReadOnlyList<VsGoResult> Results, TimeSpan BuildTime, TimeSpan Elapsed, int Workloads, string? BuildError, GoProgram? Program)
@@ -35,13 +35,14 @@ public sealed class VsGoCampaign
         using var batch = GoBatch.Build(Go, Workloads, out var error);
         if (batch is null) return new Summary([], sw.Elapsed, sw.Elapsed, Workloads.Count, error, null);
         var buildTime = sw.Elapsed;
+        var runs = Stopwatch.StartNew(); // the budget is for the runs: the build is done once, whatever the budget
         var jobs = new List<(int K, int Procs)>();
         for (var k = 0; k < Workloads.Count; k++) foreach (var p in Procs) jobs.Add((k, p));
         var results = new ConcurrentBag<VsGoResult>();
         var done = 0;
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Jobs) }, (job, state) =>
         {
-            if (Budget is { } b && sw.Elapsed > b) { state.Stop(); return; }
+            if (Budget is { } b && runs.Elapsed > b) { state.Stop(); return; }
             results.Add(RunOne(batch, job.K, job.Procs));
             progress?.Invoke(Interlocked.Increment(ref done), jobs.Count);
         });
