@@ -97,6 +97,8 @@ internal static class GoHarness
         	t := time.NewTimer(watchdog)
         	select {
         	case <-done:
+        		// On several Ps the last goroutine may still be on its way out: let it end before the stop-the-world.
+        		time.Sleep(2 * time.Millisecond)
         		stopTrace("completed")
         		os.Exit(0)
         	case <-t.C:
