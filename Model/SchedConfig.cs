@@ -45,6 +45,11 @@ public sealed record SchedConfig
     /// values beyond their uniqueness (checked on the concrete states).</summary>
     public bool Symmetry { get; init; }
 
+    /// <summary>P0's schedtick when the run starts (default 0). findRunnable's 1-in-61 check looks at schedtick % 61,
+    /// so this is the phase of the fairness counter when main starts; vs-go sets Go's P0 to the same phase before a
+    /// workload (see docs/go-vs-model.md).</summary>
+    public uint InitialSchedTick { get; init; }
+
     /// <summary>A deliberately broken variant (tests only).</summary>
     public ModelBug Bug { get; init; }
 }

@@ -58,6 +58,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         s.Ms.Add(new M(0) { Phase = MPhase.Boot, NextP = 1 });
         // procresize puts the other Ps on pidle from the highest id down, so P1 is on top.
         for (var i = Config.Procs - 1; i >= 1; i--) s.Pidle.Add(i);
+        s.Ps[0].SchedTick = Config.InitialSchedTick;
         return s;
     }
 

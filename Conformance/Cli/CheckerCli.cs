@@ -27,6 +27,9 @@ public static class CheckerCli
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(MutantsCommand.Create());
+        root.Subcommands.Add(GoTraceCommand.Create());
+        root.Subcommands.Add(VsGoCommand.Create());
+        root.Subcommands.Add(CheckTraceCommand.Create());
         root.SetAction(_ => DefaultCampaign.Run());
         return root;
     }

@@ -19,6 +19,18 @@ public static class DefaultCampaign
 
     public static TimeSpan ExploreBudget { get; set; } = TimeSpan.FromSeconds(12);
     public static TimeSpan CheckBudget { get; set; } = TimeSpan.FromSeconds(45);
+    /// <summary>The vs-go part's budget: generated syscall-free workloads on Go 1.19, one P.</summary>
+    public static TimeSpan VsGoBudget { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The vs-go part: its summary, or null with the reason it was skipped (Go 1.19 missing, say).</summary>
+    public static (GoSide.VsGoCampaign.Summary? Summary, string Skipped) VsGo(ulong seed, TimeSpan budget)
+    {
+        var go = GoSide.GoToolchain.Find(install: false, out var reason);
+        if (go is null) return (null, reason);
+        var campaign = new GoSide.VsGoCampaign { Go = go, Workloads = VsGoCommand.Generate(100, seed), Procs = [1], Budget = budget };
+        var summary = campaign.Run();
+        return summary.BuildError is null ? (summary, "") : (null, "the generated Go program did not build: " + summary.BuildError.Split('\n')[0]);
+    }
 
     /// <summary>The exhaustive part's result, in the summary's terms.</summary>
     public sealed record ExploreSummary(long Distinct, int Depth, long Deadlocks, bool Exhausted, IReadOnlyList<string> Violations, TimeSpan Elapsed);
@@ -59,6 +71,9 @@ public static class DefaultCampaign
         var options = new CampaignOptions { Count = 100_000, Procs = [1, 2, 4], Seed = seed, Budget = CheckBudget };
         var check = CampaignConsole.WithProgress("check: runtime vs model, 1/2/4 Ps", p => Conformer.NewCampaign().Run(options, p), quiet: false);
 
+        var (vsGo, vsGoSkipped) = VsGo(seed, VsGoBudget);
+        if (vsGo is null) AnsiConsole.MarkupLine(Markup.Escape($"vs-go: skipped: {vsGoSkipped}"));
+
         var t = new Table().Title("default campaign").Border(TableBorder.Rounded);
         t.AddColumns("part", "what", "result", "time");
         var e = explore!;
@@ -74,8 +89,23 @@ public static class DefaultCampaign
         }
         t.AddRow("check", "all", Markup.Escape($"{check.Runs} runs, {check.RunsPerMinute:N0} workloads/min, {check.EventsPerSecond:N0} events/s checked"),
             check.Elapsed.TotalSeconds.ToString("0.0s", CultureInfo.InvariantCulture));
+        if (vsGo is { } v)
+        {
+            var compared = v.Results.Count;
+            var known = v.Results.Count(r => r.Verdict.Known is not null);
+            t.AddRow("vs-go 1P", Markup.Escape($"{compared} generated syscall-free workloads on Go 1.19's own runtime"),
+                Markup.Escape($"{v.Count(1, GoSide.VsGoVerdictKind.Agree)} same run order and outcome, {known} known differences, " +
+                              $"{v.Count(1, GoSide.VsGoVerdictKind.Perturbed)} perturbed, {v.WorkloadsPerMinute:N0} workloads/min, ") +
+                (v.Unexplained + v.Errors == 0 ? "[green]0 unexplained[/]" : $"[red bold]{v.Unexplained + v.Errors} unexplained[/]"),
+                v.Elapsed.TotalSeconds.ToString("0.0s", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            t.AddRow("vs-go", "Go 1.19's own runtime", Markup.Escape($"skipped: {vsGoSkipped}"), "");
+        }
         AnsiConsole.Write(t);
         CampaignConsole.PrintSummary(check);
-        return e.Violations.Count == 0 && check.Violations == 0 ? CheckerCli.ExitOk : CheckerCli.ExitViolation;
+        var goOk = vsGo is null || vsGo.Unexplained + vsGo.Errors == 0;
+        return e.Violations.Count == 0 && check.Violations == 0 && goOk ? CheckerCli.ExitOk : CheckerCli.ExitViolation;
     }
 }

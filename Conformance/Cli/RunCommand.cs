@@ -1,3 +1,4 @@
+using Model.Contract;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -74,7 +75,7 @@ public static class RunCommand
         {
             try
             {
-                WriteTrace(tracePath, result);
+                WriteTrace(tracePath, result, !noSysmon);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -147,7 +148,7 @@ public static class RunCommand
     }
 
     /// <summary>The trace as JSON: the run's shape, the symbol table, and every event in sequence order.</summary>
-    private static void WriteTrace(string path, RunResult r)
+    private static void WriteTrace(string path, RunResult r, bool sysmon)
     {
         using var stream = File.Create(path);
         using var w = new Utf8JsonWriter(stream);
@@ -166,6 +167,21 @@ public static class RunCommand
         w.WriteStartObject("resumePoints");
         foreach (var (pc, point) in r.Symbols.ResumePoints.OrderBy(kv => kv.Key))
             w.WriteString($"0x{pc:x}", point.ToString());
+        w.WriteEndObject();
+        w.WriteBoolean("sysmon", sysmon);
+        w.WriteString("abstraction", "native");
+        // Every pc a gobuf event carries, with what it means to the model (see docs/trace-format.schema.json).
+        var abs = Refinement.Abstraction.Native(r.Symbols);
+        w.WriteStartObject("pcs");
+        var seen = new HashSet<long>();
+        foreach (var e in r.Trace!)
+        {
+            var pc = e.Kind == EventKind.GobufSave ? e.B : e.Kind == EventKind.GobufLoad ? e.A : -1;
+            if (pc < 0 || !seen.Add(pc)) continue;
+            if (e.Kind == EventKind.GoCreate) abs.Observe(e);
+            var code = abs.PcCode(pc, e.G);
+            if (code >= 0) w.WriteString($"0x{pc:x}", GoSide.JsonAbstraction.Name(code));
+        }
         w.WriteEndObject();
         w.WriteStartArray("events");
         foreach (var e in r.Trace!)

@@ -1,0 +1,11 @@
+namespace Conformance.GoSide;
+
+/// <summary>How a run ended, as vs-go compares it.</summary>
+public enum ModelEnd : byte
+{
+    Completed,
+    /// <summary>"all goroutines are asleep - deadlock!"</summary>
+    Deadlock,
+    /// <summary>Any other fatal error.</summary>
+    Fatal,
+}

@@ -1,0 +1,211 @@
+using Model.Workload;
+
+namespace Conformance.GoSide;
+
+/// <summary>
+/// Holds a Go run of a workload against the model. One P (<see cref="CompareOneP"/>): the run-slice order (every
+/// GoStart of a workload goroutine after the start marker, Go's goids mapped to the model's by creation order) and the
+/// outcome (completed, or deadlocked: who is blocked, on which semaphore, with which wait reason) must equal the
+/// model's prediction. Several Ps (<see cref="CompareMultiP"/>): Go's run is not reproducible, so its status
+/// projection is checked instead: see that method.
+/// </summary>
+public static class VsGoComparer
+{
+    /// <summary>The wait reason Go's dump gives a goroutine parked in semacquire (waitReasonSemacquire).</summary>
+    public const string SemacquireReason = "semacquire";
+
+    public static VsGoVerdict CompareOneP(Workload w, GoProgram program, GoRun run, uint phase = 0)
+    {
+        var model = ModelContract.PredictOneP(w, phase);
+        if (Unusable(run) is { } bad) return bad;
+        var view = new GoWorkloadView(run.Trace!, run.Workload);
+        if (view.Marker < 0) return new VsGoVerdict(VsGoVerdictKind.Error, "the trace has no 'checker start' marker: the harness never reached the workload");
+        if (view.Perturbation() is { } p) return new VsGoVerdict(VsGoVerdictKind.Perturbed, p);
+        if (MapGoroutines(w, view, model, out var toModel) is { } mapError)
+            return new VsGoVerdict(VsGoVerdictKind.Disagree, mapError);
+
+        var goOrder = view.Trace.Events
+            .Where(e => e.Index > view.Marker && e.Kind == GoEventType.GoStart && toModel.ContainsKey(e.G))
+            .Select(e => toModel[e.G]).ToList();
+        var modelOrder = model.Starts;
+        var (goOutcome, goEnd, goBlocked, outcomeError) = GoOutcome(w, program, run, view, toModel);
+        var modelOutcome = Describe(model.End, model.Blocked);
+        var common = new VsGoVerdict(VsGoVerdictKind.Agree, "")
+        {
+            GoOrder = goOrder, ModelOrder = modelOrder, GoOutcome = goOutcome, ModelOutcome = modelOutcome, GoEvents = view.Trace.Events.Count,
+        };
+        if (outcomeError is not null) return common with { Kind = VsGoVerdictKind.Error, Message = outcomeError };
+
+        var diff = -1;
+        for (var i = 0; i < Math.Max(goOrder.Count, modelOrder.Count); i++)
+            if (i >= goOrder.Count || i >= modelOrder.Count || goOrder[i] != modelOrder[i]) { diff = i; break; }
+        var known = KnownDifference(view, toModel, model);
+        if (diff >= 0)
+        {
+            string Slice(IReadOnlyList<long> order) => diff < order.Count ? $"g{order[diff]} ({BodyOf(w, model, order[diff])})" : "nothing (its run is over)";
+            var msg = $"run slice {diff + 1} differs: Go runs {Slice(goOrder)}, the model runs {Slice(modelOrder)}" +
+                      $"; before it both ran [{string.Join(" ", goOrder.Take(diff).Select(g => $"g{g}"))}]";
+            return common with { Kind = VsGoVerdictKind.Disagree, Message = msg, FirstDifference = diff, Known = known };
+        }
+        if (goEnd != model.End || !SameBlocked(goBlocked, model.Blocked))
+            return common with { Kind = VsGoVerdictKind.Disagree, Message = $"the runs end differently: Go {goOutcome}; the model {modelOutcome}", Known = known };
+        return common with { Message = $"{goOrder.Count} run slices and the outcome ({goOutcome}) agree" };
+    }
+
+    /// <summary>
+    /// Several Ps: (1) every status change the Go trace shows for a workload goroutine is an edge of the model's table
+    /// (Model/Transitions.cs); (2) each goroutine's sequence of statuses is one its body can produce in the model with
+    /// sysmon on (per op: yield = runnable, running; acquire = nothing, or waiting, runnable, running; syscall =
+    /// syscall then running (fast path) or runnable, running (slow path); exit or the body's end = dead); (3) the
+    /// outcome kind (completed or deadlock) equals the model's one-P prediction (who ends blocked may depend on the
+    /// schedule). A goroutine Go preempted makes the run Perturbed (the model has no preemption). It does not establish that the interleaving of the goroutines is one the model allows: queue
+    /// orders, which M ran what and the wake-up order across goroutines are not compared.
+    /// </summary>
+    public static VsGoVerdict CompareMultiP(Workload w, GoProgram program, GoRun run)
+    {
+        var model = ModelContract.PredictOneP(w);
+        if (Unusable(run) is { } bad) return bad with { Procs = run.Procs };
+        var view = new GoWorkloadView(run.Trace!, run.Workload);
+        if (view.Marker < 0) return new VsGoVerdict(VsGoVerdictKind.Error, "the trace has no 'checker start' marker") { Procs = run.Procs };
+        // On several Ps the creation order depends on the schedule: goroutines are named by Go's goid and checked against
+        // their own body (from the start function); only the number of goroutines per body must equal the model's.
+        var toModel = new Dictionary<ulong, long>();
+        if (view.Main is not null) toModel[view.Main.Goid] = (long)view.Main.Goid;
+        foreach (var (g, _) in view.Created) toModel[g.Goid] = (long)g.Goid;
+        var goPerBody = view.Created.GroupBy(c => c.Body).ToDictionary(x => x.Key, x => x.Count());
+        var modelPerBody = model.Created.Skip(1).GroupBy(c => c.Body).ToDictionary(x => x.Key, x => x.Count());
+        if (goPerBody.Count != modelPerBody.Count || goPerBody.Any(kv => modelPerBody.GetValueOrDefault(kv.Key) != kv.Value))
+            return new VsGoVerdict(VsGoVerdictKind.Disagree,
+                $"goroutines per body differ: Go {string.Join(", ", goPerBody.OrderBy(x => x.Key).Select(x => $"{w.Bodies[x.Key].Name} x{x.Value}"))}; " +
+                $"the model {string.Join(", ", modelPerBody.OrderBy(x => x.Key).Select(x => $"{w.Bodies[x.Key].Name} x{x.Value}"))}") { Procs = run.Procs };
+        // The model has no preemption: a goroutine Go preempted (sysmon's 10 ms slice, a stop-the-world) is not judged.
+        var preempt = view.Trace.Events.FirstOrDefault(e => e.Index > view.Marker && e.Kind == GoEventType.GoPreempt && view.Members.Contains(e.G));
+        if (preempt is not null)
+            return new VsGoVerdict(VsGoVerdictKind.Perturbed, $"g{preempt.G} was preempted (event {preempt.Index}): not modelled") { Procs = run.Procs };
+        var (goOutcome, goEnd, goBlocked, outcomeError) = GoOutcome(w, program, run, view, toModel);
+        var common = new VsGoVerdict(VsGoVerdictKind.Agree, "")
+        {
+            Procs = run.Procs, GoOutcome = goOutcome, ModelOutcome = Describe(model.End, model.Blocked), GoEvents = view.Trace.Events.Count,
+        };
+        if (outcomeError is not null) return common with { Kind = VsGoVerdictKind.Error, Message = outcomeError };
+
+        var all = new List<(GoGoroutine G, int Body)>();
+        if (view.Main is not null) all.Add((view.Main, w.BodyIndex(Workload.MainBody)));
+        all.AddRange(view.Created);
+        var checkedSteps = 0;
+        foreach (var (g, body) in all)
+        {
+            var steps = g.History.Where(s => s.EventIndex > view.Marker || (s.EventIndex < 0 && g.Kind != GoGoroutineKind.Main)).ToList();
+            if (g.Kind == GoGoroutineKind.Main)
+            {
+                // Implicit steps of main after the marker (a syscall's fast return) carry index -1: keep those after the first kept step.
+                var firstAfter = g.History.FindIndex(s => s.EventIndex > view.Marker);
+                steps = firstAfter < 0 ? [] : g.History.Skip(firstAfter).ToList();
+            }
+            foreach (var s in steps)
+            {
+                checkedSteps++;
+                if (!ModelContract.IsLegal(s.From, s.To, out var edge))
+                    return common with { Kind = VsGoVerdictKind.Disagree, Message = $"g{toModel[g.Goid]} ({w.Bodies[body].Name}) takes {edge} ({s}), which is no edge of the model" };
+            }
+            if (BodyMatcher.Match(w, body, steps, g.Kind == GoGoroutineKind.Main) is { } why)
+            {
+                var known = why.Contains("parks again", StringComparison.Ordinal) ? GoVsModel.SemaNoHandoff : null;
+                return common with { Kind = VsGoVerdictKind.Disagree, Message = $"g{toModel[g.Goid]} ({w.Bodies[body].Name}): {why}", Known = known };
+            }
+        }
+        // Who ends blocked depends on the schedule (two goroutines may each take one count on two Ps); only the kind
+        // of end is compared with the one-P prediction.
+        if (goEnd != model.End)
+            return common with { Kind = VsGoVerdictKind.Disagree, Message = $"the runs end differently: Go {goOutcome}; the model (one P) {common.ModelOutcome}" };
+        return common with { Message = $"{checkedSteps} status changes of {all.Count} goroutines are model edges and body sequences; outcome {goOutcome}" };
+    }
+
+    private static VsGoVerdict? Unusable(GoRun run)
+    {
+        if (run.Process.TimedOut) return new VsGoVerdict(VsGoVerdictKind.Error, "the Go program did not end within 60 s");
+        if (run.Process.ExitCode == 3) return new VsGoVerdict(VsGoVerdictKind.Error, "the harness could not set the schedtick phase: " + run.Process.StdErr.Trim());
+        if (run.Trace is null) return new VsGoVerdict(VsGoVerdictKind.Error, $"no usable trace ({run.TraceError}); exit {run.Process.ExitCode}: {Tail(run.Process.StdErr)}");
+        return null;
+    }
+
+    private static string? MapGoroutines(Workload w, GoWorkloadView view, ModelPrediction model, out Dictionary<ulong, long> toModel)
+    {
+        toModel = [];
+        if (view.Main is null) return "the Go trace has no main goroutine";
+        toModel[view.Main.Goid] = model.Created[0].Goid;
+        if (view.Created.Count != model.Created.Count - 1)
+            return $"Go created {view.Created.Count} workload goroutines, the model {model.Created.Count - 1}";
+        for (var i = 0; i < view.Created.Count; i++)
+        {
+            var (g, body) = view.Created[i];
+            var (goid, mbody) = model.Created[i + 1];
+            if (body != mbody)
+                return $"the {i + 1}th goroutine created runs {w.Bodies[body].Name} in Go, {w.Bodies[mbody].Name} in the model";
+            toModel[g.Goid] = goid;
+        }
+        return null;
+    }
+
+    private static (string Text, ModelEnd End, Dictionary<long, string> Blocked, string? Error) GoOutcome(
+        Workload w, GoProgram program, GoRun run, GoWorkloadView view, Dictionary<ulong, long> toModel)
+    {
+        var blocked = new Dictionary<long, string>();
+        switch (run.HarnessOutcome)
+        {
+            case "completed" when run.Process.ExitCode == 0:
+                return ("completed", ModelEnd.Completed, blocked, null);
+            case "blocked" when run.GoReportedDeadlock:
+                var semas = w.Semaphores();
+                var lines = program.AcquireLines[run.Workload];
+                var reasons = new List<string>();
+                foreach (var d in run.Dump)
+                {
+                    if (!toModel.TryGetValue(d.Goid, out var mg)) continue;
+                    if (d.WaitReason != SemacquireReason)
+                        return ("", ModelEnd.Deadlock, blocked, $"g{mg} is blocked with wait reason [{d.WaitReason}], not [{SemacquireReason}]");
+                    blocked[mg] = lines.TryGetValue(d.Line, out var si) ? semas[si] : $"? (line {d.Line})";
+                    reasons.Add($"g{mg} [{d.WaitReason}] on {blocked[mg]}");
+                }
+                return ("fatal error: all goroutines are asleep - deadlock! " + string.Join(", ", reasons), ModelEnd.Deadlock, blocked, null);
+            default:
+                return ("", ModelEnd.Fatal, blocked, $"the Go program ended with exit {run.Process.ExitCode} and no verdict: {Tail(run.Process.StdErr)}");
+        }
+    }
+
+    private static string Describe(ModelEnd end, IReadOnlyDictionary<long, string> blocked) => end switch
+    {
+        ModelEnd.Completed => "completed",
+        ModelEnd.Deadlock => "fatal error: all goroutines are asleep - deadlock! " +
+                             string.Join(", ", blocked.OrderBy(b => b.Key).Select(b => $"g{b.Key} [{SemacquireReason}] on {b.Value}")),
+        _ => "fatal error",
+    };
+
+    private static bool SameBlocked(Dictionary<long, string> go, IReadOnlyDictionary<long, string> model) =>
+        go.Count == model.Count && go.All(kv => model.TryGetValue(kv.Key, out var s) && s == kv.Value);
+
+
+    private static string BodyOf(Workload w, ModelPrediction model, long goid)
+    {
+        foreach (var (g, b) in model.Created) if (g == goid) return w.Bodies[b].Name;
+        return "?";
+    }
+
+    /// <summary>Go's semrelease1 without handoff: a goroutine that parks more often in Go than in the model was readied,
+    /// found the count taken, and parked again.</summary>
+    private static string? KnownDifference(GoWorkloadView view, Dictionary<ulong, long> toModel, ModelPrediction model)
+    {
+        foreach (var (g, _) in view.Created.Append((view.Main!, 0)))
+        {
+            var parks = g.History.Count(s => s.EventIndex > view.Marker && s.Detail == "GoBlockSync");
+            if (parks > model.Parks.GetValueOrDefault(toModel[g.Goid])) return GoVsModel.SemaNoHandoff;
+        }
+        return null;
+    }
+
+    private static string Tail(string s)
+    {
+        var t = s.Trim();
+        return t.Length <= 300 ? t : "..." + t[^300..];
+    }
+}

@@ -1,0 +1,117 @@
+using Conformance.Cli;
+using Conformance.GoSide;
+using Model.Workload;
+
+namespace Conformance.Tests.GoSide;
+
+/// <summary>vs-go against Go 1.19 itself: the translation builds, runs under the tracer, and its runs are held
+/// against the model.</summary>
+public class VsGoTests
+{
+    private static Workload Parse(string text) => WorkloadParser.Parse(text);
+
+    private static IReadOnlyList<VsGoResult> Run(IReadOnlyList<int> procs, params Workload[] workloads) =>
+        new VsGoCampaign { Go = GoFactAttribute.Go, Workloads = workloads, Procs = procs }.Run().Results;
+
+    [GoFact]
+    public void On_one_P_Go_runs_goroutines_in_the_order_the_model_predicts()
+    {
+        // main starts three workers; each yields twice. Go's run-slice order must be the model's, slice for slice.
+        var w = Parse("main {\n repeat 3 { go w }\n yield\n}\nw {\n yield\n yield\n}\n");
+        var r = Run([1], w).Single();
+        Assert.Equal(VsGoVerdictKind.Agree, r.Verdict.Kind);
+        var model = ModelContract.PredictOneP(w);
+        Assert.Equal(model.Starts, r.Verdict.GoOrder);
+        Assert.Equal(10, r.Verdict.GoOrder.Count); // main once more, each worker three times
+    }
+
+    [GoFact]
+    public void A_deadlock_is_reported_by_Go_with_who_is_blocked_on_which_semaphore()
+    {
+        var w = WorkloadParser.ParseFile(Path.Combine(RepoRoot(), "workloads", "deadlock.wl"));
+        var r = Run([1], w).Single();
+        Assert.Equal(VsGoVerdictKind.Agree, r.Verdict.Kind);
+        Assert.Equal("fatal error: all goroutines are asleep - deadlock! g1 [semacquire] on never, g2 [semacquire] on never", r.Verdict.GoOutcome);
+        Assert.Equal(r.Verdict.ModelOutcome, r.Verdict.GoOutcome);
+    }
+
+    [GoFact]
+    public void The_phase_of_the_61_tick_counter_changes_the_order_and_the_model_follows_it_given_the_same_phase()
+    {
+        // main puts w in runnext and yields: with schedtick % 61 == 0 the next schedule takes main back from the
+        // global queue first; at any other phase w runs first.
+        var w = Parse("main {\n go w\n yield\n}\nw {\n yield\n}\n");
+        using var batch = GoBatch.Build(GoFactAttribute.Go, [w], out var error) ?? throw new InvalidOperationException(error);
+        var at0 = VsGoComparer.CompareOneP(w, batch.Program, batch.Run(0, 1, 0), 0);
+        var at5 = VsGoComparer.CompareOneP(w, batch.Program, batch.Run(0, 1, 5), 5);
+        Assert.Equal(VsGoVerdictKind.Agree, at0.Kind);
+        Assert.Equal(VsGoVerdictKind.Agree, at5.Kind);
+        Assert.Equal([1L, 2, 2], at0.GoOrder);
+        Assert.Equal([2L, 1, 2], at5.GoOrder);
+        // Phase 5 in Go held against the model at phase 0 disagrees: the phase matters and is measured, not assumed.
+        var wrong = VsGoComparer.CompareOneP(w, batch.Program, batch.Run(0, 1, 5), 0);
+        Assert.Equal(VsGoVerdictKind.Disagree, wrong.Kind);
+        Assert.Equal(0, wrong.FirstDifference);
+    }
+
+    [GoFact]
+    public void Go_semrelease_without_handoff_is_reported_as_the_known_difference_naming_the_first_differing_slice()
+    {
+        // w parks on s; main releases s (w readied into runnext, count 1) and acquires s at once. Go: main takes the
+        // count and w, woken, finds it taken and parks again. The model hands the count to w, so main blocks.
+        var w = Parse("main {\n go w\n repeat 2 { yield }\n release s\n acquire s\n}\nw {\n acquire s\n}\n");
+        var r = Run([1, 2], w);
+        var one = r.Single(x => x.Procs == 1).Verdict;
+        Assert.Equal(VsGoVerdictKind.Disagree, one.Kind);
+        Assert.Equal(GoVsModel.SemaNoHandoff, one.Known);
+        Assert.Contains("fatal error: all goroutines are asleep - deadlock! g2 [semacquire] on s", one.GoOutcome);
+        Assert.Contains("g1 [semacquire] on s", one.ModelOutcome);
+    }
+
+    [GoFact]
+    public void Generated_workloads_on_several_Ps_project_onto_model_edges()
+    {
+        var ws = VsGoCommand.Generate(6, 7);
+        var results = Run([2], [.. ws]);
+        Assert.Equal(6, results.Count);
+        Assert.All(results, r => Assert.True(r.Verdict.Kind is VsGoVerdictKind.Agree || r.Verdict.Known is not null, r.Verdict.Message));
+        Assert.Contains(results, r => r.Verdict.Message.Contains("status changes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_Go_or_with_bad_options_vs_go_exits_2_naming_the_problem()
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Equal(CheckerCli.ExitBadInput, VsGoCommand.Execute(null, "zero", null, null, null, null, false, o, e));
+        Assert.Contains("--count", e.ToString());
+        e = new StringWriter();
+        Assert.Equal(CheckerCli.ExitBadInput, VsGoCommand.Execute("/nonexistent/x.wl", null, null, null, null, null, false, o, e));
+        Assert.Contains("/nonexistent/x.wl", e.ToString());
+        e = new StringWriter();
+        Assert.Equal(CheckerCli.ExitBadInput, VsGoCommand.Execute(null, null, null, "1,0", null, null, false, o, e));
+        Assert.Contains("--procs", e.ToString());
+    }
+
+    internal static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Checker.sln"))) return d.FullName;
+        throw new DirectoryNotFoundException("Checker.sln");
+    }
+}
+
+/// <summary>The default campaign's vs-go part.</summary>
+public class DefaultCampaignVsGoTests
+{
+    [GoFact]
+    public void The_default_campaigns_vs_go_part_compares_generated_workloads_within_its_budget()
+    {
+        var (summary, skipped) = Conformance.Cli.DefaultCampaign.VsGo(11, TimeSpan.FromSeconds(4));
+        Assert.Equal("", skipped);
+        Assert.NotNull(summary);
+        Assert.True(summary!.Results.Count >= 10, $"only {summary.Results.Count} compared");
+        Assert.Equal(0, summary.Errors);
+        Assert.True(summary.Count(1, Conformance.GoSide.VsGoVerdictKind.Agree) >= summary.Results.Count - 2);
+    }
+}
