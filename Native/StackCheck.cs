@@ -64,14 +64,15 @@ public static class StackCheck
     /// <paramref name="morestackCall"/>; <paramref name="functionStart"/> is the label of the function's first
     /// instruction (its prologue). The call goes through a slot so that the code is the same wherever the region lands
     /// relative to the stubs (a direct call beyond rel32 range would be rewritten by Iced's block encoder, and a label on
-    /// a rewritten instruction has no address Iced can report). This is the cold path, so the indirection costs nothing.</summary>
-    public static void EmitMorestackCall(Assembler a, ref Label morestackCall, Label functionStart)
+    /// a rewritten instruction has no address Iced can report). This is the cold path, so the indirection costs nothing.
+    /// The slot holds <paramref name="stubs"/>' morestack (the run's stub set; <see cref="StubSet.Shared"/> when null).</summary>
+    public static void EmitMorestackCall(Assembler a, ref Label morestackCall, Label functionStart, StubSet? stubs = null)
     {
         var slot = a.CreateLabel();
         a.Label(ref morestackCall);
         a.call(__qword_ptr[slot]);
         a.jmp(functionStart);
         a.Label(ref slot);
-        a.dq((ulong)StubSet.Shared.Morestack);
+        a.dq((ulong)(stubs ?? StubSet.Shared).Morestack);
     }
 }

@@ -21,10 +21,11 @@ namespace Native.Amd64;
 ///   mov rcx,[rdi+Gobuf.Pc]
 ///   jmp rcx
 /// </code>
+/// A diagnostic build can leave out any of the four clears (StubOptions.GogoKeepsSp/Ret/Ctxt/Bp: seeded bugs).
 /// </summary>
 internal static class Gogo
 {
-    internal static void Emit(Assembler a, StubLabels l)
+    internal static void Emit(Assembler a, StubLabels l, StubOptions o)
     {
         a.Label(ref l.Gogo);
         a.mov(rdx, __qword_ptr[rdi + GobufLayout.G]);
@@ -34,9 +35,21 @@ internal static class Gogo
         a.mov(rax, __qword_ptr[rdi + GobufLayout.Ret]);
         a.mov(rdx, __qword_ptr[rdi + GobufLayout.Ctxt]);
         a.mov(rbp, __qword_ptr[rdi + GobufLayout.Bp]);
+#if CHECKER_MUTANTS
+        if ((o & StubOptions.GogoKeepsSp) == 0)
+#endif
         a.mov(__qword_ptr[rdi + GobufLayout.Sp], 0);     // clear to help garbage collector (Go); here: "g is running"
+#if CHECKER_MUTANTS
+        if ((o & StubOptions.GogoKeepsRet) == 0)
+#endif
         a.mov(__qword_ptr[rdi + GobufLayout.Ret], 0);
+#if CHECKER_MUTANTS
+        if ((o & StubOptions.GogoKeepsCtxt) == 0)
+#endif
         a.mov(__qword_ptr[rdi + GobufLayout.Ctxt], 0);
+#if CHECKER_MUTANTS
+        if ((o & StubOptions.GogoKeepsBp) == 0)
+#endif
         a.mov(__qword_ptr[rdi + GobufLayout.Bp], 0);
         a.mov(rcx, __qword_ptr[rdi + GobufLayout.Pc]);
         a.jmp(rcx);

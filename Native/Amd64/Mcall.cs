@@ -16,6 +16,7 @@ namespace Native.Amd64;
 ///   mov rsi,[rbx+M.G0]
 ///   cmp r14,rsi
 ///   je mcall_bad                  ; mcall on g0
+///   [ShadowSched: shadowsched(m = RBX, scratch = RDX): m.shadowsched = g.sched, the sched g ran with]
 ///   mov [r14+G.SchedPc],rax       ; g.sched = {pc, sp, bp}
 ///   mov [r14+G.SchedSp],rsp
 ///   mov [r14+G.SchedBp],rbp
@@ -30,17 +31,19 @@ namespace Native.Amd64;
 ///   mov ecx,Bad
 ///   jmp mcall_g0
 /// </code>
-/// Clobbers everything but R14 (which entry_ret then restores for C#).
+/// Clobbers everything but R14 (which entry_ret then restores for C#); the shadow copy uses RDX, which mcall's contract
+/// leaves dead (RAX and ECX carry the resume pc and the reason).
 /// </summary>
 internal static class Mcall
 {
-    internal static void Emit(Assembler a, StubLabels l)
+    internal static void Emit(Assembler a, StubLabels l, StubOptions o)
     {
         a.Label(ref l.Mcall);
         a.mov(rbx, __qword_ptr[r14 + GLayout.M]);
         a.mov(rsi, __qword_ptr[rbx + MLayout.G0]);
         a.cmp(r14, rsi);
         a.je(l.McallBad);
+        ShadowSched.EmitCopy(a, o, rbx, rdx);
         a.mov(__qword_ptr[r14 + GLayout.SchedPc], rax);
         a.mov(__qword_ptr[r14 + GLayout.SchedSp], rsp);
         a.mov(__qword_ptr[r14 + GLayout.SchedBp], rbp);

@@ -17,6 +17,7 @@ namespace Native.Amd64;
 ///   mov rsi,[rbx+M.G0]
 ///   cmp r14,rsi
 ///   je morestack_g0
+///   [ShadowSched: shadowsched(m = RBX, scratch = RAX): m.shadowsched = g.sched, the sched g ran with]
 ///   mov rax,[rsp+8]   ; mov [rbx+M.MorebufPc],rax
 ///   lea rax,[rsp+16]  ; mov [rbx+M.MorebufSp],rax
 ///   mov [rbx+M.MorebufG],r14
@@ -30,16 +31,18 @@ namespace Native.Amd64;
 ///   mov ecx,BadMorestackG0
 ///   jmp mcall_g0
 /// </code>
+/// The shadow copy uses RAX (morestack's own scratch; RDX is the ctxt it must save).
 /// </summary>
 internal static class Morestack
 {
-    internal static void Emit(Assembler a, StubLabels l)
+    internal static void Emit(Assembler a, StubLabels l, StubOptions o)
     {
         a.Label(ref l.Morestack);
         a.mov(rbx, __qword_ptr[r14 + GLayout.M]);
         a.mov(rsi, __qword_ptr[rbx + MLayout.G0]);
         a.cmp(r14, rsi);
         a.je(l.MorestackG0);
+        ShadowSched.EmitCopy(a, o, rbx, rax);
         a.mov(rax, __qword_ptr[rsp + 8]);
         a.mov(__qword_ptr[rbx + MLayout.MorebufPc], rax);
         a.lea(rax, __[rsp + 16]);

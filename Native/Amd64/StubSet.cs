@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Iced.Intel;
 using Native.Amd64;
 using Native.Layout;
@@ -5,15 +6,20 @@ using Native.Layout;
 namespace Native;
 
 /// <summary>
-/// The switching stubs of asm_amd64.s, emitted once per process with Iced into one W^X <see cref="CodeRegion"/>
-/// (entry, gogo, entry_ret, mcall, systemstack, goexit, gosave, switch_to, morestack, badmcall; one file each under
-/// Native/Amd64, whose header documents registers in/out and clobbers). C# calls only <see cref="Entry"/> (through the
-/// safe <see cref="Execute"/>); the other addresses are for emitted goroutine code (Native/Compiler) to jump or call to.
+/// The switching stubs of asm_amd64.s, emitted with Iced into one W^X <see cref="CodeRegion"/> per set (entry, gogo,
+/// entry_ret, mcall, systemstack, goexit, gosave, switch_to, morestack, badmcall; one file each under Native/Amd64, whose
+/// header documents registers in/out and clobbers). C# calls only <see cref="Entry"/> (through the safe
+/// <see cref="Execute"/>); the other addresses are for emitted goroutine code (Native/Compiler) to jump or call to.
 /// Conventions of emitted code: R14 = current g; across any switch or systemstack call only RSP, RBP and R14 survive.
+/// <para>A set is chosen per run (<see cref="Get"/>, by <see cref="StubOptions"/>): each distinct combination is
+/// emitted once per process, into a region of its own (a live page never goes back to RW, rule 10), and kept for the
+/// life of the process. A goroutine must only ever run on the set its code was compiled against and its frame was
+/// prepared with (<see cref="Prepare"/>: its fake return address is this set's goexit+1).</para>
 /// </summary>
 public sealed unsafe class StubSet
 {
-    private static readonly Lazy<StubSet> s_shared = new(() => new StubSet(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly ConcurrentDictionary<StubOptions, Lazy<StubSet>> s_sets = new();
+    private static readonly StubSet s_shared = Get(StubOptions.None);
 
     /// <summary>Stub names in emission order; each stub spans from its address to the next one's.</summary>
     internal static readonly string[] Order =
@@ -21,19 +27,20 @@ public sealed unsafe class StubSet
 
     private readonly CodeRegion _region;
 
-    private StubSet()
+    private StubSet(StubOptions options)
     {
+        Options = options;
         var a = new Assembler(64);
         var l = new StubLabels(a);
         Amd64.Entry.Emit(a, l);     // falls through into gogo
-        Amd64.Gogo.Emit(a, l);
+        Amd64.Gogo.Emit(a, l, options);
         Amd64.Entry.EmitRet(a, l);
-        Amd64.Mcall.Emit(a, l);
-        Amd64.Systemstack.Emit(a, l);
+        Amd64.Mcall.Emit(a, l, options);
+        Amd64.Systemstack.Emit(a, l, options);
         Amd64.Goexit.Emit(a, l);
         Amd64.Gosave.Emit(a, l);
         Amd64.SwitchTo.Emit(a, l);
-        Amd64.Morestack.Emit(a, l);
+        Amd64.Morestack.Emit(a, l, options);
         Amd64.BadMcall.Emit(a, l);
 
         // Copies taken after binding (Iced's Label is a mutable struct).
@@ -67,8 +74,44 @@ public sealed unsafe class StubSet
         }
     }
 
-    /// <summary>The process-wide stub set, emitted on first use.</summary>
-    public static StubSet Shared => s_shared.Value;
+    /// <summary>The default stub set (<see cref="StubOptions.None"/>: Go's stubs and nothing more), emitted on first use.</summary>
+    public static StubSet Shared => s_shared;
+
+    /// <summary>
+    /// The stub set emitted with <paramref name="options"/>: the same instance for the same options, for the life of the
+    /// process (each is emitted once, on first use, into its own region). Throws ArgumentOutOfRangeException for bits
+    /// that are no option, and InvalidOperationException for a seeded bug (<see cref="StubOptions.Mutants"/>) outside a
+    /// diagnostic (non-Release) build, which has no code to emit one.
+    /// </summary>
+    internal static StubSet Get(StubOptions options)
+    {
+        if ((options & ~StubOptions.All) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options, "StubSet.Get: unknown stub options");
+        }
+
+        if ((options & StubOptions.Mutants) != 0 && !DiagnosticBuild)
+        {
+            throw new InvalidOperationException(
+                $"StubSet.Get: stub options {options & StubOptions.Mutants} are seeded bugs, which only a diagnostic (non-Release) build can emit");
+        }
+
+        return s_sets.GetOrAdd(options, o => new Lazy<StubSet>(() => new StubSet(o), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
+    /// <summary>Whether this build of Native can emit the seeded bugs of <see cref="StubOptions.Mutants"/>.</summary>
+    internal static bool DiagnosticBuild =>
+#if CHECKER_MUTANTS
+        true;
+#else
+        false;
+#endif
+
+    /// <summary>What this set was emitted with.</summary>
+    internal StubOptions Options { get; }
+
+    /// <summary>Whether mcall, systemstack and morestack fill m.shadowsched (<see cref="StubOptions.ShadowSched"/>).</summary>
+    public bool ShadowsSched => (Options & StubOptions.ShadowSched) != 0;
 
     /// <summary>entry(m, g): C# on g0 → g; returns the McallReason when g mcalls back. Prefer <see cref="Execute"/>,
     /// which checks its arguments first. A plain (GC-transitioning) unmanaged call: never SuppressGCTransition (rule 2).</summary>
@@ -137,8 +180,13 @@ public sealed unsafe class StubSet
     /// sched.bp = 0 (the bottom of the frame-pointer chain); g.startpc = fn; g.stktopsp = sched.sp.
     /// </summary>
     /// <remarks>Safety: caller guarantees g has a stack from <see cref="StackPool.Allocate"/> and is not running.</remarks>
+    public static void PrepareGoroutine(G* g, nint fn, nint ctxt) => Shared.Prepare(g, fn, ctxt);
+
+    /// <summary><see cref="PrepareGoroutine"/> for this set: the fake return address is this set's goexit+1, so the g
+    /// must then run on this set (its code compiled against it).</summary>
+    /// <remarks>Safety: caller guarantees g has a stack from <see cref="StackPool.Allocate"/> and is not running.</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static void PrepareGoroutine(G* g, nint fn, nint ctxt)
+    public void Prepare(G* g, nint fn, nint ctxt)
     {
         if (g == null)
         {
@@ -154,7 +202,7 @@ public sealed unsafe class StubSet
         var sp = g->StackHi - totalSize;
         g->Sched = default;
         g->Sched.Sp = sp;
-        g->Sched.Pc = Shared.GoexitPc;
+        g->Sched.Pc = GoexitPc;
         g->Sched.G = (nint)g;
         // gostartcall: push the "return address" and pretend buf.pc called fn.
         sp -= 8;

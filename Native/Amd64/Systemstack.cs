@@ -21,6 +21,7 @@ namespace Native.Amd64;
 ///   je systemstack_noswitch
 ///   cmp r14,[r11+M.CurG]
 ///   jne badmcall
+///   [ShadowSched: shadowsched(m = R11, scratch = RCX): m.shadowsched = g.sched, the sched g ran with]
 ///   mov [r14+G.SchedSp],rsp ; mov [r14+G.SchedBp],rbp
 ///   lea rcx,[systemstack_ret] ; mov [r14+G.SchedPc],rcx
 ///   mov rsp,[r10+G.SchedSp]                     ; switch to g0
@@ -33,11 +34,13 @@ namespace Native.Amd64;
 /// systemstack_noswitch:
 ///   and rsp,-16 ; call rax ; mov rsp,rbp ; pop rbp ; ret
 /// </code>
-/// Clobbers RCX, RDX, RSI, RDI, R8-R11, flags and vector registers; RBX, RBP, R12-R15 survive (fn is SysV).
+/// Clobbers RCX, RDX, RSI, RDI, R8-R11, flags and vector registers; RBX, RBP, R12-R15 survive (fn is SysV). The shadow
+/// copy uses RCX (dead until the lea of systemstack_ret; RAX = fn and RDI/RSI/RDX = fn's arguments by then). A diagnostic
+/// build can leave sched.sp set on the way back (StubOptions.SystemstackKeepsSp: a seeded bug).
 /// </summary>
 internal static class Systemstack
 {
-    internal static void Emit(Assembler a, StubLabels l)
+    internal static void Emit(Assembler a, StubLabels l, StubOptions o)
     {
         a.Label(ref l.Systemstack);
         a.push(rbp);
@@ -51,6 +54,7 @@ internal static class Systemstack
         a.je(l.SystemstackNoSwitch);
         a.cmp(r14, __qword_ptr[r11 + MLayout.CurG]);
         a.jne(l.BadMcall);
+        ShadowSched.EmitCopy(a, o, r11, rcx);
         a.mov(__qword_ptr[r14 + GLayout.SchedSp], rsp);
         a.mov(__qword_ptr[r14 + GLayout.SchedBp], rbp);
         a.lea(rcx, __[l.SystemstackRet]);
@@ -60,6 +64,9 @@ internal static class Systemstack
         a.call(rax);
         a.Label(ref l.SystemstackRet);
         a.mov(rsp, __qword_ptr[r14 + GLayout.SchedSp]);  // switch back to g's stack
+#if CHECKER_MUTANTS
+        if ((o & StubOptions.SystemstackKeepsSp) == 0)
+#endif
         a.mov(__qword_ptr[r14 + GLayout.SchedSp], 0);
         a.mov(__qword_ptr[r14 + GLayout.SchedBp], 0);
         a.pop(rbp);

@@ -14,8 +14,9 @@ public sealed class CompiledWorkload : IDisposable
     private readonly Dictionary<nint, nint> _yieldStart;
 
     internal CompiledWorkload(Workload workload, ProgramPoints points, CodeRegion code, nint[] bodyEntries,
-        (nint, ProgramPoint?)[] markers, Dictionary<nint, ProgramPoint> resume, Dictionary<nint, nint> yieldStart)
+        (nint, ProgramPoint?)[] markers, Dictionary<nint, ProgramPoint> resume, Dictionary<nint, nint> yieldStart, StubSet stubs)
     {
+        Stubs = stubs;
         Workload = workload;
         Points = points;
         _code = code;
@@ -31,6 +32,10 @@ public sealed class CompiledWorkload : IDisposable
 
     public Workload Workload { get; }
     public ProgramPoints Points { get; }
+
+    /// <summary>The stub set this code jumps and calls into (mcall, systemstack, morestack): its goroutines must be
+    /// prepared with it (<see cref="StubSet.Prepare"/>) and run through its entry.</summary>
+    public StubSet Stubs { get; }
 
     /// <summary>Entry pc of each body, by body index (the pc newproc gives a new g).</summary>
     public nint[] BodyEntries { get; }

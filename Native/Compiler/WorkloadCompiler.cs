@@ -121,7 +121,7 @@ public static class WorkloadCompiler
                 foreach (var (n, p) in resumeNames) resume[region[n]] = p;
                 var yieldStart = new Dictionary<nint, nint>();
                 foreach (var (r, s) in yieldNames) yieldStart[region[r]] = region[s];
-                return new CompiledWorkload(_w, _points, region, bodyEntries, markers, resume, yieldStart);
+                return new CompiledWorkload(_w, _points, region, bodyEntries, markers, resume, yieldStart, _stubs);
             }
             catch
             {
@@ -150,7 +150,7 @@ public static class WorkloadCompiler
             _a.mov(rsp, rbp);
             _a.pop(rbp);
             _a.ret();
-            StackCheck.EmitMorestackCall(_a, ref morestack, start);
+            StackCheck.EmitMorestackCall(_a, ref morestack, start, _stubs);
             // morestack saves the return address of this call (the jmp back to the prologue): map it to the owner too.
             _markers.Add((morestack, owner is null ? null : owner.Point));
         }

@@ -49,4 +49,14 @@ public unsafe struct M
     [FieldOffset(MLayout.Spare6)] public nint Spare6;
     [FieldOffset(MLayout.Spare7)] public nint Spare7;
     [FieldOffset(MLayout.Spare8)] public nint Spare8;
+
+    /// <summary>m.shadowsched (ours, not Go's): with <see cref="StubOptions.ShadowSched"/>, mcall, the systemstack
+    /// switch and morestack copy the switching g's whole g.sched here just before they save into it, so that C# on g0
+    /// can read the sched the g ran with (Go's B2 says sp = ctxt = ret = bp = 0 after gogo; pc and g are kept). Valid
+    /// right after the switch back (entry returning from mcall, or a systemstack callback's first instruction) until
+    /// the M's next switch; all zero on an M that never switched or whose stubs lack the option. Written only by the
+    /// stubs; offset known to Native/Amd64/ShadowSched.cs.</summary>
+    [FieldOffset(MLayout.ShadowSched)] public Gobuf ShadowSched;
+
+    [FieldOffset(MLayout.Spare9)] public nint Spare9;
 }

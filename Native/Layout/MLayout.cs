@@ -14,7 +14,10 @@ namespace Native.Layout;
 ///   +56  schedPtr  (Implementation)
 ///   +64  morebuf   gobuf, 56 bytes: morestack's caller (Go's m.morebuf)
 ///   +120 Spare0..Spare8 (Implementation)
-///   =192
+///   +192 shadowsched  gobuf, 56 bytes: with StubOptions.ShadowSched, mcall, the systemstack switch and morestack copy
+///                     the switching g's whole g.sched here before they save into it (the sched the g ran with)
+///   +248 Spare9 (Implementation)
+///   =256
 /// </code>
 /// </summary>
 public static class MLayout
@@ -38,9 +41,19 @@ public static class MLayout
     public const int Spare6 = 168;
     public const int Spare7 = 176;
     public const int Spare8 = 184;
-    public const int Size = 192;
+    public const int ShadowSched = 192;
+    public const int Spare9 = 248;
+    public const int Size = 256;
 
     public const int MorebufSp = Morebuf + GobufLayout.Sp;
     public const int MorebufPc = Morebuf + GobufLayout.Pc;
     public const int MorebufG = Morebuf + GobufLayout.G;
+
+    public const int ShadowSchedSp = ShadowSched + GobufLayout.Sp;
+    public const int ShadowSchedPc = ShadowSched + GobufLayout.Pc;
+    public const int ShadowSchedG = ShadowSched + GobufLayout.G;
+    public const int ShadowSchedCtxt = ShadowSched + GobufLayout.Ctxt;
+    public const int ShadowSchedRet = ShadowSched + GobufLayout.Ret;
+    public const int ShadowSchedLr = ShadowSched + GobufLayout.Lr;
+    public const int ShadowSchedBp = ShadowSched + GobufLayout.Bp;
 }

@@ -11,9 +11,15 @@ namespace Native.Tests;
 /// </summary>
 public static unsafe class Bodies
 {
-    private static readonly Lazy<CodeRegion> s_region = new(Build);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<StubSet, Lazy<CodeRegion>> s_regions = new();
 
-    public static CodeRegion Region => s_region.Value;
+    /// <summary>The bodies compiled against <see cref="StubSet.Shared"/> (what the named properties below are in).</summary>
+    public static CodeRegion Region => RegionFor(StubSet.Shared);
+
+    /// <summary>The same bodies compiled against <paramref name="stubs"/> (labels as the properties below name them:
+    /// "yield", "yield_resume", "callsystem", ...), emitted once per stub set.</summary>
+    public static CodeRegion RegionFor(StubSet stubs)
+        => s_regions.GetOrAdd(stubs, s => new Lazy<CodeRegion>(() => Build(s))).Value;
 
     /// <summary>Yields Rec.Yields times (mcall Gosched), checking its frame values, R14 and sched.sp after each resume.</summary>
     public static nint Yield => Region["yield"];
@@ -72,9 +78,8 @@ public static unsafe class Bodies
         0xDDDD_EEEE_FFFF_0001, 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210,
     ];
 
-    private static CodeRegion Build()
+    private static CodeRegion Build(StubSet stubs)
     {
-        var stubs = StubSet.Shared;
         var a = new Assembler(64);
         var labels = new Dictionary<string, Label>();
 
@@ -82,8 +87,8 @@ public static unsafe class Bodies
         EmitPingPong(a, stubs, labels);
         EmitCallSystem(a, stubs, labels);
         EmitMisuse(a, stubs, labels);
-        EmitRecurse(a, labels, "recurse", 264, 256);
-        EmitRecurse(a, labels, "recurse_big", 20_016, 20_000);
+        EmitRecurse(a, stubs, labels, "recurse", 264, 256);
+        EmitRecurse(a, stubs, labels, "recurse_big", 20_016, 20_000);
         EmitEntryChecked(a, labels);
 
         var smash = a.CreateLabel("smash_canary");
@@ -337,11 +342,11 @@ public static unsafe class Bodies
         a.Label(ref fn);
         StackCheck.EmitPrologue(a, 16, msc);
         a.ret();
-        StackCheck.EmitMorestackCall(a, ref msc, fn);
+        StackCheck.EmitMorestackCall(a, ref msc, fn, s);
         labels["morestack_on_g0"] = msG0;
     }
 
-    private static void EmitRecurse(Assembler a, Dictionary<string, Label> labels, string name, int frameBytes, int locals)
+    private static void EmitRecurse(Assembler a, StubSet s, Dictionary<string, Label> labels, string name, int frameBytes, int locals)
     {
         var body = a.CreateLabel(name + "_body");
         var fn = a.CreateLabel(name);
@@ -358,7 +363,7 @@ public static unsafe class Bodies
         a.call(fn);
         a.leave();
         a.ret();
-        StackCheck.EmitMorestackCall(a, ref msc, fn);
+        StackCheck.EmitMorestackCall(a, ref msc, fn, s);
         labels[name + "_body"] = body;
     }
 

@@ -10,9 +10,16 @@ public sealed unsafe class Gs : IDisposable
     private readonly List<nint> _recs = new();
     private long _nextGoid = 1;
 
-    public Gs(StackPool? pool = null) => Pool = pool ?? new StackPool();
+    public Gs(StackPool? pool = null, StubSet? stubs = null)
+    {
+        Pool = pool ?? new StackPool();
+        Stubs = stubs ?? StubSet.Shared;
+    }
 
     public StackPool Pool { get; }
+
+    /// <summary>The stub set the goroutines are prepared with (their goexit+1) and must run on.</summary>
+    public StubSet Stubs { get; }
 
     public (nint G, nint Rec) New(nint fn)
     {
@@ -22,7 +29,7 @@ public sealed unsafe class Gs : IDisposable
         var rec = (Rec*)NativeMemory.AllocZeroed((nuint)sizeof(Rec));
         rec->ExpectG = (nint)g;
         rec->Reason = (long)McallReason.Gosched;
-        StubSet.PrepareGoroutine(g, fn, (nint)rec);
+        Stubs.Prepare(g, fn, (nint)rec);
         _gs.Add((nint)g);
         _recs.Add((nint)rec);
         return ((nint)g, (nint)rec);

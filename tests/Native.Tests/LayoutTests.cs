@@ -68,6 +68,7 @@ public unsafe class LayoutTests
             (nameof(M.Reason), MLayout.Reason), (nameof(M.Locks), MLayout.Locks), (nameof(M.Id), MLayout.Id),
             (nameof(M.OldP), MLayout.OldP), (nameof(M.Spinning), MLayout.Spinning), (nameof(M.SchedPtr), MLayout.SchedPtr),
             (nameof(M.Morebuf), MLayout.Morebuf), (nameof(M.Spare0), MLayout.Spare0), (nameof(M.Spare8), MLayout.Spare8),
+            (nameof(M.ShadowSched), MLayout.ShadowSched), (nameof(M.Spare9), MLayout.Spare9),
         ];
         foreach (var (field, c) in fields)
         {
@@ -77,6 +78,14 @@ public unsafe class LayoutTests
         Assert.Equal(0, MLayout.G0);
         Assert.Equal(MLayout.Size, sizeof(M));
         Assert.Equal(MLayout.Morebuf + GobufLayout.Pc, MLayout.MorebufPc);
+        Assert.Equal(0, MLayout.Size % 64);
+        Assert.Equal((192, 256), (MLayout.ShadowSched, MLayout.Size));
+        Assert.Equal(
+            (MLayout.ShadowSched + GobufLayout.Sp, MLayout.ShadowSched + GobufLayout.Pc, MLayout.ShadowSched + GobufLayout.G,
+                MLayout.ShadowSched + GobufLayout.Ctxt, MLayout.ShadowSched + GobufLayout.Ret,
+                MLayout.ShadowSched + GobufLayout.Lr, MLayout.ShadowSched + GobufLayout.Bp),
+            (MLayout.ShadowSchedSp, MLayout.ShadowSchedPc, MLayout.ShadowSchedG, MLayout.ShadowSchedCtxt, MLayout.ShadowSchedRet,
+                MLayout.ShadowSchedLr, MLayout.ShadowSchedBp));
     }
 
     [Fact]

@@ -158,14 +158,128 @@ public class StubDecodeTests(ITestOutputHelper output)
         var total = StubSet.Shared.Stubs.Sum(s => s.Length);
         Assert.Equal(StubSet.Shared.Region.Length, total);
     }
+
+    /// <summary>The whole default region as emitted before stub options existed (every branch and RIP-relative operand
+    /// in it is intra-region, so the bytes do not depend on where the region lands).</summary>
+    private const string DefaultRegionHex =
+        "554889E55341544155415641574883EC08488B074883783800756C4889603848896868488D0D4E000000488948404889770848897E30488D7E38" +
+        "488B5710488B0A4989D6488B27488B4720488B5718488B6F3048C7070000000048C747200000000048C747180000000048C7473000000000488B" +
+        "4F08FFE14883C408415F415E415D415C5B5DC3B807000000EBEA498B5E30488B334939F67424498946404989663849896E68894B18488B663848" +
+        "8B6E6848C746380000000089C8FF6640B900000000EBE1554889E54889F24889FE4C89F74D8B5E304D8B134D39D6743D4D3B73080F85E8000000" +
+        "4989663849896E68488D0D0E00000049894E40498B62384883E4F0FFD0498B663849C746380000000049C74668000000005DC34883E4F0FFD048" +
+        "89EC5DC390488D05A2000000B903000000E956FFFFFF488D442408488907488B04244889470848C747200000000048896F3048837F180075754C" +
+        "897710C3498946404989663849896E68498B4E304889790848894F30488D7F38E9B9FEFFFF498B5E30488B334939F67439488B44240848894348" +
+        "488D442410488943404C897350488B042449894640488D4424084989463849896E6849895650B905000000E9E0FEFFFFB906000000E9D6FEFFFF" +
+        "488D05F9FFFFFFB908000000E9ADFEFFFF";
+
+    [Fact]
+    public void The_default_stub_set_is_byte_for_byte_the_stubs_without_options()
+    {
+        Assert.Same(StubSet.Shared, StubSet.Get(StubOptions.None));
+        Assert.Equal(StubOptions.None, StubSet.Shared.Options);
+        Assert.False(StubSet.Shared.ShadowsSched);
+        Assert.Equal(DefaultRegionHex, Convert.ToHexString(StubSet.Shared.Region.Code()));
+    }
+
+    [Fact]
+    public void Each_distinct_options_value_is_emitted_once_into_a_region_of_its_own()
+    {
+        var shadow = StubSet.Get(StubOptions.ShadowSched);
+        Assert.Same(shadow, StubSet.Get(StubOptions.ShadowSched));
+        Assert.NotSame(StubSet.Shared, shadow);
+        Assert.NotEqual(StubSet.Shared.Region.Base, shadow.Region.Base);
+        Assert.True(shadow.ShadowsSched);
+        Assert.Equal(StubOptions.ShadowSched, shadow.Options);
+        Assert.Throws<ArgumentOutOfRangeException>(() => StubSet.Get((StubOptions)(1 << 30)));
+    }
+
+    /// <summary>shadowsched (Native/Amd64/ShadowSched.cs) with the given M and scratch registers: 7 loads and 7 stores in
+    /// gobuf order.</summary>
+    private static string[] ShadowCopy(string m, string scratch) =>
+        new[] { GobufLayout.Sp, GobufLayout.Pc, GobufLayout.G, GobufLayout.Ctxt, GobufLayout.Ret, GobufLayout.Lr, GobufLayout.Bp }
+            .SelectMany(f => new[] { $"mov {scratch},{Mem("r14", GLayout.Sched + f)}", $"mov {Mem(m, MLayout.ShadowSched + f)},{scratch}" })
+            .ToArray();
+
+    /// <summary>What a stub decodes to with ShadowSched: the copy right after the check that the g may switch (not g0;
+    /// for systemstack, m.curg), before anything is saved; every other stub unchanged.</summary>
+    public static string[] ExpectedWithShadow(string stub)
+    {
+        var expected = Expected[stub].ToList();
+        var (after, m, scratch) = stub switch
+        {
+            "mcall" => ("je mcall_bad", "rbx", "rdx"),
+            "systemstack" => ("jne badmcall", "r11", "rcx"),
+            "morestack" => ("je morestack_g0", "rbx", "rax"),
+            _ => ("", "", ""),
+        };
+        if (after.Length > 0)
+        {
+            expected.InsertRange(expected.IndexOf(after) + 1, ShadowCopy(m, scratch));
+        }
+
+        return [.. expected];
+    }
+
+    [Theory]
+    [MemberData(nameof(StubNames))]
+    public void With_ShadowSched_each_switch_copies_the_running_sched_before_it_saves(string stub)
+    {
+        var actual = Disassembler.Stub(stub, StubSet.Get(StubOptions.ShadowSched));
+        output.WriteLine(string.Join("\n", actual));
+        Assert.Equal(ExpectedWithShadow(stub), actual);
+    }
+
+    public static TheoryData<string> StubMutants()
+    {
+        var data = new TheoryData<string>();
+        foreach (var o in new[] { StubOptions.GogoKeepsSp, StubOptions.GogoKeepsRet, StubOptions.GogoKeepsCtxt, StubOptions.GogoKeepsBp, StubOptions.SystemstackKeepsSp })
+        {
+            data.Add(o.ToString());
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StubMutants))]
+    public void A_stub_mutant_drops_exactly_its_clear_and_only_a_diagnostic_build_emits_one(string name)
+    {
+        var option = Enum.Parse<StubOptions>(name);
+        if (!StubSet.DiagnosticBuild)
+        {
+            Assert.Throws<InvalidOperationException>(() => StubSet.Get(option));
+            return;
+        }
+
+        var (stub, dropped) = option switch
+        {
+            StubOptions.GogoKeepsSp => ("gogo", $"mov {Q("rdi", GobufLayout.Sp)},0"),
+            StubOptions.GogoKeepsRet => ("gogo", $"mov {Q("rdi", GobufLayout.Ret)},0"),
+            StubOptions.GogoKeepsCtxt => ("gogo", $"mov {Q("rdi", GobufLayout.Ctxt)},0"),
+            StubOptions.GogoKeepsBp => ("gogo", $"mov {Q("rdi", GobufLayout.Bp)},0"),
+            _ => ("systemstack", $"mov {Q("r14", GLayout.SchedSp)},0"),
+        };
+        var set = StubSet.Get(option | StubOptions.ShadowSched);
+        foreach (var name2 in StubSet.Order)
+        {
+            var expected = ExpectedWithShadow(name2).ToList();
+            if (name2 == stub)
+            {
+                Assert.Equal(1, expected.Count(x => x == dropped));
+                expected.Remove(dropped);
+            }
+
+            Assert.Equal(expected, Disassembler.Stub(name2, set));
+        }
+    }
 }
 
 /// <summary>Decodes stubs with Iced and formats them NASM-style, decimal numbers, label names for branch targets.</summary>
 public static unsafe class Disassembler
 {
-    public static List<string> Stub(string name)
+    public static List<string> Stub(string name, StubSet? set = null)
     {
-        var stubs = StubSet.Shared;
+        var stubs = set ?? StubSet.Shared;
         var (_, start, length) = stubs.Stubs.Single(s => s.Name == name);
         var bytes = new ReadOnlySpan<byte>((void*)start, length).ToArray();
         return Decode(bytes, (ulong)start, stubs.Region.Labels);
