@@ -1,4 +1,5 @@
 using Model.Workload;
+using Native;
 using Native.Compiler;
 
 namespace Implementation;
@@ -16,7 +17,7 @@ public static class GoRuntime
     public static RunResult Run(Workload workload, RuntimeOptions? options = null)
     {
         options ??= new RuntimeOptions();
-        var compiled = WorkloadCompiler.Compile(workload, Sched.Services);
+        var compiled = WorkloadCompiler.Compile(workload, Sched.Services, StubSet.Get(options.EffectiveStubs));
         var sched = new Sched(compiled, options);
         var result = sched.Run();
         if (sched.JoinedCleanly)

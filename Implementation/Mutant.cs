@@ -35,4 +35,30 @@ internal enum Mutant
     GoschedLocal,
     /// <summary>execute increments schedtick even when it inherits the time slice.</summary>
     SchedTickOnInherit,
+
+    // ---- state at rest (issue 10): visible in g.sched / g.m, and through m.shadowsched, rarely in the trace ----
+
+    /// <summary>gogo loads sched.sp but does not clear it (a stub mutant: <c>StubOptions.GogoKeepsSp</c>).</summary>
+    GogoKeepsSp,
+    /// <summary>gogo loads sched.ret but does not clear it (<c>StubOptions.GogoKeepsRet</c>). Nothing in this runtime (nor
+    /// in Go 1.19) writes a nonzero ret, so this one shows only where a nonzero ret is seeded.</summary>
+    GogoKeepsRet,
+    /// <summary>gogo loads sched.ctxt but does not clear it (<c>StubOptions.GogoKeepsCtxt</c>): a new g's funcval stays
+    /// in its sched while it runs.</summary>
+    GogoKeepsCtxt,
+    /// <summary>gogo restores bp but leaves sched.bp set (<c>StubOptions.GogoKeepsBp</c>).</summary>
+    GogoKeepsBp,
+    /// <summary>systemstack leaves sched.sp set on its way back (<c>StubOptions.SystemstackKeepsSp</c>).</summary>
+    SystemstackKeepsSp,
+    /// <summary>mcall's saved sp is 8 bytes low (applied where the scheduler reads the save after the mcall). A g
+    /// resumed with it runs with a misaligned, drifting SP and may crash.</summary>
+    McallSpLow,
+    /// <summary>mcall's saved sp is 8 bytes high: a resumed g's next push lands on its own frame's lowest word, and
+    /// the drift grows with every yield; it may crash.</summary>
+    McallSpHigh,
+    /// <summary>goexit0 leaves g.m set on the dead g (dropg's and goexit0's clears skipped; m.curg is still cleared).</summary>
+    GoExit0KeepsM,
+    /// <summary>newproc1 does not clear a recycled g's gobuf before laying out the new frame: whatever the dead g left
+    /// in ret, lr and bp (the fields the layout does not rewrite) survives into the new g's sched.</summary>
+    NewProc1KeepsSched,
 }

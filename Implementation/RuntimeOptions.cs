@@ -1,3 +1,5 @@
+using Native;
+
 namespace Implementation;
 
 /// <summary>How to run a workload on the native runtime. All members have defaults suitable for a normal run.</summary>
@@ -44,6 +46,37 @@ public sealed record RuntimeOptions
 #endif
 
     private readonly Mutant _mutant;
+    private readonly StubOptions _stubs;
+
+    /// <summary>The stub set the run asks for (StubOptions.ShadowSched for a checked run that reads m.shadowsched).
+    /// Internal, like <see cref="Mutant"/>; the seeded-bug options are refused outright in a Release build. The run's
+    /// set is <see cref="EffectiveStubs"/>.</summary>
+    internal StubOptions Stubs
+    {
+        get => _stubs;
+        init
+        {
+            if ((value & StubOptions.Mutants) != 0 && !DiagnosticBuild)
+                throw new InvalidOperationException($"stub options {value & StubOptions.Mutants}: seeded bugs exist only in a diagnostic (non-Release) build");
+            _stubs = value;
+        }
+    }
+
+    /// <summary>The stub set the run is compiled against and runs on: <see cref="Stubs"/>, plus the stub option a stub
+    /// mutant maps to, plus ShadowSched whenever a mutant is selected (a diagnostic run is always a checked run).
+    /// Exactly <see cref="Stubs"/> (StubOptions.None by default) when no mutant is.</summary>
+    internal StubOptions EffectiveStubs => _mutant == Mutant.None ? _stubs : _stubs | StubOptions.ShadowSched | StubOptionOf(_mutant);
+
+    /// <summary>The stub option a stub mutant is (None for the mutants that live in C#).</summary>
+    internal static StubOptions StubOptionOf(Mutant mutant) => mutant switch
+    {
+        Mutant.GogoKeepsSp => StubOptions.GogoKeepsSp,
+        Mutant.GogoKeepsRet => StubOptions.GogoKeepsRet,
+        Mutant.GogoKeepsCtxt => StubOptions.GogoKeepsCtxt,
+        Mutant.GogoKeepsBp => StubOptions.GogoKeepsBp,
+        Mutant.SystemstackKeepsSp => StubOptions.SystemstackKeepsSp,
+        _ => StubOptions.None,
+    };
 
     /// <summary>A seeded bug for the conformance campaign. Internal, and refused outright in a Release build, so a
     /// release run can never have one switched on.</summary>

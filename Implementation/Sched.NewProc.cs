@@ -51,7 +51,19 @@ internal sealed unsafe partial class Sched
 
         // gostartcallfn sets ctxt = fv, the closure; a body has no captured variables, so its entry stands for the
         // funcval (nonzero, as Go's always is): gogo loads it into DX and clears sched.ctxt (invariant B4).
-        StubSet.PrepareGoroutine(newg, entries[body], entries[body]);
+#if CHECKER_MUTANTS
+        if (_mutant == Mutant.NewProc1KeepsSched)
+        {
+            // Seeded bug: no memclr of the recycled g's gobuf; what the frame layout does not rewrite survives.
+            var stale = newg->Sched;
+            _stubs.Prepare(newg, entries[body], entries[body]);
+            newg->Sched.Ret = stale.Ret;
+            newg->Sched.Lr = stale.Lr;
+            newg->Sched.Bp = stale.Bp;
+        }
+        else
+#endif
+        _stubs.Prepare(newg, entries[body], entries[body]);
         newg->GoPc = callerpc;
         newg->ParentGoid = callergp == null ? 0 : callergp->Goid;
         newg->Body = body;

@@ -123,7 +123,7 @@ internal sealed unsafe partial class Sched
             Snapshots = _snapshots ? [.. _snapshotLog] : null,
             Choices = _control?.Choices ?? [],
             ChoiceLog = _control?.Log ?? [],
-            Symbols = new SymbolTable(Program, StubSet.Shared),
+            Symbols = new SymbolTable(Program, _stubs),
             Goroutines = gs,
             Procs = Procs,
         };

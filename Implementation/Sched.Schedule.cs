@@ -52,7 +52,7 @@ internal sealed unsafe partial class Sched
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Schedule(MState mp)
     {
-        var entry = s_entry;
+        var entry = _entry;
         while (!mp.Exit)
         {
             if (_controlled)
@@ -82,6 +82,11 @@ internal sealed unsafe partial class Sched
                     _control!.Point(mp);
                 }
                 var reason = (McallReason)entry(mp.M, gp);
+#if CHECKER_MUTANTS
+                if (_mutant is Mutant.McallSpLow or Mutant.McallSpHigh)
+                    gp->Sched.Sp += _mutant == Mutant.McallSpLow ? -8 : 8; // seeded bug: mcall saved an sp 8 bytes off
+                if (_shadowing && McallProbe != null) McallProbe(mp, (nint)gp, reason);
+#endif
                 if (_snapshots) TakeSnapshot(mp, Snapshots.MPosition.SwitchedBack);
                 if (_tracing) Trace(mp, EventKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, (long)reason);
                 // No scheduling point here: park_m still has to release the semaphore lock semacquire kept.
@@ -106,9 +111,6 @@ internal sealed unsafe partial class Sched
         Trace(mp, EventKind.GoStart, gp->Goid, inheritTime ? 1 : 0);
         Trace(mp, EventKind.GobufLoad, gp->Goid, gp->Sched.Pc, gp->Sched.Sp, gp->Sched.Bp);
     }
-
-    /// <summary>The entry stub (a constant to the JIT once the class is initialised).</summary>
-    private static readonly delegate* unmanaged<M*, G*, long> s_entry = StubSet.Shared.Entry;
 
     /// <summary>Mirrors runtime.dropg (proc.go): m.curg = nil, g.m = nil.</summary>
     private static void DropG(MState mp, G* gp)
@@ -147,10 +149,14 @@ internal sealed unsafe partial class Sched
     private G* GoExit0(MState mp, G* gp)
     {
         if (_mutant != Mutant.GfGetNotDead) CasGStatus(mp, gp, GStatus.Running, GStatus.Dead); // E8
-        gp->M = null;
+        if (_mutant != Mutant.GoExit0KeepsM) gp->M = null;
         gp->WaitReason = 0;
         gp->WaitSema = -1;
         gp->Param = 0;
+#if CHECKER_MUTANTS
+        if (_mutant == Mutant.GoExit0KeepsM) mp.CurG = null; // seeded bug: dropg without its g.m = nil
+        else
+#endif
         DropG(mp, gp);
         if (_tracing) Trace(mp, EventKind.GoEnd, gp->Goid);
 #if CHECKER_MUTANTS

@@ -56,6 +56,21 @@ internal sealed unsafe partial class Sched
 
     internal P* PAt(int i) => _allp[i];
 
+    /// <summary>allgs, in creation order (a copy taken under the lock).</summary>
+    internal List<nint> AllGs()
+    {
+        lock (_allgLock) return [.. _allgs];
+    }
+
+    /// <summary>allm (a copy taken under its lock).</summary>
+    internal List<MState> AllMs()
+    {
+        lock (_allm) return [.. _allm];
+    }
+
+    /// <summary>The run's stub set.</summary>
+    internal StubSet Stubs => _stubs;
+
     /// <summary>The global queue's goids, head first (sched.lock taken).</summary>
     internal List<long> GlobalGoids()
     {

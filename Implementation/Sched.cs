@@ -80,6 +80,16 @@ internal sealed unsafe partial class Sched : IDisposable
     /// <summary>The compiled workload: body entry pcs and the symbol table.</summary>
     public CompiledWorkload Program { get; }
 
+    /// <summary>The run's stub set (<see cref="RuntimeOptions.EffectiveStubs"/>): the one <see cref="Program"/> was
+    /// compiled against, whose entry every M calls and whose goexit+1 tops every stack.</summary>
+    private readonly StubSet _stubs;
+
+    /// <summary>The entry stub of <see cref="_stubs"/> (Schedule loads it into a local once per M).</summary>
+    private readonly delegate* unmanaged<M*, G*, long> _entry;
+
+    /// <summary>Whether the stubs fill m.shadowsched at every switch back to g0 (constant for the run).</summary>
+    private readonly bool _shadowing;
+
     /// <summary>Program.BodyEntries, held here for newproc1 (one load instead of three).</summary>
     private readonly nint[] _bodyEntries;
 
@@ -99,8 +109,15 @@ internal sealed unsafe partial class Sched : IDisposable
     public Sched(CompiledWorkload program, RuntimeOptions options)
     {
         if (options.Procs < 1) throw new ArgumentOutOfRangeException(nameof(options), "Procs must be at least 1");
+        if (program.Stubs.Options != options.EffectiveStubs)
+            throw new ArgumentException(
+                $"the workload was compiled against stub set {program.Stubs.Options}, the options ask for {options.EffectiveStubs}: compile it with StubSet.Get(options.EffectiveStubs)",
+                nameof(program));
         _options = options;
         Program = program;
+        _stubs = program.Stubs;
+        _entry = _stubs.Entry;
+        _shadowing = _stubs.ShadowsSched;
         _bodyEntries = program.BodyEntries;
         _tracing = options.Trace;
         _controlled = options.Controlled;

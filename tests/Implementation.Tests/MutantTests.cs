@@ -1,6 +1,7 @@
 using System.Reflection;
 using Checker.Tests;
 using Implementation.Trace;
+using Native;
 using static Implementation.Tests.TestWorkloads;
 
 namespace Implementation.Tests;
@@ -78,11 +79,77 @@ public class MutantTests
         Assert.Equal(Signature(a), Signature(b));
     }
 
+    /// <summary>
+    /// For the mutants of state at rest (issue 10): each is visible in the state the probe writes down at every switch
+    /// back from an mcall (<see cref="StateProbe"/>), on a workload where every one of them has something to change and
+    /// none can crash the test host (no g yields more than twice from one frame, so a drifting sp never reaches a live
+    /// word): main's systemstacks (go x, acquire s) come before an mcall (its park); x exits from inside a call frame,
+    /// so its dead g keeps a nonzero sched.bp for y, which reuses it; y resumes from a yield (bp and the seeded ret to
+    /// keep) and yields again; main is dead (its g.m to keep) while y still yields.
+    /// </summary>
+    private const string StateWorkload = """
+        main {
+          go x
+          acquire s
+          go y
+          yield
+        }
+        x { call 64 { release s; exit } }
+        y { yield; yield }
+        """;
+
+    /// <summary>The mutants whose change is in the state at rest, often not in the trace.</summary>
+    private static readonly HashSet<Mutant> StateMutants =
+    [
+        Mutant.GogoKeepsSp, Mutant.GogoKeepsRet, Mutant.GogoKeepsCtxt, Mutant.GogoKeepsBp, Mutant.SystemstackKeepsSp,
+        Mutant.McallSpLow, Mutant.McallSpHigh, Mutant.GoExit0KeepsM, Mutant.NewProc1KeepsSched,
+    ];
+
+    private static (RunResult Result, List<string> States) StatesWith(Mutant mutant, int procs)
+        => StateProbe.Run(StateWorkload, new RuntimeOptions
+        {
+            Procs = procs, Trace = true, Controlled = true, Seed = 3, Mutant = mutant, Timeout = TimeSpan.FromSeconds(20),
+        });
+
+    [DiagnosticBuildFact]
+    public void The_correct_runtimes_state_at_rest_is_reproducible_and_keeps_B2()
+    {
+        foreach (var procs in new[] { 1, 2 })
+        {
+            var (a, sa) = StatesWith(Mutant.None, procs);
+            var (_, sb) = StatesWith(Mutant.None, procs);
+            Assert.True(a.Outcome == RunOutcome.Completed, a.Message);
+            Assert.True(sa.Count > 10, $"{sa.Count} state lines");
+            Assert.Equal(sa, sb);
+            // Every g ran with sp = ctxt = ret = lr = bp = 0: the seeded ret never survived a gogo.
+            var ran = sa.Where(l => l.Contains("ran with", StringComparison.Ordinal)).ToList();
+            Assert.True(ran.Count >= 7, $"{ran.Count} switches back");
+            Assert.All(ran, l => Assert.Contains("ran with {sp=0 ", l, StringComparison.Ordinal));
+            Assert.All(ran, l => Assert.Contains(" ctxt=0 ret=0 lr=0 bp=0}, saved", l, StringComparison.Ordinal));
+            // A dead g has no m, and a new g's ctxt is its body's funcval until its first gogo.
+            Assert.DoesNotContain(sa, l => l.Contains(" Dead m=set", StringComparison.Ordinal));
+            Assert.Contains(sa, l => l.Contains(" Runnable m=nil {sp=hi-40 pc=entry", StringComparison.Ordinal) && l.Contains(" ctxt=fv", StringComparison.Ordinal));
+        }
+    }
+
     [DiagnosticBuildTheory]
     [MemberData(nameof(Mutants))]
     public void Each_mutant_changes_what_the_runtime_does(string name)
     {
         var mutant = Enum.Parse<Mutant>(name);
+        if (StateMutants.Contains(mutant))
+        {
+            var changed = false;
+            foreach (var procs in new[] { 1, 2 })
+            {
+                var (good, goodStates) = StatesWith(Mutant.None, procs);
+                var (bad, badStates) = StatesWith(mutant, procs);
+                changed |= bad.Outcome != good.Outcome || !badStates.SequenceEqual(goodStates);
+            }
+            Assert.True(changed, $"{mutant}: same outcome and state at rest as the correct runtime on 1 and 2 Ps");
+            return;
+        }
+
         // One P (where spilling is certain) and two (where stealing is).
         var differs = false;
         foreach (var procs in new[] { 1, 2 })
