@@ -28,7 +28,7 @@ public static unsafe class NativeQuick
     /// <summary>Runs every measurement and prints one line each.</summary>
     public static void Run(TextWriter output)
     {
-        using var h = new Harness();
+        using var h = new Harness(StubSet.Shared);
         output.WriteLine($"Native stubs: ns per operation over {Runs} runs of {Ops:N0} operations ({RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} CPUs)");
         output.WriteLine($"  {"operation",-74} {"median",7} {"min",7}   {"median/baseline",5}");
         var baseline = Measure(h.Baseline);
@@ -43,6 +43,34 @@ public static unsafe class NativeQuick
         output.WriteLine($"  (b)/(b0) = {b.Median / b0.Median:F2} (min {b.Min / b0.Min:F2}); (b)/(b1) = {b.Median / b1.Median:F2} (min {b.Min / b1.Min:F2})");
         Report(output, "(c0) reverse P/Invoke from native code on g0, no switch", Measure(h.CallbackOnG0), baseline);
         Report(output, "(c) systemstack into C# and back", Measure(h.Systemstack), baseline);
+        // The checked runs' stub set: mcall and systemstack first copy g.sched into m.shadowsched (7 loads, 7 stores).
+        // Measured interleaved with the default set, run by run, so that a noisy neighbour hits both alike.
+        using var hs = new Harness(StubSet.Get(StubOptions.ShadowSched));
+        var (a, aShadow) = MeasureInterleaved(h.RoundTrip, hs.RoundTrip);
+        Report(output, "(a) round trip, default stubs (interleaved with the next line)", a, baseline);
+        Report(output, "(a') the same round trip, stubs with ShadowSched", aShadow, baseline);
+        var (c, cShadow) = MeasureInterleaved(h.Systemstack, hs.Systemstack);
+        Report(output, "(c) systemstack, default stubs (interleaved with the next line)", c, baseline);
+        Report(output, "(c') the same systemstack, stubs with ShadowSched", cShadow, baseline);
+    }
+
+    /// <summary><see cref="Measure"/> for two operations at once, alternating their runs.</summary>
+    static ((double Median, double Min) First, (double Median, double Min) Second) MeasureInterleaved(
+        Func<long, TimeSpan> first, Func<long, TimeSpan> second)
+    {
+        first(Ops / 10);
+        second(Ops / 10);
+        var x = new double[Runs];
+        var y = new double[Runs];
+        for (var i = 0; i < Runs; i++)
+        {
+            x[i] = first(Ops).TotalNanoseconds / Ops;
+            y[i] = second(Ops).TotalNanoseconds / Ops;
+        }
+
+        Array.Sort(x);
+        Array.Sort(y);
+        return ((x[Runs / 2], x[0]), (y[Runs / 2], y[0]));
     }
 
     static void Report(TextWriter output, string what, (double Median, double Min) ns, (double Median, double Min) baseline) =>
@@ -76,9 +104,11 @@ public static unsafe class NativeQuick
         const int CtxA = 16;               // in longs: a 56-byte gobuf + "other" pointer, 64 bytes each
         const int CtxB = 24;
         readonly CodeRegion _code;
+        readonly StubSet _stubs;
 
-        public Harness()
+        public Harness(StubSet stubs)
         {
+            _stubs = stubs;
             _a = NewG(1);
             _b = NewG(2);
             _r = NewG(3);
@@ -86,7 +116,7 @@ public static unsafe class NativeQuick
             _x = NewG(5);
             _data = (long*)NativeMemory.AlignedAlloc(256, 64);
             NativeMemory.Clear(_data, 256);
-            var stubs = StubSet.Shared;
+
             var counter = (ulong)(nint)_data;
             var a = new Assembler(64);
             var labels = new Dictionary<string, Label>();
@@ -239,7 +269,7 @@ public static unsafe class NativeQuick
             labels["call_n"] = calln;
 
             _code = CodeRegion.Assemble(a, labels);
-            StubSet.PrepareGoroutine(_r, _code["round_trip"], 0);
+            _stubs.Prepare(_r, _code["round_trip"], 0);
         }
 
         G* NewG(long goid)
@@ -269,7 +299,7 @@ public static unsafe class NativeQuick
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public TimeSpan RoundTrip(long n)
         {
-            var entry = StubSet.Shared.Entry;
+            var entry = _stubs.Entry;
             M* m = _m;
             G* g = _r;
             long gosched = 0;
@@ -286,11 +316,11 @@ public static unsafe class NativeQuick
 
         public TimeSpan SwitchTo(long n)
         {
-            StubSet.PrepareGoroutine(_a, _code["switch_0"], 0);
-            StubSet.PrepareGoroutine(_b, _code["switch_1"], 0);
+            _stubs.Prepare(_a, _code["switch_0"], 0);
+            _stubs.Prepare(_b, _code["switch_1"], 0);
             _data[0] = n + 1;                  // n switches, then the (n+1)th decrement exits
             var sw = Stopwatch.StartNew();
-            var reason = StubSet.Shared.Execute(_m, _a);
+            var reason = _stubs.Execute(_m, _a);
             var t = sw.Elapsed;
             Check(reason == McallReason.Exit && _data[0] == 0, "switch_to loop");
             return t;
@@ -298,12 +328,12 @@ public static unsafe class NativeQuick
 
         public TimeSpan MinimalSwitch(long n)
         {
-            StubSet.PrepareGoroutine(_x, _code["min_0"], 0);
+            _stubs.Prepare(_x, _code["min_0"], 0);
             _data[4] = _code["min_1"];         // ctx B: starts at min_1 on g2's (otherwise unused) stack
             _data[5] = (long)(_b->StackHi - 64);
             _data[0] = n + 1;
             var sw = Stopwatch.StartNew();
-            var reason = StubSet.Shared.Execute(_m, _x);
+            var reason = _stubs.Execute(_m, _x);
             var t = sw.Elapsed;
             Check(reason == McallReason.Exit && _data[0] == 0, "minimal switch loop");
             return t;
@@ -311,7 +341,7 @@ public static unsafe class NativeQuick
 
         public TimeSpan GobufSwitch(long n)
         {
-            StubSet.PrepareGoroutine(_x, _code["gobuf_init"], 0);
+            _stubs.Prepare(_x, _code["gobuf_init"], 0);
             var ctxA = (Gobuf*)(_data + CtxA);
             var ctxB = (Gobuf*)(_data + CtxB);
             *ctxA = default;
@@ -324,7 +354,7 @@ public static unsafe class NativeQuick
             _data[CtxB + 7] = (nint)ctxA;
             _data[0] = n + 1;
             var sw = Stopwatch.StartNew();
-            var reason = StubSet.Shared.Execute(_m, _x);
+            var reason = _stubs.Execute(_m, _x);
             var t = sw.Elapsed;
             Check(reason == McallReason.Exit && _data[0] == 0, "gobuf switch loop");
             return t;
@@ -332,10 +362,10 @@ public static unsafe class NativeQuick
 
         public TimeSpan Systemstack(long n)
         {
-            StubSet.PrepareGoroutine(_s, _code["systemstack_loop"], 0);
+            _stubs.Prepare(_s, _code["systemstack_loop"], 0);
             _data[0] = n + 1;
             var sw = Stopwatch.StartNew();
-            var reason = StubSet.Shared.Execute(_m, _s);
+            var reason = _stubs.Execute(_m, _s);
             var t = sw.Elapsed;
             Check(reason == McallReason.Exit && _data[0] == 0, "systemstack loop");
             return t;
