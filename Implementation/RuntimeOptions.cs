@@ -62,10 +62,20 @@ public sealed record RuntimeOptions
         }
     }
 
-    /// <summary>The stub set the run is compiled against and runs on: <see cref="Stubs"/>, plus the stub option a stub
-    /// mutant maps to, plus ShadowSched whenever a mutant is selected (a diagnostic run is always a checked run).
-    /// Exactly <see cref="Stubs"/> (StubOptions.None by default) when no mutant is.</summary>
-    internal StubOptions EffectiveStubs => _mutant == Mutant.None ? _stubs : _stubs | StubOptions.ShadowSched | StubOptionOf(_mutant);
+    /// <summary>The stub set the run is compiled against and runs on: <see cref="Stubs"/>, plus ShadowSched in a run that
+    /// takes snapshots (<see cref="Snapshots"/> with <see cref="Trace"/> and <see cref="Controlled"/>: Sched.TryReadShadow
+    /// then has the sched each g ran with) and whenever a mutant is selected (a diagnostic run is always a checked run),
+    /// plus the stub option a stub mutant maps to. Exactly <see cref="Stubs"/> (StubOptions.None by default) otherwise.</summary>
+    internal StubOptions EffectiveStubs
+    {
+        get
+        {
+            var stubs = _stubs;
+            if (Snapshots && Trace && Controlled) stubs |= StubOptions.ShadowSched;
+            if (_mutant != Mutant.None) stubs |= StubOptions.ShadowSched | StubOptionOf(_mutant);
+            return stubs;
+        }
+    }
 
     /// <summary>The stub option a stub mutant is (None for the mutants that live in C#).</summary>
     internal static StubOptions StubOptionOf(Mutant mutant) => mutant switch

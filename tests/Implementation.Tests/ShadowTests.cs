@@ -84,10 +84,12 @@ public unsafe class ShadowTests
     }
 
     [Fact]
-    public void A_mutant_run_always_carries_ShadowSched_and_its_stub_option()
+    public void A_mutant_run_and_a_snapshot_run_always_carry_ShadowSched_and_a_stub_mutant_its_option()
     {
         Assert.Equal(StubOptions.None, new RuntimeOptions().EffectiveStubs);
         Assert.Equal(StubOptions.ShadowSched, new RuntimeOptions { Stubs = StubOptions.ShadowSched }.EffectiveStubs);
+        Assert.Equal(StubOptions.ShadowSched, new RuntimeOptions { Snapshots = true, Trace = true, Controlled = true }.EffectiveStubs);
+        Assert.Equal(StubOptions.None, new RuntimeOptions { Snapshots = true, Trace = true }.EffectiveStubs);
         if (!RuntimeOptions.DiagnosticBuild)
         {
             Assert.Throws<InvalidOperationException>(() => new RuntimeOptions { Stubs = StubOptions.GogoKeepsBp });
