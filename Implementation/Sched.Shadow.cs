@@ -29,10 +29,9 @@ internal sealed unsafe partial class Sched
         return sched.G != 0;
     }
 
-#if CHECKER_MUTANTS
-    /// <summary>Diagnostic builds, runs with ShadowSched only: called on g0 right after every mcall comes back (gp =
-    /// the g that mcalled, its save already in g.sched, the mcall's work not done yet). For tests that look at state at
-    /// rest (tests/Implementation.Tests/MutantTests.cs); set it before <see cref="Run"/>.</summary>
+    /// <summary>Called on g0 right after every mcall comes back (gp = the g that mcalled, its save already in g.sched,
+    /// the mcall's work not done yet), in a diagnostic build and a run with ShadowSched only: a Release scheduler never
+    /// calls it (the call site is compiled out). For tests that look at state at rest
+    /// (tests/Implementation.Tests/StateProbe.cs); set it before <see cref="Run"/>.</summary>
     internal Action<MState, nint, McallReason>? McallProbe;
-#endif
 }
