@@ -54,23 +54,26 @@ public static unsafe class NativeQuick
         Report(output, "(c') the same systemstack, stubs with ShadowSched", cShadow, baseline);
     }
 
-    /// <summary><see cref="Measure"/> for two operations at once, alternating their runs.</summary>
+    /// <summary><see cref="Measure"/> for two operations at once: 40 short runs of each, alternating, so that a noisy
+    /// neighbour hits both alike (a difference of about 1 ns needs that on this machine).</summary>
     static ((double Median, double Min) First, (double Median, double Min) Second) MeasureInterleaved(
         Func<long, TimeSpan> first, Func<long, TimeSpan> second)
     {
+        const int rounds = 40;
+        const long ops = Ops / 4;
         first(Ops / 10);
         second(Ops / 10);
-        var x = new double[Runs];
-        var y = new double[Runs];
-        for (var i = 0; i < Runs; i++)
+        var x = new double[rounds];
+        var y = new double[rounds];
+        for (var i = 0; i < rounds; i++)
         {
-            x[i] = first(Ops).TotalNanoseconds / Ops;
-            y[i] = second(Ops).TotalNanoseconds / Ops;
+            x[i] = first(ops).TotalNanoseconds / ops;
+            y[i] = second(ops).TotalNanoseconds / ops;
         }
 
         Array.Sort(x);
         Array.Sort(y);
-        return ((x[Runs / 2], x[0]), (y[Runs / 2], y[0]));
+        return ((x[rounds / 2], x[0]), (y[rounds / 2], y[0]));
     }
 
     static void Report(TextWriter output, string what, (double Median, double Min) ns, (double Median, double Min) baseline) =>
