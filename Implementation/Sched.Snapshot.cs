@@ -17,6 +17,7 @@ internal sealed unsafe partial class Sched
     private readonly List<RuntimeSnapshot> _snapshotLog = [];
     private GSnapshot[] _snapGs = [];
     private readonly HashSet<int> _dirtyGs = [];
+    private readonly Dictionary<int, GobufWords> _shadows = [];
 
     /// <summary>A systemstack service's scheduling point, then (snapshots on) the snapshot at its entry.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -47,17 +48,21 @@ internal sealed unsafe partial class Sched
             _snapGs = grown;
         }
         var ms = new List<MSnapshot>();
+        _shadows.Clear();
         lock (_allm)
         {
             foreach (var m in _allm)
             {
                 if (m.CurG != null) _dirtyGs.Add(m.CurG->Index);
+                // The sched the curg ran with, which the stub's save at this switch point has just replaced.
+                if (m.CurG != null && m.Position is MPosition.SwitchedBack or MPosition.InService && TryReadShadow(m, out var shadow))
+                    _shadows[m.CurG->Index] = new GobufWords(shadow.Sp, shadow.Pc, shadow.G, shadow.Ctxt, shadow.Ret, shadow.Lr, shadow.Bp);
                 ms.Add(new MSnapshot(m.Id, m.CurG == null ? 0 : m.CurG->Goid, m.P == null ? -1 : m.P->Id, m.Spinning, m.Position));
             }
         }
         foreach (var slot in _dirtyGs)
-            if (slot < count) _snapGs[slot] = ReadG((G*)_allgs[slot]);
-        for (var i = 0; i < count; i++) _snapGs[i] ??= ReadG((G*)_allgs[i]);
+            if (slot < count) _snapGs[slot] = ReadG((G*)_allgs[slot], _shadows.TryGetValue(slot, out var sh) ? sh : null);
+        for (var i = 0; i < count; i++) _snapGs[i] ??= ReadG((G*)_allgs[i], null);
         _dirtyGs.Clear();
 
         var ps = new PSnapshot[Procs];
@@ -73,13 +78,13 @@ internal sealed unsafe partial class Sched
             Goids(_gFreeHead), _npidle, _nmspinning, _nmidle, semaCounts, semaWaiters));
     }
 
-    private static GSnapshot ReadG(G* gp)
+    private static GSnapshot ReadG(G* gp, GobufWords? shadow)
     {
         ref var s = ref gp->Sched;
         var words = new GobufWords(s.Sp, s.Pc, s.G, s.Ctxt, s.Ret, s.Lr, s.Bp);
         var m = gp->M == null ? -1 : (int)gp->M->Id;
         return new GSnapshot(gp->Index, (long)gp, gp->Goid, (GStatus)gp->AtomicStatus, m, gp->StackLo, gp->StackHi, gp->StackGuard0,
-            words, null, gp->SyscallSp, gp->WaitSema, gp->Body);
+            words, shadow, gp->SyscallSp, gp->WaitSema, gp->Body);
     }
 
     private static PSnapshot ReadP(P* pp)

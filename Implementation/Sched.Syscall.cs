@@ -45,6 +45,10 @@ internal sealed unsafe partial class Sched
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal long ExitSyscall(MState mp, G* gp)
     {
+        // Go's exitsyscall runs on the g's own stack and leaves g.sched as reentersyscall saved it; ours came here
+        // through systemstack, which saved systemstack_switch as the pc. Put the syscall's pc back (the emitted code
+        // puts back sp and bp on the slow path, where the g is still in _Gsyscall when it mcalls: B5).
+        gp->Sched.Pc = gp->SyscallPc;
         var oldp = mp.OldP;
         mp.OldP = null;
         mp.M->OldP = 0;

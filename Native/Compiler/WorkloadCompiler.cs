@@ -1,5 +1,6 @@
 using Iced.Intel;
 using Model.Workload;
+using Native.Layout;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Native.Compiler;
@@ -21,7 +22,7 @@ namespace Native.Compiler;
 /// go B:          mov edi,B ; lea rsi,[op] ; mov rax,newproc ; mov r11,systemstack ; call r11 ; test rax,rax ; js fatal
 /// acquire S:     systemstack(acquire, S) ; js fatal ; jz done ; lea rax,[done] ; mov ecx,Park ; jmp mcall ; done: nop
 /// release S:     systemstack(release, S) ; js fatal
-/// syscall N:     systemstack(entersyscall) ; mov edi,N ; mov rax,usleep ; call rax      ; on the goroutine stack
+/// syscall N:     systemstack(entersyscall) ; sched.sp = syscallsp ; sched.bp = rbp ; mov edi,N ; mov rax,usleep ; call rax
 ///                systemstack(exitsyscall) ; jz done ; lea rax,[done] ; mov ecx,ExitSyscall ; jmp mcall ; done: nop
 /// work N:        mov ecx,N ; l: add rax,rcx ; dec ecx ; jnz l
 /// repeat N {B}:  mov qword [rbp-slot],N ; top: nop ; B ; tail: dec qword [rbp-slot] ; jnz top
@@ -229,6 +230,13 @@ public static class WorkloadCompiler
                 {
                     var start = Marker(op);
                     CallService(_svc.EnterSyscall, 0, start);
+                    // reentersyscall's save(pc, sp) must still stand while the g is in _Gsyscall (B5: sched.sp ==
+                    // syscallsp), but our entersyscall ran through systemstack, whose return clears sched.sp and bp.
+                    // Go calls reentersyscall on the g's own stack and re-saves after each systemstack inside it; here
+                    // the g's code puts back what the save recorded (sp = syscallsp, bp = this frame's rbp).
+                    _a.mov(rax, __qword_ptr[r14 + GLayout.SyscallSp]);
+                    _a.mov(__qword_ptr[r14 + GLayout.SchedSp], rax);
+                    _a.mov(__qword_ptr[r14 + GLayout.SchedBp], rbp);
                     // The real blocking call, on the goroutine stack (rsp ≡ 0 mod 16 here, as SysV wants).
                     _a.mov(edi, sys.Micros);
                     _a.mov(rax, (ulong)Sleep.UsleepAddress);
@@ -236,6 +244,11 @@ public static class WorkloadCompiler
                     CallService(_svc.ExitSyscall, 0, start);
                     var done = _a.CreateLabel();
                     _a.jz(done);
+                    // Slow path: still in _Gsyscall until exitsyscall0 (E11), so B5 must hold until the mcall saves:
+                    // put back what systemstack's return cleared.
+                    _a.mov(rax, __qword_ptr[r14 + GLayout.SyscallSp]);
+                    _a.mov(__qword_ptr[r14 + GLayout.SchedSp], rax);
+                    _a.mov(__qword_ptr[r14 + GLayout.SchedBp], rbp);
                     McallAndResume(op, McallReason.ExitSyscall, done);
                     break;
                 }
