@@ -1,3 +1,6 @@
+using Model;
+using Model.Checking;
+
 namespace Conformance.Refinement;
 
 /// <summary>
@@ -6,10 +9,15 @@ namespace Conformance.Refinement;
 /// (<see cref="Remember"/>); when the check later fails, the search goes back to the most recent choice with an
 /// untried alternative (<see cref="TryBacktrack"/>). So a trace that some sequence of choices within the bounds
 /// explains is never rejected because the first guess was wrong.
+/// <para>A remembered choice keeps the model's state in its compact encoding and each alternative as its action and
+/// runtime M only; the alternative's step is taken again (<see cref="StepRules.Redo"/>) if the search comes back
+/// to it. Nearly every choice is right, so this keeps what the search holds on to small: states kept alive past a
+/// collection of the youngest generation would cost more than the checking itself.</para>
 /// </summary>
-internal sealed class BoundedSearch(SearchBounds bounds)
+internal sealed class BoundedSearch(SearchBounds bounds, IModel<SchedState, SchedAction> model)
 {
     private readonly List<Choice> _choices = [];
+    private byte[] _buffer = new byte[4096];
     private int _pending;
 
     /// <summary>Backtracks so far.</summary>
@@ -23,21 +31,24 @@ internal sealed class BoundedSearch(SearchBounds bounds)
     public void Remember(CheckPosition at, List<Candidate> alternatives)
     {
         if (alternatives.Count < 2) return;
-        if (bounds.MaxPending <= 0)
+        var keep = Math.Min(alternatives.Count - 1, bounds.MaxPending);
+        Forgotten += alternatives.Count - 1 - keep;
+        if (keep == 0) return;
+        var rest = new Candidate[keep];
+        for (var i = 0; i < keep; i++)
         {
-            Forgotten += alternatives.Count - 1;
-            return;
+            var c = alternatives[i + 1];
+            rest[i] = new Candidate(c.Action, c.Slot, c.Position);
         }
-        var rest = alternatives.GetRange(1, Math.Min(alternatives.Count - 1, bounds.MaxPending));
-        Forgotten += alternatives.Count - 1 - rest.Count;
-        _choices.Add(new Choice(at.Save(), rest));
-        _pending += rest.Count;
+        var length = model.Encode(at.State, ref _buffer);
+        _choices.Add(new Choice(_buffer.AsSpan(0, length).ToArray(), at.Save(), rest));
+        _pending += keep;
         ForgetOld(at.Steps.Count);
     }
 
     /// <summary>Goes back to the most recent choice with an untried alternative: restores <paramref name="at"/> to
-    /// where that choice was made and returns the alternative to take. False when there is none left (or the bounds
-    /// are used up).</summary>
+    /// where that choice was made and returns the alternative to take, its step not yet redone. False when there is
+    /// none left (or the bounds are used up).</summary>
     public bool TryBacktrack(CheckPosition at, out Candidate alternative)
     {
         alternative = null!;
@@ -46,8 +57,10 @@ internal sealed class BoundedSearch(SearchBounds bounds)
         var top = _choices[^1];
         alternative = top.Rest[top.Next++];
         _pending--;
-        at.Restore(top.Mark);
-        if (top.Next == top.Rest.Count) _choices.RemoveAt(_choices.Count - 1);
+        var state = model.NewScratch();
+        model.Decode(top.State, state);
+        at.Restore(top.Mark, state);
+        if (top.Next == top.Rest.Length) _choices.RemoveAt(_choices.Count - 1);
         Backtracks++;
         return true;
     }
@@ -67,11 +80,12 @@ internal sealed class BoundedSearch(SearchBounds bounds)
         _choices.RemoveRange(0, drop);
     }
 
-    private sealed class Choice(CheckPosition.Mark mark, List<Candidate> rest)
+    private sealed class Choice(byte[] state, CheckPosition.Mark mark, Candidate[] rest)
     {
+        public byte[] State { get; } = state;
         public CheckPosition.Mark Mark { get; } = mark;
-        public List<Candidate> Rest { get; } = rest;
+        public Candidate[] Rest { get; } = rest;
         public int Next { get; set; }
-        public int Untried => Rest.Count - Next;
+        public int Untried => Rest.Length - Next;
     }
 }

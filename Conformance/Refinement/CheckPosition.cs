@@ -39,12 +39,14 @@ internal sealed class CheckPosition(SchedState initial, TraceCursor cursor)
         State = c.Next;
     }
 
-    /// <summary>A copy of everything <see cref="Take"/> changes.</summary>
-    public Mark Save() => new(State, Cursor.Save(), Binding.Save(), _steps.Count, SilentRun, Teardown);
+    /// <summary>A copy of everything <see cref="Take"/> changes but the model's state (which the caller keeps in the
+    /// form it likes).</summary>
+    public Mark Save() => new(Cursor.Save(), Binding.Save(), _steps.Count, SilentRun, Teardown);
 
-    public void Restore(Mark m)
+    /// <summary>Goes back to <paramref name="m"/>, where the model's state was <paramref name="state"/>.</summary>
+    public void Restore(Mark m, SchedState state)
     {
-        State = m.State;
+        State = state;
         Cursor.Restore(m.Positions);
         Binding.Restore(m.Bindings);
         _steps.RemoveRange(m.Steps, _steps.Count - m.Steps);
@@ -61,5 +63,5 @@ internal sealed class CheckPosition(SchedState initial, TraceCursor cursor)
     }
 
     /// <summary>What <see cref="Save"/> keeps.</summary>
-    internal sealed record Mark(SchedState State, int[] Positions, int Bindings, int Steps, int SilentRun, int Teardown);
+    internal sealed record Mark(int[] Positions, int Bindings, int Steps, int SilentRun, int Teardown);
 }

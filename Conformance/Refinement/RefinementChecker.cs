@@ -74,7 +74,7 @@ public sealed class RefinementChecker
 
         var at = new CheckPosition(_model.Initial(), new TraceCursor(trace));
         var rules = new StepRules(_model, matcher);
-        var search = new BoundedSearch(Bounds);
+        var search = new BoundedSearch(Bounds, _imodel);
         var enabled = new List<SchedAction>();
         var alternatives = new List<Candidate>();
         Verdict? deepest = null;
@@ -106,6 +106,7 @@ public sealed class RefinementChecker
                 if (deepest is null || at.Cursor.Consumed > deepest.EventsChecked)
                     deepest = new Verdict(at.Cursor.Consumed, failure, OutcomeOf(at.State, at.Finished()), [.. at.Steps], at.State);
                 if (!search.TryBacktrack(at, out var alternative)) return deepest with { Backtracks = search.Backtracks };
+                rules.Redo(alternative, at);
                 failure = Take(at, alternative, report, observer);
             }
         }

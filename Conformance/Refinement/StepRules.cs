@@ -79,6 +79,14 @@ internal sealed class StepRules(SchedModel model, StepMatcher matcher)
         return closest;
     }
 
+    /// <summary>Takes an alternative's step again (from <paramref name="at"/>, restored to where it was offered), as
+    /// <see cref="Alternatives"/> did: the search keeps only the action and the runtime M of an alternative.</summary>
+    public void Redo(Candidate c, CheckPosition at)
+    {
+        (c.Next, c.Events) = model.Step(at.State, c.Action);
+        if (!c.Silent) c.Match = c.Slot == Candidate.NoSlot ? StepMatch.NoRuntimeM : matcher.Match(c.Events, at.Cursor.Pending(c.Slot));
+    }
+
     /// <summary>The placement rule: the candidates for action <paramref name="a"/>, one per runtime M whose next
     /// events it could explain (see the class comment). A model M with no runtime M left gets one candidate with
     /// <see cref="Candidate.NoSlot"/>, so a report can say so.</summary>
