@@ -77,6 +77,7 @@ public sealed class RefinementChecker
         var search = new BoundedSearch(Bounds, _imodel);
         var enabled = new List<SchedAction>();
         var alternatives = new List<Candidate>();
+        Func<int, int?> runtimeMOf = mm => at.Binding.RuntimeOf(mm) is var s and >= 0 ? at.Cursor.RuntimeM(s) : null;
         Verdict? deepest = null;
         while (true)
         {
@@ -97,7 +98,7 @@ public sealed class RefinementChecker
             else
             {
                 search.Remember(at, alternatives);
-                failure = Take(at, alternatives[0], report, observer);
+                failure = Take(at, alternatives[0], report, observer, runtimeMOf);
             }
 
             // A failure: keep it if it got furthest, and go back to the latest choice with an untried alternative.
@@ -107,13 +108,13 @@ public sealed class RefinementChecker
                     deepest = new Verdict(at.Cursor.Consumed, failure, OutcomeOf(at.State, at.Finished()), [.. at.Steps], at.State);
                 if (!search.TryBacktrack(at, out var alternative)) return deepest with { Backtracks = search.Backtracks };
                 rules.Redo(alternative, at);
-                failure = Take(at, alternative, report, observer);
+                failure = Take(at, alternative, report, observer, runtimeMOf);
             }
         }
     }
 
     /// <summary>Takes a step; its violation, if the invariants or the observer object to the state after it.</summary>
-    private Violation? Take(CheckPosition at, Candidate step, ViolationBuilder report, IStepObserver? observer)
+    private Violation? Take(CheckPosition at, Candidate step, ViolationBuilder report, IStepObserver? observer, Func<int, int?> runtimeMOf)
     {
         at.Take(step);
         var last = step.Match.Fits ? at.Cursor.LastConsumed(step.Slot) : -1;
@@ -125,7 +126,12 @@ public sealed class RefinementChecker
             var index = last >= 0 ? last : Math.Max(0, (first < 0 ? at.Cursor.Trace.Count : first) - 1);
             return report.InvariantBroken(step.Action, index, at.State, names);
         }
-        return observer?.AfterStep(new StepObservation(step.Action, at.State, last, last >= 0 ? at.Cursor.RuntimeM(step.Slot) : -1, step.Events));
+        if (observer is null) return null;
+        var left = at.Cursor.FirstUnconsumed();
+        var consumed = at.Cursor.Consumed;
+        var prefix = left == consumed || (left < 0 && consumed == at.Cursor.Trace.Count) ? consumed : -1;
+        return observer.AfterStep(new StepObservation(step.Action, at.State, last, last >= 0 ? at.Cursor.RuntimeM(step.Slot) : -1,
+            step.Events, prefix, runtimeMOf, at.Cursor.Trace));
     }
 
     /// <summary>At the end of the model's run or of the trace: nothing may be left of the trace, and the outcomes must

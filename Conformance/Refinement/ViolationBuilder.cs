@@ -66,7 +66,7 @@ internal sealed class ViolationBuilder(IReadOnlyList<TraceEvent> trace, StepMatc
     {
         var at = Math.Min(index, trace.Count - 1);
         return new Violation(ViolationKind.InvariantBroken,
-            $"after {action} (runtime event {index}) the invariant \"{string.Join("\", \"", names)}\" does not hold",
+            $"after {action} (runtime event {index}) the model's invariant \"{string.Join("\", \"", names)}\" does not hold",
             index, trace.Count > 0 ? trace[at] : null, null, ModelView(state), ObservedView(at), names[0]);
     }
 

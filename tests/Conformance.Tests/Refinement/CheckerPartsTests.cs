@@ -142,6 +142,6 @@ public class CheckerPartsTests
             .InvariantBroken(enabled[0], 5, s, ["one", "two"]);
         Assert.Equal(ViolationKind.InvariantBroken, broken.Kind);
         Assert.Equal("one", broken.Invariant);
-        Assert.Contains("the invariant \"one\", \"two\" does not hold", broken.Message);
+        Assert.Contains("the model's invariant \"one\", \"two\" does not hold", broken.Message);
     }
 }
