@@ -34,7 +34,7 @@ public static class SchedThroughput
     public const long ReachableStates = 4_125_094;
 
     /// <summary>Explores the whole state space and returns the result (distinct states, states/s, time).</summary>
-    public static CheckResult<SchedState, SchedAction> Measure(int threads = 1, bool symmetry = false)
+    public static ExploreResult<SchedState, SchedAction> Measure(int threads = 1, bool symmetry = false)
     {
         var model = new SchedModel(WorkloadParser.Parse(Workload), Config with { Symmetry = symmetry });
         return new BfsChecker<SchedState, SchedAction>(model, new CheckerOptions { Threads = threads }).Run();

@@ -33,7 +33,7 @@ public class ModelCheckerBench
     internal static SchedModel NewModel() =>
         new(WorkloadParser.Parse(Source, "model-bench"), new SchedConfig { Procs = 2 });
 
-    internal static CheckResult<SchedState, SchedAction> Check(SchedModel model, int threads) =>
+    internal static ExploreResult<SchedState, SchedAction> Check(SchedModel model, int threads) =>
         new BfsChecker<SchedState, SchedAction>(model, new CheckerOptions { Threads = threads, StopAtFirstViolation = false }).Run();
 
     /// <summary>One exhaustive check.</summary>

@@ -53,14 +53,11 @@ public sealed class Campaign
     public static RunSpec SpecOf(CampaignOptions o, int index)
     {
         var (_, workload) = WorkloadOf(o, index);
-        return new RunSpec(workload, o.Procs[index % o.Procs.Count], RunSeed(o.Seed, index), [], o.Mutant) { Strict = o.Strict };
+        return new RunSpec(workload, o.Procs[index % o.Procs.Count], RunSeed(o.Seed, index), [], o.Mutant);
     }
-
-    private bool _strict;
 
     public CampaignResult Run(CampaignOptions o, Action<CampaignProgress>? progress = null, CancellationToken cancel = default)
     {
-        _strict = o.Strict;
         var result = new CampaignResult { Options = o };
         var clock = Stopwatch.StartNew();
         var deadline = o.Budget is { } b ? DateTime.UtcNow + b : (DateTime?)null;
@@ -73,14 +70,13 @@ public sealed class Campaign
                 break;
             }
             var (shape, workload) = WorkloadOf(o, i);
-            var spec = new RunSpec(workload, o.Procs[i % o.Procs.Count], RunSeed(o.Seed, i), [], o.Mutant) { Strict = o.Strict };
+            var spec = new RunSpec(workload, o.Procs[i % o.Procs.Count], RunSeed(o.Seed, i), [], o.Mutant);
             progress?.Invoke(new CampaignProgress(i, o.Count, clock.Elapsed, o.Budget, result.Events, result.Violations,
                 $"{shape?.ToString() ?? "workload"} on {spec.Procs} P{(spec.Procs > 1 ? "s" : "")}"));
 
             var r = _check(spec);
             Tally(result, spec.Procs, shape?.ToString() ?? "file", r);
             result.Coverage.Add(r.Trace);
-            foreach (var (id, n) in r.Waived) result.Waived[id] = result.Waived.GetValueOrDefault(id) + n;
             if (r.Conforms) continue;
 
             if (result.Findings.Count < o.MaxReported)
@@ -140,7 +136,7 @@ public sealed class Campaign
             return true;
         }
 
-        var spec0 = new RunSpec(failing.Workload, failing.Procs, failing.Seed, [], failing.Mutant) { Strict = _strict };
+        var spec0 = new RunSpec(failing.Workload, failing.Procs, failing.Seed, [], failing.Mutant);
         var best = failing;
         var w = Shrinking.Minimize(failing.Workload, cand => Fails(spec0 with { Workload = cand }), maxTries: 500, deadline: deadline);
         var steps = w.Steps;
@@ -150,8 +146,8 @@ public sealed class Campaign
         if (best.Choices.Length > 0 && DateTime.UtcNow < deadline)
         {
             var s = Shrinking.Minimize(best.Choices, ShrinkChoices,
-                choices => Fails(new RunSpec(best.Workload, best.Procs, best.Seed, choices, best.Mutant) { Strict = _strict }), maxTries: 60, deadline: deadline);
-            if (s.Steps > 0 && Fails(new RunSpec(best.Workload, best.Procs, best.Seed, s.Value, best.Mutant) { Strict = _strict }))
+                choices => Fails(new RunSpec(best.Workload, best.Procs, best.Seed, choices, best.Mutant)), maxTries: 60, deadline: deadline);
+            if (s.Steps > 0 && Fails(new RunSpec(best.Workload, best.Procs, best.Seed, s.Value, best.Mutant)))
             {
                 best = last;
                 steps += s.Steps;

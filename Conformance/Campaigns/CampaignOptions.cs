@@ -17,8 +17,6 @@ public sealed record CampaignOptions
     public Workload? Workload { get; init; }
     /// <summary>Run against this runtime mutant ("" for the real runtime).</summary>
     public string Mutant { get; init; } = "";
-    /// <summary>Waive no known difference (<see cref="Refinement.KnownDifference"/>); the default.</summary>
-    public bool Strict { get; init; } = true;
     /// <summary>Shrink failing workloads (and their schedules).</summary>
     public bool Shrink { get; init; } = true;
     /// <summary>Give up shrinking after this long.</summary>

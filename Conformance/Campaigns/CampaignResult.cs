@@ -21,8 +21,6 @@ public sealed class CampaignResult
     public Dictionary<string, Tally> ByShape { get; } = [];
     public List<Finding> Findings { get; } = [];
     public TransitionCoverage Coverage { get; } = new();
-    /// <summary>How often each known difference was waived across the campaign (by id).</summary>
-    public Dictionary<string, long> Waived { get; } = [];
     public int Runs => ByProcs.Values.Sum(t => t.Runs);
     public long Events => ByProcs.Values.Sum(t => t.Events);
     public int Violations => ByProcs.Values.Sum(t => t.Violations);

@@ -58,7 +58,7 @@ public static class Conformer
         }
 
         var clock = Stopwatch.StartNew();
-        var checker = new RefinementChecker(spec.Workload, ModelConfig(spec, trace), spec.Strict);
+        var checker = new RefinementChecker(spec.Workload, ModelConfig(spec, trace));
         var abs = Abstraction.Native(run.Symbols);
         var stateCheck = run.Snapshots is null ? null : new StateRefinement(run.Snapshots, abs, spec.Workload.Semaphores());
         var verdict = checker.Check(trace, abs, runtimeOutcome, stateCheck);
@@ -66,7 +66,7 @@ public static class Conformer
         // The model's outcome only means something when its run ended; a violation stops it midway.
         var modelOutcome = verdict.FinalState.Outcome == Model.Outcome.Running ? null : verdict.ModelOutcome;
         return new CheckResult(spec.Workload, spec.Procs, spec.Seed, choices, spec.Mutant, trace, verdict.EventsChecked,
-            modelOutcome, runtimeOutcome, verdict.Violation, clock.Elapsed) { Waived = verdict.Waived };
+            modelOutcome, runtimeOutcome, verdict.Violation, clock.Elapsed);
     }
 
     /// <summary>

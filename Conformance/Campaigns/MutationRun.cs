@@ -10,9 +10,6 @@ namespace Conformance.Campaigns;
 /// </summary>
 public static class MutationRun
 {
-    /// <summary>The verdict on one mutant.</summary>
-    public sealed record Outcome(string Mutant, bool Killed, TimeSpan TimeToDetection, int Runs, string Verdict, string? Token);
-
     /// <summary>The campaign each mutant gets (the "faster subset" of the default one): the same generators, each
     /// shape in turn, on 1, 2 and 4 Ps, stopping at the first violation, without shrinking or reports (the time to
     /// detection is the point).</summary>
@@ -31,7 +28,7 @@ public static class MutationRun
         MaxSize = 12,
     };
 
-    public static IReadOnlyList<Outcome> Run(IReadOnlyList<string> mutants, ulong seed, TimeSpan budgetEach, int countEach,
+    public static IReadOnlyList<MutantVerdict> Run(IReadOnlyList<string> mutants, ulong seed, TimeSpan budgetEach, int countEach,
         Action<string, CampaignProgress>? progress = null, Func<RunSpec, Refinement.CheckResult>? check = null)
     {
         check ??= Conformer.Check;
@@ -47,7 +44,7 @@ public static class MutationRun
             return r.Signature == real ? r with { Violation = null } : r;
         }
 
-        var results = new List<Outcome>();
+        var results = new List<MutantVerdict>();
         foreach (var m in mutants)
         {
             var campaign = new Campaign(Killing, Conformer.Edges);
@@ -55,7 +52,7 @@ public static class MutationRun
             var r = campaign.Run(OptionsFor(m, seed, budgetEach, countEach), p => progress?.Invoke(m, p));
             clock.Stop();
             var f = r.Findings.FirstOrDefault();
-            results.Add(new Outcome(m, r.Violations > 0, f?.FoundAfter ?? clock.Elapsed, r.Runs, f?.Result.Verdict ?? "survived", f?.Token));
+            results.Add(new MutantVerdict(m, r.Violations > 0, f?.FoundAfter ?? clock.Elapsed, r.Runs, f?.Result.Verdict ?? "survived", f?.Token));
         }
         return results;
     }

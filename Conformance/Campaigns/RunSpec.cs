@@ -8,9 +8,6 @@ namespace Conformance.Campaigns;
 /// (empty: all choices from the seed) and the runtime mutant ("" for the real runtime).</summary>
 public sealed record RunSpec(Workload Workload, int Procs, ulong Seed, ImmutableArray<int> Choices, string Mutant = "")
 {
-    /// <summary>Waive no <see cref="Refinement.KnownDifference"/> (the default: none is needed any more).</summary>
-    public bool Strict { get; init; } = true;
-
     public static RunSpec Of(Workload workload, int procs, ulong seed, string mutant = "") => new(workload, procs, seed, [], mutant);
 
     /// <summary>The run a replay token names.</summary>

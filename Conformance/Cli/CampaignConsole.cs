@@ -68,15 +68,6 @@ public static class CampaignConsole
         var edges = r.Coverage.Snapshot();
         AnsiConsole.MarkupLine(Markup.Escape($"status edges taken: {string.Join(", ", edges.Select(e => $"{e.Key.From}->{e.Key.To} x{e.Value:N0}"))}"));
 
-        if (r.Waived.Count > 0)
-        {
-            var w = new Table().Title("known differences waived (check --waive-known)").Border(TableBorder.Rounded);
-            w.AddColumns("id", "times", "what");
-            foreach (var d in Refinement.KnownDifference.All.Where(d => r.Waived.ContainsKey(d.Id)))
-                w.AddRow(Markup.Escape(d.Id), N(r.Waived[d.Id]), Markup.Escape(d.What));
-            AnsiConsole.Write(w);
-        }
-
         foreach (var f in r.Findings)
         {
             AnsiConsole.MarkupLine($"[red bold]violation[/] {Markup.Escape(f.Result.Verdict)}");
@@ -101,10 +92,6 @@ public static class CampaignConsole
         w.WriteNumber("eventsPerSecond", Math.Round(r.EventsPerSecond));
         w.WriteNumber("workloadsPerMinute", Math.Round(r.RunsPerMinute, 1));
         w.WriteBoolean("stoppedByBudget", r.StoppedByBudget);
-        w.WriteBoolean("strict", r.Options.Strict);
-        w.WriteStartObject("waived");
-        foreach (var (id, n) in r.Waived.OrderBy(k => k.Key, StringComparer.Ordinal)) w.WriteNumber(id, n);
-        w.WriteEndObject();
         w.WriteStartObject("byProcs");
         foreach (var (procs, t) in r.ByProcs.OrderBy(k => k.Key))
         {

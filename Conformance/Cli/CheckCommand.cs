@@ -40,10 +40,9 @@ public static class CheckCommand
             DefaultValueFactory = _ => Reports.ReportWriter.DefaultRoot,
         };
 
-        var waive = new Option<bool>("--waive-known") { Description = "waive (and count) the known differences between the model and the runtime listed in KnownDifference.cs" };
         var command = new Command("check", "Run generated workloads on the native runtime and check every event against the model.")
         {
-            count, procs, seed, time, workload, json, reports, waive,
+            count, procs, seed, time, workload, json, reports,
         };
         command.SetAction(parse =>
         {
@@ -65,7 +64,6 @@ public static class CheckCommand
                 Budget = parse.GetValue(time),
                 Workload = w,
                 ReportRoot = parse.GetValue(reports),
-                Strict = !parse.GetValue(waive),
             };
             return Run(options, parse.GetValue(json));
         });

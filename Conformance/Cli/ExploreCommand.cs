@@ -88,7 +88,7 @@ public static class ExploreCommand
             StopAtFirstViolation = !o.All,
         };
 
-        CheckResult<SchedState, SchedAction> result;
+        ExploreResult<SchedState, SchedAction> result;
         if (interactive)
         {
             result = null!;
@@ -121,13 +121,13 @@ public static class ExploreCommand
         }
     }
 
-    private static string Verdict(CheckResult<SchedState, SchedAction> r) =>
+    private static string Verdict(ExploreResult<SchedState, SchedAction> r) =>
         r.Violations.Any(v => !v.IsDeadlock) ? "VIOLATION"
         : r.Violations.Count > 0 ? "DEADLOCK"
         : r.Exhausted ? "OK: every reachable state satisfies every property"
         : $"OK so far: no property broke before the search stopped ({r.StoppedBy})";
 
-    private static void Report(Settings o, SchedModel model, CheckResult<SchedState, SchedAction> r,
+    private static void Report(Settings o, SchedModel model, ExploreResult<SchedState, SchedAction> r,
         CycleChecker<SchedState, SchedAction>.Result? cycles, TextWriter w)
     {
         var inv = model.Invariants;
@@ -181,7 +181,7 @@ public static class ExploreCommand
         }
     }
 
-    private static string Json(Settings o, SchedModel model, CheckResult<SchedState, SchedAction> r,
+    private static string Json(Settings o, SchedModel model, ExploreResult<SchedState, SchedAction> r,
         CycleChecker<SchedState, SchedAction>.Result? cycles)
     {
         var doc = new Dictionary<string, object?>

@@ -42,7 +42,7 @@ public static class MutantsCommand
                 : "checker mutants: seeded bugs exist only in a diagnostic build, never in Release; run: dotnet run --project Conformance -c Debug -- mutants");
             return CheckerCli.ExitBadInput;
         }
-        IReadOnlyList<MutationRun.Outcome> results = [];
+        IReadOnlyList<MutantVerdict> results = [];
         if (json)
         {
             results = MutationRun.Run(names, seed, each, 400);

@@ -1,7 +1,8 @@
 namespace Conformance.Generators;
 
 /// <summary>
-/// The kinds of workload the campaign generates: each one aims at a part of the scheduler (issue 5, "shapes that matter").
+/// The kinds of workload the campaign generates: each one aims at a part of the scheduler that a conformance
+/// campaign must reach (the "shapes that matter").
 /// </summary>
 public enum WorkloadShape
 {

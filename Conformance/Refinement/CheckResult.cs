@@ -24,9 +24,6 @@ public sealed record CheckResult(
 {
     public bool Conforms => Violation is null;
 
-    /// <summary>How often each <see cref="KnownDifference"/> was waived in this check (by id).</summary>
-    public IReadOnlyDictionary<string, int> Waived { get; init; } = new Dictionary<string, int>();
-
     /// <summary>"conforms" or the violation's verdict: what a replay must reproduce.</summary>
     public string Verdict => Violation?.Verdict ?? "conforms";
 

@@ -13,23 +13,10 @@ public static class EventMatcher
 {
     /// <summary>Null when <paramref name="r"/> is the runtime form of <paramref name="m"/>; otherwise what differs.
     /// The M is not compared here (the checker maps model Ms to runtime Ms).</summary>
-    public static string? Compare(in SchedEvent m, in TraceEvent r, Abstraction abs) => Compare(m, r, abs, null, false);
-
-    /// <summary>
-    /// As <see cref="Compare(in SchedEvent, in TraceEvent, Abstraction)"/>, waiving the <see cref="KnownDifference"/>s
-    /// when <paramref name="waived"/> is given (each waiver used is counted in it). <paramref name="stepEntersSyscall"/>:
-    /// the model's step containing <paramref name="m"/> takes E9.
-    /// </summary>
-    public static string? Compare(in SchedEvent m, in TraceEvent r, Abstraction abs, Dictionary<string, int>? waived, bool stepEntersSyscall)
+    public static string? Compare(in SchedEvent m, in TraceEvent r, Abstraction abs)
     {
         if (m.Kind != r.Kind) return $"the model's step does {m.Kind} here, the runtime did {r.Kind}";
-        if (m.P != r.P)
-        {
-            if (waived is not null && r.Kind == EventKind.PStatus && r.P == -1 && m.P >= 0)
-                Waive(waived, KnownDifference.PStatusWithoutP);
-            else
-                return $"{r.Kind} on p{r.P}, the model is on p{m.P}";
-        }
+        if (m.P != r.P) return $"{r.Kind} on p{r.P}, the model is on p{m.P}";
         if (m.G != r.G) return $"{r.Kind} is about g{r.G}, the model's about g{m.G}";
         switch (r.Kind)
         {
@@ -69,20 +56,8 @@ public static class EventMatcher
                 // the exact resume point. entersyscall's save(pc, sp) and morestack's save name the op they are in.
                 var resumes = r.D is (long)McallReason.Gosched or (long)McallReason.Park or (long)McallReason.ExitSyscall;
                 var pc = Pc("sched.pc", m.B, r.B, r.G, abs, resumes);
-                if (pc is not null)
-                {
-                    if (waived is null || !stepEntersSyscall || AbstractPc.FromCode((int)m.B).Kind != PcKind.Point
-                        || abs.PcCode(r.B, r.G) != AbstractPc.SystemstackSwitch.Code)
-                        return pc;
-                    Waive(waived, KnownDifference.EnterSyscallPc);
-                }
-                var bp = Place("sched.bp", m.C, r.C, r.G, abs);
-                if (bp is not null)
-                {
-                    if (waived is null || m.B != AbstractPc.GoExit.Code || r.C != 0) return bp;
-                    Waive(waived, KnownDifference.GoexitBp);
-                }
-                return null;
+                if (pc is not null) return pc;
+                return Place("sched.bp", m.C, r.C, r.G, abs);
             }
             case EventKind.GobufLoad:
                 return Pc("pc jumped to", m.A, r.A, r.G, abs, exact: true);
@@ -90,9 +65,6 @@ public static class EventMatcher
                 return null; // GoSched, GoSysCall, GoEnd: kind, P and G say it all
         }
     }
-
-    private static void Waive(Dictionary<string, int> waived, KnownDifference d) =>
-        waived[d.Id] = waived.GetValueOrDefault(d.Id) + 1;
 
     private static string ArgName(EventKind k, int i = 0) => (k, i) switch
     {

@@ -22,7 +22,7 @@ namespace Conformance.Refinement;
 /// on the goroutine's stack; stackguard0 against the model (it has none; the invariants check it); the stack's size
 /// (the runtime moves each stack top down by a colour of up to 4 KiB: "has a stack" is compared).</para>
 /// </summary>
-public sealed class StateRefinement
+public sealed class StateRefinement : IStepObserver
 {
     private readonly Dictionary<int, RuntimeSnapshot> _byEvents = [];
     private readonly Abstraction _abs;
@@ -81,6 +81,13 @@ public sealed class StateRefinement
         }
         return null;
     }
+
+    /// <summary>The checker's hook after each step: a step with runtime events that leaves exactly a prefix of the
+    /// trace consumed is compared with the snapshot taken after that prefix, if there is one. The comparison depends
+    /// only on its inputs (the rows a g agreed on are skipped only when the same inputs come again), so steps the
+    /// checker's search later retracts do it no harm.</summary>
+    public Violation? AfterStep(in StepObservation step) =>
+        step.LastEventIndex < 0 || step.Prefix < 0 ? null : Compare(step.State, step.Prefix, step.RuntimeMOf, step.Trace);
 
     /// <summary>Whether both views hold the same rows in the same order (the common case: both are written in one order).</summary>
     private static bool SameRows(List<KeyValuePair<string, object?>> a, List<KeyValuePair<string, object?>> b)

@@ -88,7 +88,7 @@ public sealed class BfsChecker<TState, TAction>
     }
 
     /// <summary>Runs the search.</summary>
-    public CheckResult<TState, TAction> Run()
+    public ExploreResult<TState, TAction> Run()
     {
         var threads = Math.Max(1, _options.Threads);
         var props = _model.Properties;
@@ -252,14 +252,14 @@ public sealed class BfsChecker<TState, TAction>
         }
 
         clock.Stop();
-        var violations = new List<Violation<TState, TAction>>();
+        var violations = new List<PropertyViolation<TState, TAction>>();
         for (var p = 0; p < props.Count; p++)
         {
             if (firstFailure[p] is not { } f) continue;
             var path = Rebuild(f.Depth, f.Fp, levels, visited, inits);
-            violations.Add(new Violation<TState, TAction>(props[p].Name, props[p].Kind, props[p].IsDeadlock, propCounts[p], path));
+            violations.Add(new PropertyViolation<TState, TAction>(props[p].Name, props[p].Kind, props[p].IsDeadlock, propCounts[p], path));
         }
-        return new CheckResult<TState, TAction>
+        return new ExploreResult<TState, TAction>
         {
             Distinct = visited.Count,
             Generated = Interlocked.Read(ref generated),

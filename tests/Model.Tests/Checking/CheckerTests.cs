@@ -7,7 +7,7 @@ namespace Model.Tests.Checking;
 /// and deliberately broken models whose counterexamples are pinned.</summary>
 public class CheckerTests
 {
-    private static CheckResult<SchedState, SchedAction> Explore(string text, SchedConfig cfg, CheckerOptions? options = null) =>
+    private static ExploreResult<SchedState, SchedAction> Explore(string text, SchedConfig cfg, CheckerOptions? options = null) =>
         new BfsChecker<SchedState, SchedAction>(new SchedModel(WorkloadParser.Parse(text), cfg), options).Run();
 
     private static string Workload(string file) => File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "workloads", file));

@@ -1,10 +1,8 @@
 namespace Model.Checking;
 
-/// <summary>A property that failed, with how often and the shortest path to a failing state.</summary>
-public sealed record Violation<TState, TAction>(string Property, PropertyKind Kind, bool IsDeadlock, long Count, Path<TState, TAction> Path);
-
-/// <summary>What a search found.</summary>
-public sealed record CheckResult<TState, TAction>
+/// <summary>What an exploration of the model's state space found (the checker's own verdict on a run is
+/// Conformance's CheckResult, a different thing).</summary>
+public sealed record ExploreResult<TState, TAction>
 {
     public required long Distinct { get; init; }
     public required long Generated { get; init; }
@@ -16,7 +14,7 @@ public sealed record CheckResult<TState, TAction>
     /// <summary>Terminal states that fail a deadlock property.</summary>
     public required long Deadlocks { get; init; }
     /// <summary>Every property that failed, by property order.</summary>
-    public required IReadOnlyList<Violation<TState, TAction>> Violations { get; init; }
+    public required IReadOnlyList<PropertyViolation<TState, TAction>> Violations { get; init; }
     /// <summary>Whether every reachable state (within the boundary and depth) was explored.</summary>
     public required bool Exhausted { get; init; }
     /// <summary>Why the search stopped early, or null.</summary>
@@ -26,5 +24,5 @@ public sealed record CheckResult<TState, TAction>
     public double StatesPerSecond => Elapsed.TotalSeconds > 0 ? Distinct / Elapsed.TotalSeconds : 0;
 
     /// <summary>The violation of the property named <paramref name="name"/>, or null.</summary>
-    public Violation<TState, TAction>? Discovery(string name) => Violations.FirstOrDefault(v => v.Property == name);
+    public PropertyViolation<TState, TAction>? Discovery(string name) => Violations.FirstOrDefault(v => v.Property == name);
 }
