@@ -80,6 +80,10 @@ internal sealed unsafe partial class Sched
                 {
                     mp.Position = Snapshots.MPosition.BeforeGogo;
                     _control!.Point(mp);
+                    // A probe of checked runs: nothing on these paths (here or in Go) leaves gobuf.ret nonzero, so a
+                    // gogo that forgot to clear it would go unseen. Give it a value gogo must load into AX and clear
+                    // (B2); the g's code ignores AX, and the snapshot after the switch back shows whether it was.
+                    if (_snapshots) gp->Sched.Ret = RetProbe;
                 }
                 var reason = (McallReason)entry(mp.M, gp);
 #if CHECKER_MUTANTS

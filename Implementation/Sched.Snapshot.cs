@@ -14,6 +14,9 @@ namespace Implementation;
 internal sealed unsafe partial class Sched
 {
     private readonly bool _snapshots;
+
+    /// <summary>The value snapshot runs put in gobuf.ret before each gogo (which must clear it).</summary>
+    internal const int RetProbe = 0x5EED_0001;
     private readonly List<RuntimeSnapshot> _snapshotLog = [];
     private GSnapshot[] _snapGs = [];
     private readonly HashSet<int> _dirtyGs = [];
