@@ -31,19 +31,38 @@ public sealed class SnapshotInvariants
     public const string IdlePHasEmptyQueue = "17: a _Pidle P on sched.pidle has an empty run queue";
     public const string StackGuard = "stackguard0 = stack.lo + StackGuard for a g with a stack";
 
-    private readonly HashSet<GSnapshot> _passed = new(ReferenceEqualityComparer.Instance);
+    private readonly List<GSnapshot> _changed = [];
+    private PSnapshot[] _lastPs = [];
+    private long[] _lastRunQ = [];
+    private long[] _lastGFree = [];
     private readonly Dictionary<long, GSnapshot> _byGoid = [];
     private readonly Dictionary<long, GSnapshot> _dead = [];
     private GSnapshot?[] _bySlot = [];
+
+    private bool SameQueues(RuntimeSnapshot s)
+    {
+        if (_lastPs.Length != s.Ps.Length || !_lastRunQ.AsSpan().SequenceEqual(s.GlobalRunQ) || !_lastGFree.AsSpan().SequenceEqual(s.GFree))
+            return false;
+        for (var i = 0; i < s.Ps.Length; i++)
+        {
+            PSnapshot a = _lastPs[i], b = s.Ps[i];
+            if (a.Status != b.Status || a.OnPidle != b.OnPidle || a.Head != b.Head || a.Tail != b.Tail || a.RunNext != b.RunNext
+                || !a.Ring.AsSpan().SequenceEqual(b.Ring) || !a.GFree.AsSpan().SequenceEqual(b.GFree))
+                return false;
+        }
+        return true;
+    }
 
     /// <summary>The first invariant <paramref name="s"/> breaks, or null.</summary>
     public Broken? FirstBroken(RuntimeSnapshot s)
     {
         if (_bySlot.Length < s.Gs.Length) Array.Resize(ref _bySlot, s.Gs.Length);
+        _changed.Clear();
         foreach (var g in s.Gs)
         {
             var before = _bySlot[g.Slot];
             if (ReferenceEquals(before, g)) continue;
+            _changed.Add(g);
             if (before is not null)
             {
                 if (_byGoid.TryGetValue(before.Goid, out var b) && ReferenceEquals(b, before)) _byGoid.Remove(before.Goid);
@@ -55,9 +74,8 @@ public sealed class SnapshotInvariants
         }
         var byGoid = _byGoid;
 
-        foreach (var g in s.Gs)
+        foreach (var g in _changed)
         {
-            if (_passed.Contains(g)) continue;
             var name = $"allg[{g.Slot}] (g{g.Goid}, {g.Status.GoName()})";
             if (g.Status != GStatus.Idle && g.Sched.G != g.Self)
                 return new Broken(B1, $"{name} has sched.g = 0x{g.Sched.G:x}, its record is at 0x{g.Self:x}");
@@ -72,7 +90,6 @@ public sealed class SnapshotInvariants
                 return new Broken(DeadHasNoM, $"{name} has g.m = m{g.M}");
             if (g.StackLo != 0 && g.StackGuard0 != g.StackLo + Native.StackPool.StackGuard)
                 return new Broken(StackGuard, $"{name} has stackguard0 = 0x{g.StackGuard0:x}, stack.lo + {Native.StackPool.StackGuard} = 0x{g.StackLo + Native.StackPool.StackGuard:x}");
-            _passed.Add(g);
         }
 
         foreach (var m in s.Ms)
@@ -82,6 +99,9 @@ public sealed class SnapshotInvariants
                 return new Broken(CurgPointsBack, $"m{m.Id}.curg = g{m.Curg}, whose g.m is {(g is null ? "no live g" : g.M < 0 ? "nil" : $"m{g.M}")}");
         }
 
+        // The queue and free-list invariants read every queued g: skip them when no queue, no list and no g record
+        // changed since they last held.
+        if (_changed.Count == 0 && SameQueues(s)) return null;
         var queued = new Dictionary<long, string>();
         Broken? Queue(long goid, string where)
         {
@@ -118,6 +138,10 @@ public sealed class SnapshotInvariants
         }
         foreach (var p in s.Ps)
             if (Free(p.GFree, $"p{p.Id}.gFree") is { } b) return b;
-        return Free(s.GFree, "sched.gFree");
+        if (Free(s.GFree, "sched.gFree") is { } bs) return bs;
+        _lastPs = s.Ps;
+        _lastRunQ = s.GlobalRunQ;
+        _lastGFree = s.GFree;
+        return null;
     }
 }

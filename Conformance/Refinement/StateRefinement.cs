@@ -61,7 +61,11 @@ public sealed class StateRefinement : IStepObserver
         var (mRows, rRows) = Rows(model, snap, runtimeM, useCache: true);
         if (broken is null && SameRows(mRows, rRows))
         {
-            foreach (var (slot, entry) in _pending) _agreed[slot] = entry;
+            foreach (var (slot, entry) in _pending)
+            {
+                if (_agreed.Length <= slot) Array.Resize(ref _agreed, Math.Max(slot + 1, _agreed.Length * 2));
+                _agreed[slot] = entry;
+            }
             _pending.Clear();
             return null;
         }
@@ -120,7 +124,7 @@ public sealed class StateRefinement : IStepObserver
 
     /// <summary>Per slot, the inputs of the g's rows when both sides last agreed: the same inputs give the same rows,
     /// so the g is skipped (this keeps the cost of a comparison proportional to what the step changed).</summary>
-    private readonly Dictionary<int, GRowsOf> _agreed = [];
+    private GRowsOf?[] _agreed = new GRowsOf?[16];
     private readonly List<(int Slot, GRowsOf Entry)> _pending = [];
     private readonly Dictionary<(string, int, string), string> _keys = [];
 
@@ -165,10 +169,11 @@ public sealed class StateRefinement : IStepObserver
             {
                 var mg0 = model.AllGs[i];
                 var rg0 = snap.Gs[i];
-                var pos0 = rg0.M >= 0 && positions.TryGetValue(rg0.M, out var p0) ? p0 : MPosition.Scheduler;
+                // Most gs have no M on either side: no lookups for them.
+                var pos0 = rg0.M < 0 ? MPosition.Scheduler : positions.TryGetValue(rg0.M, out var p0) ? p0 : MPosition.Scheduler;
                 var mapped = mg0.M == 0 ? -1 : toRuntime.TryGetValue(mg0.M - 1, out var rm0) ? rm0 : -2;
                 var inputs = new GRowsOf(rg0, mg0.Goid, mg0.Status, mg0.M, mg0.StackSize, mg0.SyscallSp, mg0.WaitSema, mg0.Sched, pos0, mapped);
-                if (_agreed.TryGetValue(i, out var last) && ReferenceEquals(last.Runtime, rg0) && last == inputs) continue;
+                if (i < _agreed.Length && _agreed[i] is { } last && ReferenceEquals(last.Runtime, rg0) && last == inputs) continue;
                 _pending.Add((i, inputs));
             }
             if (i < model.AllGs.Count)
