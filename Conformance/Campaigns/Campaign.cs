@@ -67,7 +67,8 @@ public sealed class Campaign
         var result = new CampaignResult { Options = o };
         var clock = Stopwatch.StartNew();
         var deadline = o.Budget is { } b ? DateTime.UtcNow + b : (DateTime?)null;
-        // Runs in flight, oldest first. With parallelism 1 a run is checked when it is taken, on this thread.
+        // Runs in flight, oldest first, each on its own thread (a run blocks on a worker's pipe: never starve the
+        // thread pool with it). With parallelism 1 a run is checked when it is taken, on this thread.
         var window = new Queue<(int Index, WorkloadShape? Shape, RunSpec Spec, Task<CheckResult>? Task)>();
         var next = 0;
         try
@@ -85,7 +86,7 @@ public sealed class Campaign
                     var spec = new RunSpec(workload, o.Procs[next % o.Procs.Count], RunSeed(o.Seed, next), [], o.Mutant);
                     progress?.Invoke(new CampaignProgress(next, o.Count, clock.Elapsed, o.Budget, result.Events, result.Violations,
                         $"{shape?.ToString() ?? "workload"} on {spec.Procs} P{(spec.Procs > 1 ? "s" : "")}"));
-                    window.Enqueue((next, shape, spec, _parallelism > 1 ? Task.Run(() => _check(spec)) : null));
+                    window.Enqueue((next, shape, spec, _parallelism > 1 ? Task.Factory.StartNew(() => _check(spec), TaskCreationOptions.LongRunning) : null));
                     next++;
                 }
                 if (window.Count == 0) break;
@@ -154,6 +155,9 @@ public sealed class Campaign
         // A candidate still fails when it fails the same way: the same kind of violation at the same kind of event,
         // so shrinking does not drift from one bug to another.
         var kind = failing.Violation!.Kind;
+        // A hang costs its whole timeout per candidate: it is reported as found. (A crash shrinks like any violation:
+        // each candidate runs in a worker, and a candidate that crashes too still fails.)
+        if (kind == ViolationKind.RuntimeHang) return (failing, 0);
         var eventKind = failing.Violation.Event?.Kind;
         var last = failing;
         bool Fails(RunSpec spec)

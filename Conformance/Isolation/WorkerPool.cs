@@ -91,6 +91,9 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>The shared trace files of the slots (deleted by <see cref="Dispose"/>).</summary>
+    internal IReadOnlyList<string> TraceFiles => [.. _slots.Select(s => s.Trace.Path)];
+
     /// <summary>Runs <paramref name="spec"/> in a worker and checks it there: the same verdict as
     /// <see cref="Conformer.Check"/> in this process, or a crash or hang verdict. Never throws for what the runtime
     /// does; throws when a worker cannot be started or the checker itself fails in the worker.</summary>
