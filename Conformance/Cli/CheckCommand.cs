@@ -85,7 +85,7 @@ public static class CheckCommand
                 (pool is null ? "in process" : $"{pool.Size} worker process{(pool.Size > 1 ? "es" : "")}")));
         }
         var result = CampaignConsole.WithProgress("check", p => Conformer.NewCampaign(pool).Run(options, p), quiet: json);
-        if (json) Console.WriteLine(CampaignConsole.Json(wr => CampaignConsole.WriteJson(wr, result)));
+        if (json) Console.WriteLine(CampaignConsole.Json(wr => CampaignConsole.WriteJson(wr, result, pool?.Size ?? 0)));
         else CampaignConsole.PrintSummary(result);
         return result.Violations == 0 ? CheckerCli.ExitOk : CheckerCli.ExitViolation;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Conformance.Campaigns;
 using Implementation;
 
@@ -17,6 +18,7 @@ public static class WorkerMain
         var stdout = Console.OpenStandardOutput();
         var stdin = Console.OpenStandardInput();
         Console.SetOut(Console.Error);
+        NoCoreDumps();
         using var trace = SharedTraceFile.Open(traceFile);
         WatchParent(parent);
         WorkerProtocol.WriteFrame(stdout, FrameType.Hello, WorkerProtocol.Hello(Replay.BuildId.Current, Environment.ProcessId));
@@ -73,6 +75,26 @@ public static class WorkerMain
             }
         }) { IsBackground = true, Name = "parent watch" };
         t.Start();
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RLimit
+    {
+        public ulong Current;
+        public ulong Max;
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "setrlimit")]
+    private static extern int SetRLimit(int resource, ref RLimit limit);
+
+    /// <summary>A crashing runtime is the expected case here: no core file (the verdict would wait for it to be
+    /// written, and the trace that matters is in the shared region). Debug a crash with --in-process instead.</summary>
+    private static void NoCoreDumps()
+    {
+        const int RlimitCore = 4;
+        var none = new RLimit();
+        try { _ = SetRLimit(RlimitCore, ref none); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
     private static int? ParentPid()
