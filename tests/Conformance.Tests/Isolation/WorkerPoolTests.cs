@@ -39,7 +39,7 @@ public class WorkerPoolTests
         Assert.Equal("running the workload", crash.Phase);
         // The trace survived the process: it reaches the yield and the gogo that jumped to the truncated pc.
         Assert.NotEmpty(r.Trace);
-        Assert.Contains(r.Trace, e => e.Kind == Implementation.Trace.TraceKind.GoSched);
+        Assert.Contains(r.Trace, e => e.Kind == Model.Contract.EventKind.GoSched);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the crash verdict took {clock.Elapsed}");
         Assert.Equal(1, pool.Crashes);
 
