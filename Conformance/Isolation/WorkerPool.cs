@@ -32,6 +32,8 @@ public sealed class WorkerPool : IDisposable
         public SharedTraceFile Trace { get; } = trace;
         public WorkerProcess? Process;
         public long RunIds;
+        /// <summary>The worker being started ahead of the first run, if any.</summary>
+        public Task? Warmup;
     }
 
     private readonly Slot[] _slots;
@@ -46,7 +48,11 @@ public sealed class WorkerPool : IDisposable
     /// <summary>The most workers a pool may have.</summary>
     public const int MaxSize = 64;
 
-    public WorkerPool(int size = 0, WorkerLaunch? launch = null)
+    /// <param name="size">Workers (0: <see cref="DefaultSize"/>).</param>
+    /// <param name="launch">How to start one (default: this checker's own program).</param>
+    /// <param name="warm">Start every worker now, in the background, so that their start-up (a dotnet process and its
+    /// JIT) overlaps the caller's own instead of delaying the first runs.</param>
+    public WorkerPool(int size = 0, WorkerLaunch? launch = null, bool warm = true)
     {
         if (size == 0) size = DefaultSize;
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
@@ -58,6 +64,11 @@ public sealed class WorkerPool : IDisposable
         {
             _slots[i] = new Slot(i, SharedTraceFile.Create(i, SharedTraceFile.DefaultSlots, capacity));
             _idle.Add(_slots[i]);
+        }
+        if (warm)
+        {
+            foreach (var slot in _slots)
+                slot.Warmup = Task.Factory.StartNew(() => Ensure(slot), TaskCreationOptions.LongRunning);
         }
     }
 
@@ -117,7 +128,8 @@ public sealed class WorkerPool : IDisposable
         var clock = Stopwatch.StartNew();
         WorkerProcess worker;
         long runId;
-        var request = WorkerProtocol.Run(0, spec);
+        byte[] request;
+        AwaitWarmup(slot);
         for (var attempt = 0; ; attempt++)
         {
             worker = Ensure(slot);
@@ -179,6 +191,15 @@ public sealed class WorkerPool : IDisposable
     /// <summary>How long checking a trace of <paramref name="events"/> events may take: far more than it does
     /// (100,000 events/s and more), so that only a wedged worker runs out of it.</summary>
     public static TimeSpan CheckBudget(int events) => TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(events * 0.1);
+
+    /// <summary>Waits for the slot's warm-up; a failed one is retried by <see cref="Ensure"/>, which then throws.</summary>
+    private static void AwaitWarmup(Slot slot)
+    {
+        if (slot.Warmup is not { } t) return;
+        slot.Warmup = null;
+        try { t.Wait(); }
+        catch (AggregateException) { }
+    }
 
     private WorkerProcess Ensure(Slot slot)
     {
@@ -254,6 +275,7 @@ public sealed class WorkerPool : IDisposable
         _disposed = true;
         foreach (var s in _slots)
         {
+            AwaitWarmup(s);
             Retire(s, kill: false);
             s.Trace.Dispose();
         }
