@@ -78,14 +78,18 @@ public sealed class SharedTraceFile : IDisposable
         }
     }
 
+    /// <summary>Removes the file (the creator's mappings stay valid until disposed).</summary>
+    public void DeleteFile()
+    {
+        if (!_owner) return;
+        try { File.Delete(Path); }
+        catch (IOException) { }
+    }
+
     public void Dispose()
     {
         _view.Dispose();
         _file.Dispose();
-        if (_owner)
-        {
-            try { File.Delete(Path); }
-            catch (IOException) { }
-        }
+        DeleteFile();
     }
 }

@@ -29,14 +29,21 @@ public static class WorkerMain
             if (frame.Type != FrameType.Run) throw new InvalidDataException($"worker: unexpected {frame.Type} frame");
             var (runId, spec) = WorkerProtocol.ReadRun(frame.Payload);
             trace.Region.Reset(runId);
+            RuntimeOptions options;
+            try
+            {
+                options = Conformer.OptionsFor(spec) with { TraceRegion = trace.Region, TraceCapacityPerM = trace.Region.SlotCapacity };
+            }
+            catch (Exception e)
+            {
+                // A request this build cannot run (a mutant it does not have): the checker's mistake, not the runtime's.
+                WorkerProtocol.WriteFrame(stdout, FrameType.Error, WorkerProtocol.Error(runId, "request", e.ToString()));
+                continue;
+            }
             RunResult run;
             try
             {
-                run = GoRuntime.Run(spec.Workload, Conformer.OptionsFor(spec) with
-                {
-                    TraceRegion = trace.Region,
-                    TraceCapacityPerM = trace.Region.SlotCapacity,
-                });
+                run = GoRuntime.Run(spec.Workload, options);
             }
             catch (Exception e)
             {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Conformance.Campaigns;
 using Conformance.Refinement;
 using Implementation;
@@ -65,11 +66,26 @@ public sealed class WorkerPool : IDisposable
             _slots[i] = new Slot(i, SharedTraceFile.Create(i, SharedTraceFile.DefaultSlots, capacity));
             _idle.Add(_slots[i]);
         }
+        // Trace files are deleted by Dispose; this covers a checker stopped by SIGTERM or Ctrl-C first (a SIGKILL
+        // leaves them to the next pool's clean-up of files whose checker is gone). The workers leave on their own.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteTraceFiles();
+        _signals =
+        [
+            .. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT, PosixSignal.SIGHUP }
+                .Select(sig => PosixSignalRegistration.Create(sig, _ => DeleteTraceFiles())),
+        ];
         if (warm)
         {
             foreach (var slot in _slots)
                 slot.Warmup = Task.Factory.StartNew(() => Ensure(slot), TaskCreationOptions.LongRunning);
         }
+    }
+
+    private readonly PosixSignalRegistration[] _signals;
+
+    private void DeleteTraceFiles()
+    {
+        foreach (var slot in _slots) slot.Trace.DeleteFile();
     }
 
     /// <summary>How many runs may be in flight at once.</summary>
@@ -177,6 +193,7 @@ public sealed class WorkerPool : IDisposable
                 case FrameType.Error:
                 {
                     var (_, where, message) = WorkerProtocol.ReadError(frame.Payload);
+                    if (where == "request") throw new InvalidOperationException($"worker {worker.Pid} cannot run this request: {message}");
                     Retire(slot, kill: false);
                     if (where == "run")
                         return Threw(slot, worker, runId, spec, message, clock);
@@ -273,6 +290,7 @@ public sealed class WorkerPool : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        foreach (var r in _signals) r.Dispose();
         foreach (var s in _slots)
         {
             AwaitWarmup(s);
