@@ -106,6 +106,22 @@ public class WorkerPoolTests
     }
 
     [Fact]
+    public void A_run_that_leaves_a_thread_behind_gets_its_verdict_and_the_worker_is_replaced()
+    {
+        // The runtime's own timeout fires (1 s) and it cannot join the spinning M (it waits 10 s for it): the worker
+        // answers, with the runtime's fatal "did not finish" outcome, and leaves; the pool starts another.
+        using var pool = new WorkerPool(1) { HangMargin = TimeSpan.FromSeconds(30) };
+        var r = pool.Check(RunSpec.Of(Spin, 1, 1) with { Timeout = TimeSpan.FromSeconds(1) });
+        Assert.NotNull(r.Violation);
+        Assert.NotEqual(ViolationKind.RuntimeHang, r.Violation.Kind);
+        Assert.Equal(OutcomeKind.Fatal, r.RuntimeOutcome?.Kind);
+        Assert.Contains("did not finish within 1 s", r.RuntimeOutcome!.Detail);
+        Assert.Empty(pool.Pids);
+        Assert.True(pool.Check(RunSpec.Of(YieldTwice, 1, 1)).Conforms);
+        Assert.Equal(2, pool.ProcessesStarted);
+    }
+
+    [Fact]
     public void Pooled_results_equal_in_process_results_for_a_set_of_seeds()
     {
         using var pool = new WorkerPool(2);
