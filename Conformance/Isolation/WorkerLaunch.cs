@@ -69,6 +69,10 @@ public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Argumen
         foreach (var a in extra) info.ArgumentList.Add(a);
         // The worker prints nothing for people: no colours, no terminal probing.
         info.Environment["NO_COLOR"] = "1";
+        // A worker JITs the runtime and the checker again. Tiered PGO's instrumented code costs more than its better
+        // final code pays back in a campaign of seconds to minutes (measured: `check --count 400` takes about a third
+        // less time and CPU without it); an explicit setting in the environment wins.
+        if (Environment.GetEnvironmentVariable("DOTNET_TieredPGO") is null) info.Environment["DOTNET_TieredPGO"] = "0";
         return info;
     }
 }
