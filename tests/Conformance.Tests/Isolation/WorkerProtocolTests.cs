@@ -15,11 +15,11 @@ public class WorkerProtocolTests
     [Fact]
     public void A_run_request_round_trips()
     {
-        var spec = new RunSpec(W, 4, ulong.MaxValue - 3, [0, 1, -2, 300_000], "RunqPutIgnoresNext") { Strict = false, Timeout = TimeSpan.FromMilliseconds(1500) };
+        var spec = new RunSpec(W, 4, ulong.MaxValue - 3, [0, 1, -2, 300_000], "RunqPutIgnoresNext") { Timeout = TimeSpan.FromMilliseconds(1500) };
         var (id, back) = WorkerProtocol.ReadRun(WorkerProtocol.Run(42, spec));
         Assert.Equal(42, id);
         Assert.Equal(WorkloadPrinter.Print(spec.Workload), WorkloadPrinter.Print(back.Workload));
-        Assert.Equal((spec.Procs, spec.Seed, spec.Mutant, spec.Strict, spec.Timeout), (back.Procs, back.Seed, back.Mutant, back.Strict, back.Timeout));
+        Assert.Equal((spec.Procs, spec.Seed, spec.Mutant, spec.Timeout), (back.Procs, back.Seed, back.Mutant, back.Timeout));
         Assert.Equal(spec.Choices.ToArray(), back.Choices.ToArray());
     }
 
@@ -33,10 +33,7 @@ public class WorkerProtocolTests
             Crash = new CrashDetails("killed by SIGABRT (exit status 134)", 134, "SIGABRT", "checking the trace", ["malloc(): corrupted top size"], 1234, TimeSpan.FromMilliseconds(250)),
         };
         var model = new Conformance.Refinement.Outcome(OutcomeKind.Deadlock, [1, 3], ImmutableSortedDictionary<long, string>.Empty.Add(2, "done"), "detail");
-        var result = new CheckResult(W, 2, 77, [1, 0, 1], "", [ev, ev], 123, model, Conformance.Refinement.Outcome.Completed([1, 2]), v, TimeSpan.FromTicks(98765))
-        {
-            Waived = new Dictionary<string, int> { ["goexit-bp"] = 2 },
-        };
+        var result = new CheckResult(W, 2, 77, [1, 0, 1], "", [ev, ev], 123, model, Conformance.Refinement.Outcome.Completed([1, 2]), v, TimeSpan.FromTicks(98765));
         var spec = new RunSpec(W, 2, 77, []);
         foreach (var withTrace in new[] { false, true })
         {
@@ -50,7 +47,6 @@ public class WorkerProtocolTests
             Assert.Equal(model.ToString(), back.ModelOutcome!.ToString());
             Assert.True(model.AgreesWith(back.ModelOutcome));
             Assert.Equal(result.RuntimeOutcome!.ToString(), back.RuntimeOutcome!.ToString());
-            Assert.Equal(2, back.Waived["goexit-bp"]);
             var bv = back.Violation!;
             Assert.Equal((v.Kind, v.Message, v.EventIndex, v.Expected, v.Invariant), (bv.Kind, bv.Message, bv.EventIndex, bv.Expected, bv.Invariant));
             Assert.Equal(ev, bv.Event);
