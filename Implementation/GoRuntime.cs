@@ -26,6 +26,6 @@ public static class GoRuntime
             compiled.Dispose();
         }
         // Otherwise a thread is still inside goroutine code: its stack and code must stay mapped (leaked on purpose).
-        return result;
+        return sched.JoinedCleanly ? result : result with { ThreadsLeftBehind = true };
     }
 }

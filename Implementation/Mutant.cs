@@ -61,4 +61,11 @@ internal enum Mutant
     /// <summary>newproc1 does not clear a recycled g's gobuf before laying out the new frame: whatever the dead g left
     /// in ret, lr and bp (the fields the layout does not rewrite) survives into the new g's sched.</summary>
     NewProc1KeepsSched,
+
+    // ---- isolation (issue 10): kills the process ----
+
+    /// <summary>gosched_m keeps only the low 32 bits of the saved resume pc (a store through a 32-bit field), so the
+    /// next execute's gogo jumps to an unmapped address and the process dies of SIGSEGV: the runtime-crashing mutant,
+    /// which only an isolated checker survives.</summary>
+    GoschedPcTruncated,
 }

@@ -29,6 +29,9 @@ public sealed record RunResult
     /// For per-goid stack bounds over the whole run, use the trace's GoCreate events.</summary>
     public IReadOnlyList<GoroutineInfo> Goroutines { get; init; } = [];
     public int Procs { get; init; }
+    /// <summary>Some M thread did not leave when the run ended (it is still inside goroutine code, e.g. past the
+    /// timeout): its stack and code stay mapped for good. A process that runs many workloads should be replaced.</summary>
+    public bool ThreadsLeftBehind { get; init; }
 }
 
 /// <summary>A goroutine left blocked: its goid, body, the semaphore it waits on, Go's wait reason, and where it parked.</summary>

@@ -20,6 +20,11 @@ public sealed record RuntimeOptions
     /// <summary>Events per M buffer when tracing; events beyond it are dropped and the trace is marked truncated.</summary>
     public int TraceCapacityPerM { get; init; } = 1 << 20;
 
+    /// <summary>Record the trace into this shared region's slots (their capacity replaces <see cref="TraceCapacityPerM"/>)
+    /// instead of private memory, so that another process can read it even if this one dies; Ms beyond its slots
+    /// record privately and the region says it overflowed. Null (the default): private buffers.</summary>
+    public Trace.TraceRegion? TraceRegion { get; init; }
+
     /// <summary>Run sysmon (retakes Ps stuck in system calls). Off for deterministic runs; always off when controlled.</summary>
     public bool Sysmon { get; init; } = true;
 

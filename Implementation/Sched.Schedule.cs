@@ -134,6 +134,9 @@ internal sealed unsafe partial class Sched
             _wrongPcDone = true;
             gp->Sched.Pc = start;
         }
+#if CHECKER_MUTANTS
+        if (_mutant == Mutant.GoschedPcTruncated) gp->Sched.Pc = (nint)(uint)gp->Sched.Pc; // seeded bug: the resume pc loses its high half
+#endif
         CasGStatus(mp, gp, GStatus.Running, GStatus.Runnable); // E7
         DropG(mp, gp);
         if (_tracing) Trace(mp, EventKind.GoSched, gp->Goid);

@@ -125,7 +125,7 @@ internal sealed unsafe partial class Sched : IDisposable
 #if CHECKER_MUTANTS
         _mutant = options.Mutant;
 #endif
-        if (_tracing) _recorder = new TraceRecorder(options.TraceCapacityPerM);
+        if (_tracing) _recorder = new TraceRecorder(options.TraceCapacityPerM, options.TraceRegion);
         Procs = options.Procs;
         _singleP = Procs == 1;
         _allp = new P*[Procs];
@@ -194,6 +194,7 @@ internal sealed unsafe partial class Sched : IDisposable
         foreach (var p in _allp) NativeMemory.AlignedFree(p);
         foreach (var m in _allm) m.Dispose();
         _sysmonM?.Dispose();
+        _recorder?.Dispose();
         lock (_allgLock)
         {
             _allgs.Clear(); // the G records go with their slabs, the stacks with the pool's arenas

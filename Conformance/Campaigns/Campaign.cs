@@ -18,13 +18,19 @@ public sealed class Campaign
 {
     private readonly Func<RunSpec, CheckResult> _check;
     private readonly IReadOnlyList<TransitionEdge> _edges;
+    private readonly int _parallelism;
 
     /// <param name="check">Runs one spec and checks it (<see cref="Conformer.Check"/>; tests pass fakes).</param>
     /// <param name="edges">The model's status edges, for the reports' transition graph.</param>
-    public Campaign(Func<RunSpec, CheckResult> check, IReadOnlyList<TransitionEdge> edges)
+    /// <param name="parallelism">How many runs may be in flight at once (1: one after the other on the calling
+    /// thread). More than 1 needs a thread-safe <paramref name="check"/> (a <see cref="Isolation.WorkerPool"/>);
+    /// results are still taken in run order, so the campaign's result does not depend on it.</param>
+    public Campaign(Func<RunSpec, CheckResult> check, IReadOnlyList<TransitionEdge> edges, int parallelism = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         _check = check;
         _edges = edges;
+        _parallelism = parallelism;
     }
 
     /// <summary>The seed of run <paramref name="index"/> of a campaign seeded with <paramref name="seed"/> (SplitMix64).</summary>
@@ -61,38 +67,61 @@ public sealed class Campaign
         var result = new CampaignResult { Options = o };
         var clock = Stopwatch.StartNew();
         var deadline = o.Budget is { } b ? DateTime.UtcNow + b : (DateTime?)null;
-        for (var i = 0; i < o.Count; i++)
+        // Runs in flight, oldest first, each on its own thread (a run blocks on a worker's pipe: never starve the
+        // thread pool with it). With parallelism 1 a run is checked when it is taken, on this thread.
+        var window = new Queue<(int Index, WorkloadShape? Shape, RunSpec Spec, Task<CheckResult>? Task)>();
+        var next = 0;
+        try
         {
-            if (cancel.IsCancellationRequested) break;
-            if (deadline is not null && DateTime.UtcNow >= deadline)
+            while (true)
             {
-                result.StoppedByBudget = true;
-                break;
-            }
-            var (shape, workload) = WorkloadOf(o, i);
-            var spec = new RunSpec(workload, o.Procs[i % o.Procs.Count], RunSeed(o.Seed, i), [], o.Mutant);
-            progress?.Invoke(new CampaignProgress(i, o.Count, clock.Elapsed, o.Budget, result.Events, result.Violations,
-                $"{shape?.ToString() ?? "workload"} on {spec.Procs} P{(spec.Procs > 1 ? "s" : "")}"));
-
-            var r = _check(spec);
-            Tally(result, spec.Procs, shape?.ToString() ?? "file", r);
-            result.Coverage.Add(r.Trace);
-            if (r.Conforms) continue;
-
-            if (result.Findings.Count < o.MaxReported)
-            {
-                progress?.Invoke(new CampaignProgress(i, o.Count, clock.Elapsed, o.Budget, result.Events, result.Violations, "shrinking a violation"));
-                var (shrunk, steps) = o.Shrink ? ShrinkViolation(r, DateTime.UtcNow + o.ShrinkBudget) : (r, 0);
-                string? folder = null;
-                if (o.ReportRoot is not null)
+                while (window.Count < _parallelism && next < o.Count && !cancel.IsCancellationRequested)
                 {
-                    var context = $"check, campaign seed {o.Seed}, run {i} ({shape?.ToString() ?? "given workload"}, GOMAXPROCS {spec.Procs}, schedule seed {spec.Seed})" +
-                        (o.Mutant.Length > 0 ? $", mutant {o.Mutant}" : "");
-                    folder = ReportWriter.Write(new ViolationReport(shrunk, steps > 0 ? r.Workload : null, steps, context), _edges, result.Coverage, o.ReportRoot);
+                    if (deadline is not null && DateTime.UtcNow >= deadline)
+                    {
+                        result.StoppedByBudget = true;
+                        break;
+                    }
+                    var (shape, workload) = WorkloadOf(o, next);
+                    var spec = new RunSpec(workload, o.Procs[next % o.Procs.Count], RunSeed(o.Seed, next), [], o.Mutant);
+                    progress?.Invoke(new CampaignProgress(next, o.Count, clock.Elapsed, o.Budget, result.Events, result.Violations,
+                        $"{shape?.ToString() ?? "workload"} on {spec.Procs} P{(spec.Procs > 1 ? "s" : "")}"));
+                    window.Enqueue((next, shape, spec, _parallelism > 1 ? Task.Factory.StartNew(() => _check(spec), TaskCreationOptions.LongRunning) : null));
+                    next++;
                 }
-                result.Findings.Add(new Finding(shrunk, r, shape, i, steps, folder, clock.Elapsed));
+                if (window.Count == 0) break;
+
+                var (i, runShape, runSpec, task) = window.Dequeue();
+                var r = task is null ? _check(runSpec) : task.GetAwaiter().GetResult();
+                Tally(result, runSpec.Procs, runShape?.ToString() ?? "file", r);
+                result.Coverage.Add(r.Trace);
+                if (r.Conforms) continue;
+
+                if (result.Findings.Count < o.MaxReported)
+                {
+                    progress?.Invoke(new CampaignProgress(i, o.Count, clock.Elapsed, o.Budget, result.Events, result.Violations, "shrinking a violation"));
+                    var (shrunk, steps) = o.Shrink ? ShrinkViolation(r, DateTime.UtcNow + o.ShrinkBudget) : (r, 0);
+                    string? folder = null;
+                    if (o.ReportRoot is not null)
+                    {
+                        var context = $"check, campaign seed {o.Seed}, run {i} ({runShape?.ToString() ?? "given workload"}, GOMAXPROCS {runSpec.Procs}, schedule seed {runSpec.Seed})" +
+                            (o.Mutant.Length > 0 ? $", mutant {o.Mutant}" : "");
+                        folder = ReportWriter.Write(new ViolationReport(shrunk, steps > 0 ? r.Workload : null, steps, context), _edges, result.Coverage, o.ReportRoot);
+                    }
+                    result.Findings.Add(new Finding(shrunk, r, runShape, i, steps, folder, clock.Elapsed));
+                }
+                if (o.StopAtFirstViolation) break;
             }
-            if (o.StopAtFirstViolation) break;
+        }
+        finally
+        {
+            // Runs still in flight (after a stop, or an exception) finish before the campaign returns, so that no
+            // worker is left busy; their results are not counted.
+            foreach (var w in window)
+            {
+                try { w.Task?.Wait(); }
+                catch (AggregateException) { }
+            }
         }
         result.Elapsed = clock.Elapsed;
         return result;
@@ -126,6 +155,9 @@ public sealed class Campaign
         // A candidate still fails when it fails the same way: the same kind of violation at the same kind of event,
         // so shrinking does not drift from one bug to another.
         var kind = failing.Violation!.Kind;
+        // A hang costs its whole timeout per candidate: it is reported as found. (A crash shrinks like any violation:
+        // each candidate runs in a worker, and a candidate that crashes too still fails.)
+        if (kind == ViolationKind.RuntimeHang) return (failing, 0);
         var eventKind = failing.Violation.Event?.Kind;
         var last = failing;
         bool Fails(RunSpec spec)

@@ -21,8 +21,13 @@ public static class Conformer
     public static IReadOnlyList<TransitionEdge> Edges { get; } =
         [.. Transitions.All.Where(e => e.From is not null && e.Modelled).Select(e => new TransitionEdge(e.Name, (int)e.From!.Value, (int)e.To, e.GoFunction))];
 
-    /// <summary>A campaign that checks with <see cref="Check"/>.</summary>
-    public static Campaign NewCampaign() => new(Check, Edges);
+    /// <summary>A campaign that checks in <paramref name="pool"/>'s worker processes, as many runs at once as it has
+    /// workers; with no pool, in this process with <see cref="Check"/> (<c>--in-process</c>).</summary>
+    public static Campaign NewCampaign(Isolation.WorkerPool? pool = null) =>
+        pool is null ? new(Check, Edges) : new(pool.Check, Edges, pool.Size);
+
+    /// <summary>The check function a verb uses: <paramref name="pool"/>'s, or <see cref="Check"/> in this process.</summary>
+    public static Func<RunSpec, CheckResult> CheckWith(Isolation.WorkerPool? pool) => pool is null ? Check : pool.Check;
 
     /// <summary>The runtime options of a checked run.</summary>
     public static RuntimeOptions OptionsFor(RunSpec spec) => Mutants.With(new RuntimeOptions
@@ -34,7 +39,7 @@ public static class Conformer
         Sysmon = false,
         Seed = spec.Seed,
         Replay = spec.Choices.IsDefaultOrEmpty ? null : spec.Choices,
-        Timeout = RunTimeout,
+        Timeout = spec.EffectiveTimeout,
     }, spec.Mutant);
 
     /// <summary>Runs <paramref name="spec"/> and checks it. Never throws for what the runtime does.</summary>

@@ -28,8 +28,10 @@ public static class MutationRun
         MaxSize = 12,
     };
 
+    /// <remarks>check: Runs one spec (default: <see cref="Conformer.Check"/> in this process, where a mutant that
+    /// crashes the runtime takes the checker with it: pass a <see cref="Isolation.WorkerPool"/>'s). parallelism: Runs in flight at once (the pool's size); <paramref name="check"/> must then be thread-safe.</remarks>
     public static IReadOnlyList<MutantVerdict> Run(IReadOnlyList<string> mutants, ulong seed, TimeSpan budgetEach, int countEach,
-        Action<string, CampaignProgress>? progress = null, Func<RunSpec, Refinement.CheckResult>? check = null)
+        Action<string, CampaignProgress>? progress = null, Func<RunSpec, Refinement.CheckResult>? check = null, int parallelism = 1)
     {
         check ??= Conformer.Check;
         var baseline = new Dictionary<(string Workload, int Procs, ulong Seed), string>();
@@ -38,8 +40,13 @@ public static class MutationRun
             var r = check(spec);
             if (r.Conforms) return r;
             var key = (Model.Workload.WorkloadPrinter.Print(spec.Workload), spec.Procs, spec.Seed);
-            if (!baseline.TryGetValue(key, out var real))
-                baseline[key] = real = check(spec with { Mutant = "", Choices = [] }).Signature;
+            string? real;
+            lock (baseline) baseline.TryGetValue(key, out real);
+            if (real is null)
+            {
+                real = check(spec with { Mutant = "", Choices = [] }).Signature;
+                lock (baseline) baseline[key] = real;
+            }
             // The same verdict as the real runtime's: not this mutant's doing.
             return r.Signature == real ? r with { Violation = null } : r;
         }
@@ -47,7 +54,7 @@ public static class MutationRun
         var results = new List<MutantVerdict>();
         foreach (var m in mutants)
         {
-            var campaign = new Campaign(Killing, Conformer.Edges);
+            var campaign = new Campaign(Killing, Conformer.Edges, parallelism);
             var clock = Stopwatch.StartNew();
             var r = campaign.Run(OptionsFor(m, seed, budgetEach, countEach), p => progress?.Invoke(m, p));
             clock.Stop();

@@ -82,9 +82,11 @@ public static class CampaignConsole
     }
 
     /// <summary>The machine-readable summary of `check --json`.</summary>
-    public static void WriteJson(Utf8JsonWriter w, CampaignResult r)
+    /// <remarks>workers: the worker processes the runs executed in (0: in the checker's process).</remarks>
+    public static void WriteJson(Utf8JsonWriter w, CampaignResult r, int workers = 0)
     {
         w.WriteNumber("workloads", r.Runs);
+        w.WriteNumber("workers", workers);
         w.WriteNumber("events", r.Events);
         w.WriteNumber("violations", r.Violations);
         w.WriteNumber("seed", r.Options.Seed);

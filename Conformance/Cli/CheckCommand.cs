@@ -40,10 +40,12 @@ public static class CheckCommand
             DefaultValueFactory = _ => Reports.ReportWriter.DefaultRoot,
         };
 
+        var isolation = new IsolationOptions();
         var command = new Command("check", "Run generated workloads on the native runtime and check every event against the model.")
         {
             count, procs, seed, time, workload, json, reports,
         };
+        isolation.AddTo(command);
         command.SetAction(parse =>
         {
             Workload? w = null;
@@ -65,22 +67,25 @@ public static class CheckCommand
                 Workload = w,
                 ReportRoot = parse.GetValue(reports),
             };
-            return Run(options, parse.GetValue(json));
+            using var pool = isolation.Pool(parse);
+            return Run(options, parse.GetValue(json), pool);
         });
         return command;
     }
 
     /// <summary>Runs a check campaign and prints it; the exit code says whether everything conformed.</summary>
-    public static int Run(CampaignOptions options, bool json)
+    /// <remarks>pool: The worker processes to run in (null: in this process).</remarks>
+    public static int Run(CampaignOptions options, bool json, Isolation.WorkerPool? pool)
     {
         if (!json)
         {
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"checker check: up to {options.Count} runs on GOMAXPROCS {string.Join(",", options.Procs)}, seed {options.Seed}" +
-                (options.Budget is { } b ? $", budget {b.TotalSeconds:0}s" : "") + $", build {Replay.BuildId.Current}"));
+                (options.Budget is { } b ? $", budget {b.TotalSeconds:0}s" : "") + $", build {Replay.BuildId.Current}, " +
+                (pool is null ? "in process" : $"{pool.Size} worker process{(pool.Size > 1 ? "es" : "")}")));
         }
-        var result = CampaignConsole.WithProgress("check", p => Conformer.NewCampaign().Run(options, p), quiet: json);
-        if (json) Console.WriteLine(CampaignConsole.Json(wr => CampaignConsole.WriteJson(wr, result)));
+        var result = CampaignConsole.WithProgress("check", p => Conformer.NewCampaign(pool).Run(options, p), quiet: json);
+        if (json) Console.WriteLine(CampaignConsole.Json(wr => CampaignConsole.WriteJson(wr, result, pool?.Size ?? 0)));
         else CampaignConsole.PrintSummary(result);
         return result.Violations == 0 ? CheckerCli.ExitOk : CheckerCli.ExitViolation;
     }

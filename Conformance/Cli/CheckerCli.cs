@@ -30,7 +30,14 @@ public static class CheckerCli
         root.Subcommands.Add(GoTraceCommand.Create());
         root.Subcommands.Add(VsGoCommand.Create());
         root.Subcommands.Add(CheckTraceCommand.Create());
-        root.SetAction(_ => DefaultCampaign.Run());
+        root.Subcommands.Add(WorkerCommand.Create());
+        var isolation = new IsolationOptions();
+        isolation.AddTo(root);
+        root.SetAction(parse =>
+        {
+            using var pool = isolation.Pool(parse);
+            return DefaultCampaign.Run(pool);
+        });
         return root;
     }
 

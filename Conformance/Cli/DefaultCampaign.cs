@@ -49,10 +49,12 @@ public static class DefaultCampaign
             [.. result.Violations.Where(v => !v.IsDeadlock).Select(v => v.Property)], result.Elapsed);
     }
 
-    public static int Run()
+    /// <remarks>pool: The worker processes the check part runs in (null: in this process).</remarks>
+    public static int Run(Isolation.WorkerPool? pool)
     {
         var seed = (ulong)DateTime.UtcNow.Ticks % 1_000_000_007UL;
-        AnsiConsole.MarkupLine(Markup.Escape($"checker: default campaign, seed {seed}, build {Replay.BuildId.Current}"));
+        AnsiConsole.MarkupLine(Markup.Escape($"checker: default campaign, seed {seed}, build {Replay.BuildId.Current}, " +
+            (pool is null ? "runs in process" : $"runs in {pool.Size} worker process{(pool.Size > 1 ? "es" : "")}")));
 
         ExploreSummary? explore = null;
         AnsiConsole.Progress().AutoClear(false)
@@ -69,7 +71,7 @@ public static class DefaultCampaign
             });
 
         var options = new CampaignOptions { Count = 100_000, Procs = [1, 2, 4], Seed = seed, Budget = CheckBudget };
-        var check = CampaignConsole.WithProgress("check: runtime vs model, 1/2/4 Ps", p => Conformer.NewCampaign().Run(options, p), quiet: false);
+        var check = CampaignConsole.WithProgress("check: runtime vs model, 1/2/4 Ps", p => Conformer.NewCampaign(pool).Run(options, p), quiet: false);
 
         var (vsGo, vsGoSkipped) = VsGo(seed, VsGoBudget);
         if (vsGo is null) AnsiConsole.MarkupLine(Markup.Escape($"vs-go: skipped: {vsGoSkipped}"));

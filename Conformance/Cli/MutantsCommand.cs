@@ -15,10 +15,12 @@ public static class MutantsCommand
         var seed = new Option<ulong>("--seed") { Description = "campaign seed (default 1)", DefaultValueFactory = _ => 1UL };
         var each = CheckCommand.TimeOption("--time-each", "time budget per mutant (default 20s)");
         var only = new Option<string[]>("--only") { Description = "run only these mutants (names as listed)", AllowMultipleArgumentsPerToken = true };
+        var isolation = new IsolationOptions();
         var command = new Command("mutants", "Run the campaign against each seeded runtime bug and report how many the checker kills.")
         {
             json, seed, each, only,
         };
+        isolation.AddTo(command);
         command.SetAction(parse =>
         {
             var names = parse.GetValue(only) is { Length: > 0 } picked ? picked : [.. Mutants.Names];
@@ -28,13 +30,18 @@ public static class MutantsCommand
                 Console.Error.WriteLine($"checker mutants: --only: no mutant named {string.Join(", ", unknown)} (mutants: {string.Join(", ", Mutants.Names)})");
                 return CheckerCli.ExitBadInput;
             }
-            return Run(names, parse.GetValue(seed), parse.GetValue(each) ?? TimeSpan.FromSeconds(20), parse.GetValue(json));
+            if (names.Length == 0) return Run(names, parse.GetValue(seed), parse.GetValue(each) ?? TimeSpan.FromSeconds(20), parse.GetValue(json), null);
+            using var pool = isolation.Pool(parse);
+            return Run(names, parse.GetValue(seed), parse.GetValue(each) ?? TimeSpan.FromSeconds(20), parse.GetValue(json), pool);
         });
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> names, ulong seed, TimeSpan each, bool json)
+    /// <remarks>pool: The worker processes to run in (null: in this process, where a crashing mutant ends the checker).</remarks>
+    public static int Run(IReadOnlyList<string> names, ulong seed, TimeSpan each, bool json, Isolation.WorkerPool? pool)
     {
+        var check = Conformer.CheckWith(pool);
+        var parallelism = pool?.Size ?? 1;
         if (names.Count == 0)
         {
             Console.Error.WriteLine(RuntimeOptions.DiagnosticBuild
@@ -45,7 +52,7 @@ public static class MutantsCommand
         IReadOnlyList<MutantVerdict> results = [];
         if (json)
         {
-            results = MutationRun.Run(names, seed, each, 400);
+            results = MutationRun.Run(names, seed, each, 400, check: check, parallelism: parallelism);
         }
         else
         {
@@ -57,7 +64,7 @@ public static class MutantsCommand
                     results = MutationRun.Run(names, seed, each, 400, (m, p) =>
                     {
                         task.Description = Markup.Escape($"{m}: {p.Done} runs");
-                    });
+                    }, check, parallelism);
                     task.Value = names.Count;
                     task.Description = "mutants: done";
                 });

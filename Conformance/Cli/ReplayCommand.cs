@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Conformance.Campaigns;
+using Conformance.Isolation;
+using Conformance.Refinement;
 using Conformance.Replay;
 using Conformance.Reports;
 using Model.Workload;
@@ -14,12 +16,15 @@ public static class ReplayCommand
     {
         var token = new Argument<string>("TOKEN") { Description = "the replay token printed with a violation (starts with ck1)" };
         var reports = new Option<string?>("--reports") { Description = "write a report folder for the replayed verdict here" };
+        var isolation = new IsolationOptions();
         var command = new Command("replay", "Run the check named by a replay token again and compare its verdict.") { token, reports };
-        command.SetAction(parse => Run(parse.GetValue(token)!, parse.GetValue(reports)));
+        isolation.AddTo(command, withWorkers: false);
+        command.SetAction(parse => Run(parse.GetValue(token)!, parse.GetValue(reports), parse.GetValue(isolation.InProcess)));
         return command;
     }
 
-    public static int Run(string text, string? reportRoot)
+    /// <remarks>inProcess: Run in this process instead of a worker process (a crash then ends the checker).</remarks>
+    public static int Run(string text, string? reportRoot, bool inProcess = false)
     {
         if (!ReplayToken.TryDecode(text, out var token, out var error))
         {
@@ -44,8 +49,22 @@ public static class ReplayCommand
         AnsiConsole.MarkupLine(Markup.Escape($"replaying: GOMAXPROCS {spec.Procs}, seed {spec.Seed}, {spec.Choices.Length} recorded choices" +
             (spec.Mutant.Length > 0 ? $", mutant {spec.Mutant}" : "")));
         AnsiConsole.WriteLine(WorkloadPrinter.Print(spec.Workload));
-        var result = Conformer.Check(spec);
+        CheckResult result;
+        if (inProcess)
+        {
+            result = Conformer.Check(spec);
+        }
+        else
+        {
+            using var pool = new WorkerPool(1);
+            result = pool.Check(spec);
+        }
         AnsiConsole.MarkupLine(Markup.Escape($"verdict:  {result.Verdict}"));
+        if (result.Violation?.Crash is { } crash)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"worker:   pid {crash.Pid}, {crash.Status}, while {crash.Phase}; {result.Trace.Length} trace events survived"));
+            foreach (var line in crash.StderrTail.TakeLast(10)) AnsiConsole.MarkupLine(Markup.Escape($"  stderr: {line}"));
+        }
         if (token.Verdict.Length > 0)
         {
             AnsiConsole.MarkupLine(Markup.Escape($"recorded: {token.Verdict}; now: {result.Signature}"));

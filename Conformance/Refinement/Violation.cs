@@ -24,6 +24,10 @@ public sealed record Violation(
     StateView? RuntimeState,
     string? Invariant = null)
 {
+    /// <summary>For <see cref="ViolationKind.RuntimeCrash"/> and <see cref="ViolationKind.RuntimeHang"/>: how the worker
+    /// process ended (signal or exit status, its last stderr lines, when).</summary>
+    public CrashDetails? Crash { get; init; }
+
     /// <summary>Short enough for a table cell and a replay token: kind, position and message.</summary>
     public string Verdict => EventIndex >= 0 ? $"{Kind} at event {EventIndex}: {Message}" : $"{Kind}: {Message}";
 

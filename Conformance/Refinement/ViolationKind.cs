@@ -15,4 +15,11 @@ public enum ViolationKind
     OutcomeMismatch,
     /// <summary>The runtime threw a fatal error, or its trace could not be read (a gap in sequence numbers, say).</summary>
     RuntimeFault,
+    /// <summary>The process running the runtime died: a signal (SIGSEGV, SIGABRT: stack corruption, a glibc abort, an
+    /// unhandled exception) or an unexpected exit. Only isolated runs can report it; the trace is what was recorded
+    /// up to the crash (<see cref="Violation.Crash"/> has the signal or exit status and the last lines of stderr).</summary>
+    RuntimeCrash,
+    /// <summary>The process running the runtime did not answer within the run's timeout plus a margin (the runtime
+    /// itself gave up on the run and could not stop it, or it is wedged), and was killed. Only isolated runs.</summary>
+    RuntimeHang,
 }

@@ -38,6 +38,20 @@ public static class JsonReport
                 if (v.Invariant is not null) w.WriteString("invariant", v.Invariant);
                 if (v.Expected is not null) w.WriteString("expected", v.Expected);
                 if (v.Event is { } ev) { w.WritePropertyName("event"); Event(w, ev); }
+                if (v.Crash is { } crash)
+                {
+                    w.WriteStartObject("worker");
+                    w.WriteString("status", crash.Status);
+                    if (crash.ExitCode is { } code) w.WriteNumber("exitCode", code);
+                    if (crash.Signal is not null) w.WriteString("signal", crash.Signal);
+                    w.WriteString("phase", crash.Phase);
+                    w.WriteNumber("pid", crash.Pid);
+                    w.WriteNumber("secondsToVerdict", Math.Round(crash.AfterRequest.TotalSeconds, 3));
+                    w.WriteStartArray("stderr");
+                    foreach (var line in crash.StderrTail) w.WriteStringValue(line);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
                 State(w, "modelState", v.ModelState);
                 State(w, "runtimeState", v.RuntimeState);
                 if (v.ModelState is not null && v.RuntimeState is not null)

@@ -19,7 +19,8 @@ public static class MarkdownReport
         sb.Append("| | |\n|---|---|\n");
         sb.Append("| kind | `").Append(v.Kind).Append("` |\n");
         if (v.Invariant is not null) sb.Append("| invariant | ").Append(Cell(v.Invariant)).Append(" |\n");
-        sb.Append("| where | ").Append(v.EventIndex >= 0 ? $"event {v.EventIndex} of {r.Trace.Length}" : "the outcome").Append(" |\n");
+        sb.Append("| where | ").Append(v.EventIndex >= 0 ? $"event {v.EventIndex} of {r.Trace.Length}"
+            : v.Crash is not null ? $"after event {r.Trace.Length - 1} (the last one recorded)" : "the outcome").Append(" |\n");
         sb.Append("| GOMAXPROCS | ").Append(r.Procs).Append(" |\n");
         sb.Append("| schedule seed | ").Append(r.Seed).Append(" |\n");
         if (r.Mutant.Length > 0) sb.Append("| runtime mutant | `").Append(r.Mutant).Append("` |\n");
@@ -35,6 +36,29 @@ public static class MarkdownReport
         if (r.ModelOutcome is not null) sb.Append("- model outcome: ").Append(r.ModelOutcome).Append('\n');
         if (r.RuntimeOutcome is not null) sb.Append("- runtime outcome: ").Append(r.RuntimeOutcome).Append('\n');
         sb.Append('\n');
+
+        if (v.Crash is { } crash)
+        {
+            sb.Append("## How the worker process ended\n\n");
+            sb.Append("| | |\n|---|---|\n");
+            sb.Append("| status | ").Append(Cell(crash.Status)).Append(" |\n");
+            if (crash.Signal is not null) sb.Append("| signal | `").Append(crash.Signal).Append("` |\n");
+            if (crash.ExitCode is { } code) sb.Append("| exit code | ").Append(code).Append(" |\n");
+            sb.Append("| while | ").Append(Cell(crash.Phase)).Append(" |\n");
+            sb.Append("| worker pid | ").Append(crash.Pid).Append(" |\n");
+            sb.Append("| verdict after | ").Append(crash.AfterRequest.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)).Append(" s from sending the run |\n");
+            sb.Append("| trace | ").Append(r.Trace.Length).Append(" events recorded before it ended (read from the shared trace region, which survives the process) |\n\n");
+            if (crash.StderrTail.Length > 0)
+            {
+                sb.Append("The last lines it wrote to stderr:\n\n```\n");
+                foreach (var line in crash.StderrTail) sb.Append(line.Replace("```", "` ` `")).Append('\n');
+                sb.Append("```\n\n");
+            }
+            else
+            {
+                sb.Append("It wrote nothing to stderr.\n\n");
+            }
+        }
 
         sb.Append("## Reproduce\n\n```sh\n").Append(report.ReplayCommand).Append("\n```\n\n");
 
@@ -84,6 +108,8 @@ public static class MarkdownReport
         ViolationKind.InvariantBroken => $"invariant \"{v.Invariant}\" broken",
         ViolationKind.OutcomeMismatch => "the run ended differently",
         ViolationKind.RuntimeFault => "the runtime failed",
+        ViolationKind.RuntimeCrash => $"the runtime crashed ({v.Crash?.Signal ?? v.Crash?.Status ?? "its process died"})",
+        ViolationKind.RuntimeHang => "the runtime hung",
         _ => $"event {v.EventIndex} does not refine the model",
     };
 

@@ -11,5 +11,6 @@ namespace Conformance.Reports;
 public sealed record ViolationReport(CheckResult Result, Workload? Original, int ShrinkSteps, string Context)
 {
     /// <summary>The command that reproduces the verdict.</summary>
-    public string ReplayCommand => $"dotnet run --project Conformance -c Release -- replay {Result.Token.Encode()}";
+    /// <remarks>A mutant exists only in a diagnostic build, so its replay runs the Debug build.</remarks>
+    public string ReplayCommand => $"dotnet run --project Conformance -c {(Result.Mutant.Length > 0 ? "Debug" : "Release")} -- replay {Result.Token.Encode()}";
 }

@@ -4,18 +4,25 @@ namespace Implementation.Trace;
 /// The run's trace: the global sequence counter and every M's buffer. Off by default; when off the runtime's
 /// only cost is the <c>if (tracing)</c> branch at each recording site, which always goes the same way.
 /// </summary>
-internal sealed class TraceRecorder
+internal sealed class TraceRecorder : IDisposable
 {
     private readonly List<TraceBuffer> _buffers = [];
     private readonly int _capacity;
+    private readonly TraceRegion? _region;
     private long _seq;
 
-    public TraceRecorder(int capacityPerM) => _capacity = capacityPerM;
+    /// <param name="capacityPerM">Events per private buffer.</param>
+    /// <param name="region">Shared memory to take the buffers from while it has slots (null: private buffers only).</param>
+    public TraceRecorder(int capacityPerM, TraceRegion? region = null)
+    {
+        _capacity = capacityPerM;
+        _region = region;
+    }
 
     /// <summary>A new buffer for an M (or for sysmon); called when the M is created, never while running gs.</summary>
     public TraceBuffer NewBuffer(short m)
     {
-        var b = new TraceBuffer(_capacity, m);
+        var b = _region?.Take(m) ?? new TraceBuffer(_capacity, m);
         lock (_buffers) _buffers.Add(b);
         return b;
     }
@@ -47,6 +54,16 @@ internal sealed class TraceRecorder
             }
             Array.Sort(all, static (x, y) => x.Seq.CompareTo(y.Seq));
             return all;
+        }
+    }
+
+    /// <summary>Frees the private buffers. Only when no thread can record any more.</summary>
+    public void Dispose()
+    {
+        lock (_buffers)
+        {
+            foreach (var b in _buffers) b.Dispose();
+            _buffers.Clear();
         }
     }
 }

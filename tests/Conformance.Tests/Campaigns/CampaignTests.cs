@@ -84,4 +84,43 @@ public class CampaignTests
         Assert.False(results[1].Killed);
         Assert.Equal(12, results[1].Runs);
     }
+
+    [Fact]
+    public void Runs_in_flight_side_by_side_give_the_same_campaign_as_one_at_a_time()
+    {
+        var inFlight = 0;
+        var most = 0;
+        CheckResult Slow(RunSpec s)
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            Thread.Sleep((int)(s.Seed % 7));
+            Interlocked.Decrement(ref inFlight);
+            return FakeCheck(s);
+        }
+        var root = Path.Combine(Path.GetTempPath(), "checker-parallel-test-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            var o = new CampaignOptions { Count = 60, Seed = 9, ReportRoot = null, MaxReported = 1 };
+            var one = new Campaign(FakeCheck, Conformer.Edges).Run(o);
+            var three = new Campaign(Slow, Conformer.Edges, parallelism: 3).Run(o);
+            Assert.Equal((one.Runs, one.Events, one.Violations), (three.Runs, three.Events, three.Violations));
+            Assert.Equal(one.Findings.Select(f => (f.RunIndex, WorkloadPrinter.Print(f.Result.Workload))), three.Findings.Select(f => (f.RunIndex, WorkloadPrinter.Print(f.Result.Workload))));
+            Assert.InRange(most, 2, 3);
+            // Stopping at the first violation stops at the same run, and no run is left in flight.
+            var first = new Campaign(Slow, Conformer.Edges, parallelism: 3).Run(o with { StopAtFirstViolation = true, Shrink = false });
+            Assert.Equal(new Campaign(FakeCheck, Conformer.Edges).Run(o with { StopAtFirstViolation = true, Shrink = false }).Runs, first.Runs);
+            Assert.Equal(0, Volatile.Read(ref inFlight));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
 }

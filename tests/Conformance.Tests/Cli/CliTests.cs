@@ -1,3 +1,4 @@
+using Checker.Tests;
 using System.Text.Json;
 using Conformance.Cli;
 
@@ -56,6 +57,43 @@ public class CliTests
     }
 
     [Theory]
+    [InlineData("0")]
+    [InlineData("65")]
+    [InlineData("two")]
+    public void A_bad_number_of_workers_exits_2_naming_the_option(string value)
+    {
+        var (code, _, err) = Run("check", "--workers", value, "--json");
+        Assert.Equal(CheckerCli.ExitBadInput, code);
+        Assert.Contains("--workers", err);
+    }
+
+    [Fact]
+    public void Check_in_process_and_in_workers_print_the_same_counts()
+    {
+        var args = new[] { "check", "--count", "6", "--procs", "1,2,4", "--seed", "8", "--json", "--reports", Path.Combine(Path.GetTempPath(), "checker-cli-test") };
+        var (code1, out1, _) = Run([.. args, "--in-process"]);
+        var (code2, out2, _) = Run([.. args, "--workers", "1"]);
+        Assert.Equal(code1, code2);
+        using var a = JsonDocument.Parse(out1);
+        using var b = JsonDocument.Parse(out2);
+        foreach (var key in new[] { "workloads", "events", "violations" })
+            Assert.Equal(a.RootElement.GetProperty(key).GetInt64(), b.RootElement.GetProperty(key).GetInt64());
+    }
+
+    [DiagnosticBuildFact]
+    public void The_crashing_mutant_is_killed_as_a_RuntimeCrash_and_the_checker_survives()
+    {
+        var (code, output, _) = Run("mutants", "--json", "--only", "GoschedPcTruncated", "--time-each", "20s");
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(CheckerCli.ExitOk, code);
+        var m = Assert.Single(doc.RootElement.GetProperty("mutants").EnumerateArray());
+        Assert.True(m.GetProperty("killed").GetBoolean());
+        Assert.StartsWith("RuntimeCrash", m.GetProperty("verdict").GetString());
+        Assert.Contains("SIGSEGV", m.GetProperty("verdict").GetString());
+        Assert.True(m.GetProperty("secondsToDetection").GetDouble() < 20);
+    }
+
+    [Theory]
     [InlineData("replay", "not-a-token")]
     [InlineData("replay", "ck1AAAA")]
     [InlineData("mutants", "--only", "NoSuchMutant")]
@@ -81,7 +119,7 @@ public class CliTests
         Assert.Equal(3UL, root.GetProperty("seed").GetUInt64());
     }
 
-    [Fact]
+    [DiagnosticBuildFact]
     public void Mutants_json_prints_killed_and_total()
     {
         var (code, output, _) = Run("mutants", "--json", "--only", "RunqPutIgnoresNext", "GoidReused", "--time-each", "15s");
