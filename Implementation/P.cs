@@ -11,7 +11,8 @@ namespace Implementation;
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct P
 {
-    public const int RunqSize = 256;
+    /// <summary>len(p.runq) (<see cref="SchedConstants.RunQSize"/>).</summary>
+    public const int RunqSize = SchedConstants.RunQSize;
 
     /// <summary>Index in allp. Written once.</summary>
     public int Id;

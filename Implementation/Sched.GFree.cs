@@ -23,13 +23,13 @@ internal sealed unsafe partial class Sched
         pp->GFreeHead = gp;
         pp->GFreeN++;
         if (_tracing) Trace(mp, EventKind.GfPut, gp->Goid, pp->GFreeN);
-        if (pp->GFreeN >= 64)
+        if (pp->GFreeN >= SchedConstants.GFreeSpillAt)
         {
             // Pop into a private list (each popped g pushed at its head), then splice it before the global list,
             // as gQueue.push + gList.pushAll do.
             G* qHead = null, qTail = null;
             var inc = 0;
-            while (pp->GFreeN >= 32)
+            while (pp->GFreeN >= SchedConstants.GFreeKeep)
             {
                 var g = pp->GFreeHead;
                 pp->GFreeHead = g->SchedLink;
@@ -57,7 +57,7 @@ internal sealed unsafe partial class Sched
         if (pp->GFreeHead == null && Volatile.Read(ref _gFreeN) != 0)
         {
             _gFreeLock.Lock();
-            while (pp->GFreeN < 32)
+            while (pp->GFreeN < SchedConstants.GFreeKeep)
             {
                 var g = _gFreeHead;
                 if (g == null) break;

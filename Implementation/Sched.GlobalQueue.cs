@@ -55,7 +55,7 @@ internal sealed unsafe partial class Sched
         var n = Procs == 1 ? _runqSize + 1 : _runqSize / Procs + 1;
         if (n > _runqSize) n = _runqSize;
         if (max > 0 && n > max) n = max;
-        if (n > P.RunqSize / 2) n = P.RunqSize / 2;
+        if (n > SchedConstants.RunQHalf) n = SchedConstants.RunQHalf;
         _runqSize -= n;
         var gp = GlobPop();
         if (_tracing) Trace(mp, EventKind.GlobRunqGet, gp->Goid, n, _runqSize);

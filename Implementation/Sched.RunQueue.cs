@@ -56,7 +56,7 @@ internal sealed unsafe partial class Sched
     /// </summary>
     private bool RunQPutSlow(MState mp, P* pp, G* gp, uint h, uint t)
     {
-        const uint half = P.RunqSize / 2;
+        const uint half = SchedConstants.RunQHalf;
         var batch = stackalloc G*[(int)half + 1];
         var n = (t - h) / 2;
         if (n != half) Fatal("runqputslow: queue is not full");
@@ -172,7 +172,7 @@ internal sealed unsafe partial class Sched
                 }
                 return 0;
             }
-            if (n > P.RunqSize / 2 && _mutant != Mutant.StealTakesAll) continue; // read inconsistent h and t
+            if (n > SchedConstants.RunQHalf && _mutant != Mutant.StealTakesAll) continue; // read inconsistent h and t
             if (n > P.RunqSize) continue;
             for (uint i = 0; i < n; i++)
                 batch[(batchHead + i) % P.RunqSize] = victim->Runq[(h + i) % P.RunqSize];

@@ -227,7 +227,7 @@ internal sealed unsafe partial class Sched
             var pp = mp.P;
             G* gp;
             // Check the global runnable queue once in a while to ensure fairness.
-            if (_mutant != Mutant.No61TickCheck && pp->SchedTick % 61 == 0 && Volatile.Read(ref _runqSize) > 0)
+            if (_mutant != Mutant.No61TickCheck && pp->SchedTick % SchedConstants.GlobalRunQCheckPeriod == 0 && Volatile.Read(ref _runqSize) > 0)
             {
                 _lock.Lock();
                 gp = GlobRunQGet(mp, pp, 1);

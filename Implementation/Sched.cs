@@ -17,7 +17,7 @@ namespace Implementation;
 internal sealed unsafe partial class Sched : IDisposable
 {
     /// <summary>_GoidCacheBatch (proc.go).</summary>
-    public const int GoidCacheBatch = 16;
+    public const int GoidCacheBatch = SchedConstants.GoidCacheBatch;
 
     private readonly RuntimeOptions _options;
     /// <summary>The branch every trace site takes: constant for the whole run.</summary>

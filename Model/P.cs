@@ -7,7 +7,7 @@ namespace Model;
 public sealed class P
 {
     /// <summary>len(p.runq).</summary>
-    public const int RunQSize = 256;
+    public const int RunQSize = SchedConstants.RunQSize;
 
     internal P(int id) => Id = id;
 

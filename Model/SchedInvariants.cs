@@ -98,7 +98,7 @@ public static class SchedInvariants
                 if (s.AllGs[slot].Status != GStatus.Runnable) Fail(1);
             }
             if (p.GFreeN != p.GFree.Count) Fail(5);
-            if (p.GFreeN >= 64) Fail(6);
+            if (p.GFreeN >= SchedConstants.GFreeSpillAt) Fail(6);
             foreach (var slot in p.GFree)
             {
                 free[slot]++;
@@ -224,11 +224,11 @@ public static class SchedInvariants
             if (g.Status == GStatus.Syscall && (g.SyscallSp == 0 || g.Sched.Sp != g.SyscallSp)) Fail(11);
         }
         if (n > 32 && s.AllGs.Select(g => g.Goid).Distinct().Count() != n) Fail(12);
-        if (s.GoidGen % 16 != 0) Fail(12);
+        if (s.GoidGen % SchedConstants.GoidCacheBatch != 0) Fail(12);
         foreach (var p in s.Ps)
         {
             if (p.GoidCacheEnd == 0) continue;
-            if (p.GoidCache > p.GoidCacheEnd || p.GoidCacheEnd % 16 != 1 || p.GoidCacheEnd > s.GoidGen + 1) Fail(12);
+            if (p.GoidCache > p.GoidCacheEnd || p.GoidCacheEnd % SchedConstants.GoidCacheBatch != 1 || p.GoidCacheEnd > s.GoidGen + 1) Fail(12);
         }
         _ = cfg;
         return bad;

@@ -25,7 +25,6 @@ namespace Model;
 public sealed class SchedModel : IModel<SchedState, SchedAction>
 {
     private readonly CompiledWorkload _code;
-    private readonly ThreadLocal<Stepper> _stepper;
 
     public SchedModel(Workload.Workload workload, SchedConfig? config = null)
     {
@@ -35,14 +34,14 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         if (problems.Count > 0) throw new ArgumentException("workload is not well-formed: " + string.Join("; ", problems), nameof(workload));
         Workload = workload;
         _code = new CompiledWorkload(workload);
-        _stepper = new ThreadLocal<Stepper>(() => new Stepper(Config, _code));
         Invariants = SchedInvariants.Build(this);
     }
 
     public Workload.Workload Workload { get; }
 
-    /// <summary>A stepper of this model, for tests that call the scheduler's functions one by one.</summary>
-    internal Stepper NewStepper() => new(Config, _code);
+    /// <summary>A step context on <paramref name="s"/> with M <paramref name="m"/> stepping, for tests that call the
+    /// scheduler's functions (<see cref="Stepper"/>) one by one.</summary>
+    internal StepContext Context(SchedState s, List<SchedEvent>? events, int m) => new(Config, _code, s, events, m);
 
     /// <summary>A blank state with no g and no M (tests build states by hand from it).</summary>
     internal SchedState Blank() => new(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
@@ -118,7 +117,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
     {
         var next = state.Clone();
         var events = new List<SchedEvent>();
-        _stepper.Value!.Apply(next, action, events);
+        Stepper.Apply(Config, _code, next, action, events);
         return (next, events);
     }
 
@@ -130,7 +129,6 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         var actions = new List<SchedAction>();
         var events = new List<SchedEvent>();
         var enabled = new List<SchedAction>();
-        var stepper = _stepper.Value!;
         for (var i = 0; i < maxSteps; i++)
         {
             enabled.Clear();
@@ -138,7 +136,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
             if (enabled.Count == 0) return (s, actions, events);
             if (enabled.Count > 1) throw new InvalidOperationException($"not deterministic: {string.Join(", ", enabled)} are enabled");
             actions.Add(enabled[0]);
-            stepper.Apply(s, enabled[0], events);
+            Stepper.Apply(Config, _code, s, enabled[0], events);
         }
         throw new InvalidOperationException($"no end after {maxSteps} steps");
     }
@@ -153,7 +151,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
     bool IModel<SchedState, SchedAction>.Next(SchedState state, SchedAction action, SchedState next)
     {
         next.CopyFrom(state);
-        _stepper.Value!.Apply(next, action, null);
+        Stepper.Apply(Config, _code, next, action, null);
         return true;
     }
 
@@ -161,13 +159,13 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
     {
         // The bytes are hot in the cache, and decoding them costs less than copying every object of the state.
         next.Decode(encoding);
-        _stepper.Value!.Apply(next, action, null);
+        Stepper.Apply(Config, _code, next, action, null);
         return true;
     }
 
     bool IModel<SchedState, SchedAction>.TryStepInPlace(SchedState state, SchedAction action)
     {
-        _stepper.Value!.Apply(state, action, null);
+        Stepper.Apply(Config, _code, state, action, null);
         return true;
     }
 

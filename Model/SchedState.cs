@@ -151,7 +151,7 @@ public sealed class SchedState
         {
             b[at++] = (byte)p.Status; Put(b, ref at, (uint)p.M); Put(b, ref at, p.Head); Put(b, ref at, p.Length);
             for (var i = p.Head; i != p.Tail; i++) Put(b, ref at, (uint)p.RunQ[i % P.RunQSize]);
-            Put(b, ref at, (uint)p.RunNext); Put(b, ref at, p.SchedTick % 61); Put(b, ref at, (ulong)p.GoidCache); Put(b, ref at, (ulong)p.GoidCacheEnd);
+            Put(b, ref at, (uint)p.RunNext); Put(b, ref at, p.SchedTick % SchedConstants.GlobalRunQCheckPeriod); Put(b, ref at, (ulong)p.GoidCache); Put(b, ref at, (ulong)p.GoidCacheEnd);
             Put(b, ref at, (uint)p.GFreeN); PutList(b, ref at, p.GFree);
         }
         Put(b, ref at, (uint)Ms.Count);
@@ -215,7 +215,7 @@ public sealed class SchedState
             w.Byte((byte)p.Status); w.Var((uint)p.M); w.Var(p.Head); w.Var(p.Length);
             for (var i = p.Head; i != p.Tail; i++) w.Var((uint)(rename[p.RunQ[i % P.RunQSize] - 1] + 1));
             w.Var(p.RunNext == 0 ? 0u : (uint)(rename[p.RunNext - 1] + 1));
-            w.Var(p.SchedTick % 61); w.Var((ulong)p.GoidCache); w.Var((ulong)p.GoidCacheEnd);
+            w.Var(p.SchedTick % SchedConstants.GlobalRunQCheckPeriod); w.Var((ulong)p.GoidCache); w.Var((ulong)p.GoidCacheEnd);
             w.Var((uint)p.GFreeN); Slots(ref w, p.GFree, rename);
         }
         w.Var((uint)Ms.Count);

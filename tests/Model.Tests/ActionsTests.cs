@@ -13,9 +13,9 @@ public class ActionsTests
         t.State.NmSpinning = 1;
         var gs = t.NewGs(3);
         t.As(1);
-        t.Stepper.RunQPut(t.State.Ps[1], gs[0], next: false);
+        Stepper.RunQPut(t.Cx, t.State.Ps[1], gs[0], next: false);
         t.As(2);
-        t.Stepper.RunQPut(t.State.Ps[2], gs[1], next: true);
+        Stepper.RunQPut(t.Cx, t.State.Ps[2], gs[1], next: true);
         var actions = t.Model.Actions(t.State).Where(a => a.Id == 0).ToList();
         Assert.Equal([new SchedAction(SchedActionKind.Steal, 0, 1)], actions);
 
@@ -25,7 +25,7 @@ public class ActionsTests
         Assert.Equal([new SchedAction(SchedActionKind.Steal, 0, 2)], actions);
 
         t.As(2);
-        t.Stepper.RunQPut(t.State.Ps[2], gs[2], next: false);
+        Stepper.RunQPut(t.Cx, t.State.Ps[2], gs[2], next: false);
         t.State.Ps[1].Tail++;                   // both rings have work again
         t.State.AllGs[0].Status = GStatus.Runnable;
         actions = t.Model.Actions(t.State).Where(a => a.Id == 0).ToList();
@@ -41,7 +41,7 @@ public class ActionsTests
         var gs = t.NewGs(5);
         t.State.GoidGen = 16;
         t.As(1);
-        foreach (var g in gs) t.Stepper.RunQPut(t.State.Ps[1], g, next: false);
+        foreach (var g in gs) Stepper.RunQPut(t.Cx, t.State.Ps[1], g, next: false);
         var (next, events) = t.Model.Step(t.State, new SchedAction(SchedActionKind.Steal, 0, 1));
         // ceil(5/2) = 3 taken: g1 and g2 queue on P0, g3 runs; the M stops spinning.
         Assert.Equal(3, next.AllGs[next.Ms[0].Curg - 1].Goid);

@@ -9,7 +9,7 @@ public class RunQueueTests
         var t = new TestStates();
         var p = t.State.Ps[0];
         var gs = t.NewGs(4);
-        foreach (var g in gs) t.Stepper.RunQPut(p, g, next: true);
+        foreach (var g in gs) Stepper.RunQPut(t.Cx, p, g, next: true);
         // g4 holds runnext; g1, g2, g3 were evicted one by one to the tail, oldest first.
         Assert.Equal(gs[3].Slot + 1, p.RunNext);
         Assert.Equal([0, 1, 2], p.RunQSlots());
@@ -31,15 +31,15 @@ public class RunQueueTests
         var t = new TestStates();
         var p = t.State.Ps[0];
         var gs = t.NewGs(3);
-        t.Stepper.RunQPut(p, gs[0], next: false);
-        t.Stepper.RunQPut(p, gs[1], next: false);
-        t.Stepper.RunQPut(p, gs[2], next: true);
-        Assert.Same(gs[2], t.Stepper.RunQGet(p, out var inherit1));
+        Stepper.RunQPut(t.Cx, p, gs[0], next: false);
+        Stepper.RunQPut(t.Cx, p, gs[1], next: false);
+        Stepper.RunQPut(t.Cx, p, gs[2], next: true);
+        Assert.Same(gs[2], Stepper.RunQGet(t.Cx, p, out var inherit1));
         Assert.True(inherit1);
-        Assert.Same(gs[0], t.Stepper.RunQGet(p, out var inherit2));
+        Assert.Same(gs[0], Stepper.RunQGet(t.Cx, p, out var inherit2));
         Assert.False(inherit2);
-        Assert.Same(gs[1], t.Stepper.RunQGet(p, out _));
-        Assert.Null(t.Stepper.RunQGet(p, out _));
+        Assert.Same(gs[1], Stepper.RunQGet(t.Cx, p, out _));
+        Assert.Null(Stepper.RunQGet(t.Cx, p, out _));
         Assert.Equal(2u, p.Head);
         Assert.Equal(2u, p.Tail);
     }
@@ -50,10 +50,10 @@ public class RunQueueTests
         var t = new TestStates();
         var p = t.State.Ps[0];
         var gs = t.NewGs(257);
-        for (var i = 0; i < 256; i++) t.Stepper.RunQPut(p, gs[i], next: false);
+        for (var i = 0; i < 256; i++) Stepper.RunQPut(t.Cx, p, gs[i], next: false);
         Assert.Equal(256u, p.Length);
         t.Events.Clear();
-        t.Stepper.RunQPut(p, gs[256], next: false);
+        Stepper.RunQPut(t.Cx, p, gs[256], next: false);
         Assert.Equal(129, t.State.RunQSize);
         Assert.Equal(Enumerable.Range(0, 128).Append(256), t.State.GlobalRunQ);
         Assert.Equal(128u, p.Head);
@@ -68,7 +68,7 @@ public class RunQueueTests
         var t = new TestStates();
         var p = t.State.Ps[0];
         var g = t.NewG();
-        var e = Assert.Throws<ModelThrowException>(() => t.Stepper.RunQPutSlow(p, g, 0, 100));
+        var e = Assert.Throws<ModelThrowException>(() => Stepper.RunQPutSlow(t.Cx, p, g, 0, 100));
         Assert.Equal("runqputslow: queue is not full", e.Message);
     }
 
@@ -79,7 +79,7 @@ public class RunQueueTests
         var p = t.State.Ps[0];
         p.Head = p.Tail = uint.MaxValue - 1;
         var gs = t.NewGs(4);
-        foreach (var g in gs) t.Stepper.RunQPut(p, g, next: false);
+        foreach (var g in gs) Stepper.RunQPut(t.Cx, p, g, next: false);
         Assert.Equal(2u, p.Tail);
         Assert.Equal(4u, p.Length);
         Assert.Equal([0, 1, 2, 3], p.RunQSlots());
@@ -98,10 +98,10 @@ public class RunQueueTests
         var victim = t.State.Ps[1];
         var thief = t.State.Ps[0];
         var gs = t.NewGs(n + 1);
-        for (var i = 0; i < n; i++) t.Stepper.RunQPut(victim, gs[i], next: false);
-        t.Stepper.RunQPut(victim, gs[n], next: true);
+        for (var i = 0; i < n; i++) Stepper.RunQPut(t.Cx, victim, gs[i], next: false);
+        Stepper.RunQPut(t.Cx, victim, gs[n], next: true);
         t.Events.Clear();
-        var got = t.Stepper.RunQSteal(thief, victim);
+        var got = Stepper.RunQSteal(t.Cx, thief, victim);
         Assert.Same(gs[taken - 1], got);
         Assert.Equal((uint)(n - taken), victim.Length);
         Assert.Equal(gs[n].Slot + 1, victim.RunNext); // runnext stays while the ring has work
@@ -115,13 +115,13 @@ public class RunQueueTests
         var t = new TestStates(procs: 2);
         var victim = t.State.Ps[1];
         var g = t.NewG();
-        t.Stepper.RunQPut(victim, g, next: true);
+        Stepper.RunQPut(t.Cx, victim, g, next: true);
         t.Events.Clear();
-        Assert.Same(g, t.Stepper.RunQSteal(t.State.Ps[0], victim));
+        Assert.Same(g, Stepper.RunQSteal(t.Cx, t.State.Ps[0], victim));
         Assert.Equal(0, victim.RunNext);
         Assert.Equal(0u, t.State.Ps[0].Length);
         Assert.Equal([new SchedEvent(EventKind.RunqSteal, 0, 0, 1, 1, 1, 0, 1)], t.Events);
-        Assert.Null(t.Stepper.RunQSteal(t.State.Ps[0], victim));
+        Assert.Null(Stepper.RunQSteal(t.Cx, t.State.Ps[0], victim));
     }
 
     [Fact]
@@ -129,14 +129,14 @@ public class RunQueueTests
     {
         var t = new TestStates(procs: 2);
         var gs = t.NewGs(10);
-        foreach (var g in gs) t.Stepper.GlobRunQPut(g);
+        foreach (var g in gs) Stepper.GlobRunQPut(t.Cx, g);
         var p = t.State.Ps[0];
-        var got = t.Stepper.GlobRunQGet(p, 0);
+        var got = Stepper.GlobRunQGet(t.Cx, p, 0);
         // n = min(10, 10/2 + 1, 128) = 6: the first is returned, 5 go to the local ring.
         Assert.Same(gs[0], got);
         Assert.Equal(4, t.State.RunQSize);
         Assert.Equal([1, 2, 3, 4, 5], p.RunQSlots());
-        Assert.Same(gs[6], t.Stepper.GlobRunQGet(p, 1));
+        Assert.Same(gs[6], Stepper.GlobRunQGet(t.Cx, p, 1));
         Assert.Empty(p.RunQSlots().Skip(5));
     }
 
@@ -149,10 +149,10 @@ public class RunQueueTests
             var p = t.State.Ps[0];
             var local = t.NewG();
             var global = t.NewG();
-            t.Stepper.RunQPut(p, local, next: false);
-            t.Stepper.GlobRunQPut(global);
+            Stepper.RunQPut(t.Cx, p, local, next: false);
+            Stepper.GlobRunQPut(t.Cx, global);
             p.SchedTick = tick;
-            t.Stepper.Schedule(t.State.Ms[0], -1);
+            Stepper.Schedule(t.Cx, t.State.Ms[0], -1);
             var ran = t.State.AllGs[t.State.Ms[0].Curg - 1];
             Assert.True(ReferenceEquals(expectGlobal ? global : local, ran), $"schedtick {tick}: ran g{ran.Goid}");
         }
@@ -163,11 +163,11 @@ public class RunQueueTests
     {
         var t = new TestStates(procs: 2, text: "main { go w }\nw { }");
         var goids = new List<long>();
-        for (var i = 0; i < 17; i++) { t.As(0); goids.Add(t.Stepper.NewProc1(1, null, t.State.Ps[0]).Goid); }
+        for (var i = 0; i < 17; i++) { t.As(0); goids.Add(Stepper.NewProc1(t.Cx, 1, null, t.State.Ps[0]).Goid); }
         t.As(1);
-        goids.Add(t.Stepper.NewProc1(1, null, t.State.Ps[1]).Goid);
+        goids.Add(Stepper.NewProc1(t.Cx, 1, null, t.State.Ps[1]).Goid);
         t.As(0);
-        goids.Add(t.Stepper.NewProc1(1, null, t.State.Ps[0]).Goid);
+        goids.Add(Stepper.NewProc1(t.Cx, 1, null, t.State.Ps[0]).Goid);
         // P0: block 1..16, then block 17..32 (the 17th g gets 17); P1 then takes block 33..48; P0 goes on with 18.
         Assert.Equal([.. Enumerable.Range(1, 17).Select(i => (long)i), 33L, 18L], goids);
         Assert.Equal(48, t.State.GoidGen);
@@ -181,14 +181,14 @@ public class RunQueueTests
         var t = new TestStates();
         var p = t.State.Ps[0];
         var gs = t.NewGs(64);
-        foreach (var g in gs) { g.Status = GStatus.Dead; t.Stepper.GfPut(p, g); }
+        foreach (var g in gs) { g.Status = GStatus.Dead; Stepper.GfPut(t.Cx, p, g); }
         Assert.Equal(31, p.GFreeN);
         Assert.Equal(33, t.State.GFreeStackSlots.Count);
         Assert.Empty(t.State.GFreeNoStackSlots);
         // Pop the local list empty, then one more gfget refills to 32 from the global stack list and pops one.
-        for (var i = 0; i < 31; i++) Assert.NotNull(t.Stepper.GfGet(p));
+        for (var i = 0; i < 31; i++) Assert.NotNull(Stepper.GfGet(t.Cx, p));
         Assert.Equal(0, p.GFreeN);
-        Assert.NotNull(t.Stepper.GfGet(p));
+        Assert.NotNull(Stepper.GfGet(t.Cx, p));
         Assert.Equal(31, p.GFreeN);
         Assert.Single(t.State.GFreeStackSlots);
     }
@@ -199,10 +199,10 @@ public class RunQueueTests
         var t = new TestStates();
         var p = t.State.Ps[0];
         var gs = t.NewGs(64);
-        foreach (var g in gs) { g.Status = GStatus.Dead; g.StackSize = 8192; t.Stepper.GfPut(p, g); }
+        foreach (var g in gs) { g.Status = GStatus.Dead; g.StackSize = 8192; Stepper.GfPut(t.Cx, p, g); }
         Assert.All(gs, g => Assert.Equal(0, g.StackSize));
         Assert.Equal(33, t.State.GFreeNoStackSlots.Count);
-        var again = t.Stepper.GfGet(p)!;
+        var again = Stepper.GfGet(t.Cx, p)!;
         Assert.Equal(2048, again.StackSize); // stackalloc(startingStackSize)
     }
 
@@ -210,7 +210,7 @@ public class RunQueueTests
     public void GfPut_refuses_a_g_that_is_not_dead()
     {
         var t = new TestStates();
-        var e = Assert.Throws<ModelThrowException>(() => t.Stepper.GfPut(t.State.Ps[0], t.NewG(GStatus.Running)));
+        var e = Assert.Throws<ModelThrowException>(() => Stepper.GfPut(t.Cx, t.State.Ps[0], t.NewG(GStatus.Running)));
         Assert.Equal("gfput: bad status (not Gdead)", e.Message);
     }
 }

@@ -9,7 +9,6 @@ internal sealed class TestStates
     {
         Model = new SchedModel(WorkloadParser.Parse(text), new SchedConfig { Procs = procs });
         State = Model.Blank();
-        Stepper = Model.NewStepper();
         for (var i = 0; i < procs; i++)
         {
             var m = new M(i) { Phase = MPhase.Schedule, P = i + 1 };
@@ -17,16 +16,21 @@ internal sealed class TestStates
             State.Ps[i].Status = PStatus.Running;
             State.Ps[i].M = i + 1;
         }
-        Stepper.Bind(State, Events, 0);
     }
 
     public SchedModel Model { get; }
     public SchedState State { get; }
-    public Stepper Stepper { get; }
     public List<SchedEvent> Events { get; } = [];
 
-    /// <summary>Binds the stepper to M <paramref name="m"/>.</summary>
-    public void As(int m) => Stepper.Bind(State, Events, m);
+    /// <summary>The M whose step the scheduler's functions run in (<see cref="Cx"/>).</summary>
+    private int _m;
+
+    /// <summary>The step context for calling <see cref="Stepper"/>'s functions directly: this state, this event list,
+    /// M <see cref="As"/> chose (0 at first).</summary>
+    public StepContext Cx => Model.Context(State, Events, _m);
+
+    /// <summary>Later calls step as M <paramref name="m"/>.</summary>
+    public void As(int m) => _m = m;
 
     /// <summary>A new g (goid = slot + 1) in <paramref name="status"/>, with a gobuf fit for it.</summary>
     public G NewG(GStatus status = GStatus.Runnable)

@@ -49,7 +49,7 @@ public class TransitionsTests
     {
         var t = new TestStates();
         var g = t.NewG(from);
-        var e = Assert.Throws<ModelThrowException>(() => t.Stepper.CasGStatus(g, from, to, 0));
+        var e = Assert.Throws<ModelThrowException>(() => Stepper.CasGStatus(t.Cx, g, from, to, 0));
         Assert.Equal("casgstatus: bad incoming values", e.Message);
         Assert.Equal(from, g.Status);
     }
@@ -70,10 +70,10 @@ public class TransitionsTests
     {
         var t = new TestStates();
         var g = t.NewG(GStatus.Running);
-        Assert.Throws<ModelThrowException>(() => t.Stepper.CasGStatus(g, GStatus.ScanRunning, GStatus.Running, 0));
-        Assert.Throws<ModelThrowException>(() => t.Stepper.CasGStatus(g, GStatus.Running, GStatus.Running, 0));
-        Assert.Throws<ModelThrowException>(() => t.Stepper.CasGStatus(g, GStatus.Runnable, GStatus.Running, 4));
-        t.Stepper.CasGStatus(g, GStatus.Running, GStatus.Waiting, 5);
+        Assert.Throws<ModelThrowException>(() => Stepper.CasGStatus(t.Cx, g, GStatus.ScanRunning, GStatus.Running, 0));
+        Assert.Throws<ModelThrowException>(() => Stepper.CasGStatus(t.Cx, g, GStatus.Running, GStatus.Running, 0));
+        Assert.Throws<ModelThrowException>(() => Stepper.CasGStatus(t.Cx, g, GStatus.Runnable, GStatus.Running, 4));
+        Stepper.CasGStatus(t.Cx, g, GStatus.Running, GStatus.Waiting, 5);
         Assert.Equal(GStatus.Waiting, g.Status);
     }
 

@@ -190,8 +190,8 @@ public class CheckerTests
         var t = new TestStates();
         var a = t.NewG();
         var b = t.NewG();
-        t.Stepper.RunQPut(t.State.Ps[0], a, next: false);
-        t.Stepper.RunQPut(t.State.Ps[0], b, next: false);
+        Stepper.RunQPut(t.Cx, t.State.Ps[0], a, next: false);
+        Stepper.RunQPut(t.Cx, t.State.Ps[0], b, next: false);
         var swapped = t.State.Clone();
         (swapped.AllGs[0].Goid, swapped.AllGs[1].Goid) = (7, 9);
         Assert.Equal(Canonical(t.State), Canonical(swapped));

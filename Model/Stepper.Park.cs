@@ -1,0 +1,72 @@
+namespace Model;
+
+/// <summary>Semaphores (sema.go, as ARCHITECTURE.md reduces them), gopark → park_m, and ready.</summary>
+internal static partial class Stepper
+{
+    /// <summary>Mirrors runtime.semacquire1 (sema.go), reduced: take a count, or queue FIFO and goparkunlock.</summary>
+    internal static void SemAcquire(in StepContext cx, M m, G g, int ordinal, int sema)
+    {
+        var s = cx.S;
+        if (s.SemaCount[sema] > 0)
+        {
+            s.SemaCount[sema]--;
+            cx.Emit(EventKind.SemCount, g.Goid, sema, s.SemaCount[sema]);
+            return;
+        }
+        s.SemaWaiters[sema].Add(g.Slot);
+        g.WaitSema = sema + 1;
+        GoPark(cx, m, g, ordinal, sema);
+    }
+
+    /// <summary>Mirrors runtime.gopark (proc.go): the g must be running ("gopark: bad g status"); mcall(park_m) from
+    /// the op at <paramref name="ordinal"/>.</summary>
+    internal static void GoPark(in StepContext cx, M m, G g, int ordinal, int sema)
+    {
+        if (g.Status != GStatus.Running) throw new ModelThrowException(Throw.BadGopark);
+        McallSave(cx, g, Level(cx, g, ordinal), AbstractPc.At(ordinal));
+        ParkM(cx, m, g, sema);
+    }
+
+    /// <summary>Mirrors runtime.park_m (proc.go): E5, dropg, the unlock function (the semaphore's lock), schedule.</summary>
+    internal static void ParkM(in StepContext cx, M m, G g, int sema)
+    {
+        CasGStatus(cx, g, GStatus.Running, GStatus.Waiting, Transitions.Park);
+        DropG(m, g);
+        cx.Emit(EventKind.GoBlock, g.Goid, sema);
+        m.Phase = MPhase.Schedule;
+    }
+
+    /// <summary>Mirrors runtime.semrelease1 (sema.go) as ARCHITECTURE.md defines it: hand the count to the longest
+    /// waiter (goready: on the system stack, ready) or count up. Go 1.19's semrelease1 counts up and lets the woken
+    /// waiter retry; the workload language specifies the handoff, so a woken waiter never finds the count taken.</summary>
+    internal static void SemRelease(in StepContext cx, M m, G g, int ordinal, int sema)
+    {
+        var s = cx.S;
+        var waiters = s.SemaWaiters[sema];
+        if (waiters.Count == 0)
+        {
+            s.SemaCount[sema]++;
+            cx.Emit(EventKind.SemCount, g.Goid, sema, s.SemaCount[sema]);
+            return;
+        }
+        var w = s.AllGs[waiters[0]];
+        waiters.RemoveAt(0);
+        SystemstackSave(cx, g, ordinal);
+        Ready(cx, m, w, g, sema);
+        SystemstackReturn(g);
+    }
+
+    /// <summary>Mirrors runtime.ready (proc.go): E6, runqput(pp, gp, next=true), wakep. Throws "bad g->status in ready".</summary>
+    internal static void Ready(in StepContext cx, M m, G gp, G by, int sema)
+    {
+        if (gp.Status != GStatus.Waiting) throw new ModelThrowException(Throw.BadReady);
+        gp.WaitSema = 0;
+        if (cx.Cfg.Bug == ModelBug.WrongEdge) CasGStatus(cx, gp, GStatus.Waiting, GStatus.Running, 0);
+        CasGStatus(cx, gp, GStatus.Waiting, GStatus.Runnable, Transitions.Ready);
+        cx.Emit(EventKind.GoUnblock, gp.Goid, by.Goid, sema);
+        var p = cx.POf(m);
+        RunQPut(cx, p, gp, next: true);
+        if (cx.Cfg.Bug == ModelBug.DoubleEnqueue) GlobRunQPut(cx, gp);
+        WakeP(cx);
+    }
+}

@@ -1,0 +1,164 @@
+namespace Model;
+
+/// <summary>schedule, findRunnable, execute, and the mcall functions that end a g's turn: gosched_m and goexit0.</summary>
+internal static partial class Stepper
+{
+    /// <summary>Whether findRunnable finds work without stealing (the 61 check, runqget, globrunqget).</summary>
+    internal static bool HasLocalWork(SchedState s, P p) => s.RunQSize != 0 || !p.RunQEmpty;
+
+    /// <summary>findRunnable's steal condition: the M spins, or 2·nmspinning &lt; gomaxprocs − npidle.</summary>
+    internal static bool MayTrySteal(SchedState s, M m) => m.Spinning || 2 * s.NmSpinning < s.Ps.Count - s.NPidle;
+
+    /// <summary>Mirrors runtime.schedule (proc.go): findRunnable, resetspinning, execute. The steal victim is chosen
+    /// by the action (-1: no steal succeeds). An M woken by startm first acquires its nextp (mstart1 → acquirep).</summary>
+    internal static void Schedule(in StepContext cx, M m, int victim)
+    {
+        if (m.Phase == MPhase.Start)
+        {
+            var np = cx.S.Ps[m.NextP - 1];
+            m.NextP = 0;
+            AcquireP(cx, m, np);
+            m.Phase = MPhase.Schedule;
+        }
+        var gp = FindRunnable(cx, m, victim, out var inheritTime);
+        if (gp is null) return;
+        // This thread is going to run a goroutine and is not spinning anymore.
+        if (m.Spinning) ResetSpinning(cx, m);
+        Execute(cx, m, gp, inheritTime);
+    }
+
+    /// <summary>Mirrors runtime.findRunnable (proc.go, 1.19 order), the parts the model has: the 1-in-61 global check,
+    /// the local queue (runnext first), a global batch, stealing from <paramref name="victim"/> (when spinning or when
+    /// fewer than half the busy Ps have spinning Ms), then giving up (<see cref="FindRunnableGiveUp"/>). Null when
+    /// nothing was found this step: the M then stopped, or took an idle P back to look again.</summary>
+    internal static G? FindRunnable(in StepContext cx, M m, int victim, out bool inheritTime)
+    {
+        var s = cx.S;
+        var p = cx.POf(m);
+        inheritTime = false;
+        G? gp = null;
+        var global = cx.Cfg.Bug != ModelBug.Livelock;
+        // 6. Check the global runnable queue once in a while to ensure fairness.
+        if (global && p.SchedTick % SchedConstants.GlobalRunQCheckPeriod == 0 && s.RunQSize > 0) gp = GlobRunQGet(cx, p, 1);
+        // 8. Local runq, runnext first.
+        gp ??= RunQGet(cx, p, out inheritTime);
+        // 9. Global batch.
+        if (global && gp is null && s.RunQSize != 0) gp = GlobRunQGet(cx, p, 0);
+        if (!global && gp is null) return null;
+        // 11. Steal.
+        if (gp is null && MayTrySteal(s, m))
+        {
+            if (!m.Spinning)
+            {
+                m.Spinning = true;
+                s.NmSpinning++;
+            }
+            if (victim >= 0) gp = RunQSteal(cx, p, s.Ps[victim]);
+        }
+        if (gp is null) FindRunnableGiveUp(cx, m, p);
+        return gp;
+    }
+
+    /// <summary>findRunnable's tail (steps 13-16): release the P, drop spinning, re-check every run queue (a
+    /// spinning M takes an idle P back and schedules again), else stopm.</summary>
+    internal static void FindRunnableGiveUp(in StepContext cx, M m, P p)
+    {
+        var s = cx.S;
+        ReleaseP(cx, m, p);
+        PidlePut(cx, p);
+        if (m.Spinning)
+        {
+            m.Spinning = false;
+            s.NmSpinning--;
+            if (s.NmSpinning < 0) throw new ModelThrowException(Throw.NegativeSpinning);
+            foreach (var p2 in s.Ps)
+            {
+                // Go skips the Ps in idlepMask (those on pidle), not every _Pidle P: a P handed to a starting M counts.
+                if (p2.RunQEmpty || s.Pidle.Contains(p2.Id)) continue;
+                var pp = PidleGet(cx);
+                if (pp is not null)
+                {
+                    AcquireP(cx, m, pp);
+                    m.Spinning = true;
+                    s.NmSpinning++;
+                    m.Phase = MPhase.Schedule;
+                    return;
+                }
+                break;
+            }
+        }
+        StopM(cx, m);
+    }
+
+    /// <summary>Mirrors runtime.resetspinning (proc.go): drop spinning, and wakep in case more work is waiting.</summary>
+    internal static void ResetSpinning(in StepContext cx, M m)
+    {
+        m.Spinning = false;
+        cx.S.NmSpinning--;
+        if (cx.S.NmSpinning < 0) throw new ModelThrowException(Throw.NegativeSpinning);
+        WakeP(cx);
+    }
+
+    /// <summary>Mirrors runtime.execute (proc.go): m.curg and g.m before E4; schedtick++ unless inheritTime; gogo.</summary>
+    internal static void Execute(in StepContext cx, M m, G g, bool inheritTime)
+    {
+        m.Curg = g.Slot + 1;
+        g.M = m.Id + 1;
+        CasGStatus(cx, g, GStatus.Runnable, GStatus.Running, Transitions.Execute);
+        if (!inheritTime) cx.POf(m).SchedTick++;
+        cx.Emit(EventKind.GoStart, g.Goid, inheritTime ? 1 : 0);
+        Gogo(cx, g);
+        m.Phase = MPhase.Running;
+    }
+
+    /// <summary>Mirrors runtime.dropg (proc.go).</summary>
+    internal static void DropG(M m, G g)
+    {
+        m.Curg = 0;
+        g.M = 0;
+    }
+
+    /// <summary>Mirrors runtime.Gosched (proc.go): mcall(gosched_m) from the <c>yield</c> at <paramref name="ordinal"/>.</summary>
+    internal static void Gosched(in StepContext cx, M m, G g, int ordinal)
+    {
+        McallSave(cx, g, Level(cx, g, ordinal), AbstractPc.At(ordinal));
+        GoschedM(cx, m, g);
+    }
+
+    /// <summary>Mirrors runtime.gosched_m → goschedImpl (proc.go, 1.19): E7, dropg, globrunqput, schedule.
+    /// Throws "bad g status" unless running.</summary>
+    internal static void GoschedM(in StepContext cx, M m, G g)
+    {
+        if (g.Status != GStatus.Running) throw new ModelThrowException(Throw.BadGosched);
+        CasGStatus(cx, g, GStatus.Running, GStatus.Runnable, Transitions.Gosched);
+        DropG(m, g);
+        cx.Emit(EventKind.GoSched, g.Goid);
+        GlobRunQPut(cx, g);
+        m.Phase = MPhase.Schedule;
+    }
+
+    /// <summary>Mirrors runtime.goexit1 (proc.go): mcall(goexit0). <paramref name="ordinal"/> is the <c>exit</c> op,
+    /// or -1 at the end of the body (returning into goexit+1).</summary>
+    internal static void GoExit1(in StepContext cx, M m, G g, int ordinal)
+    {
+        // Returned into goexit+1: sp is the top of the stack, and the body's epilogue restored the entry bp, 0.
+        if (ordinal < 0) McallSave(cx, g, 1, AbstractPc.GoExit, bp: 0);
+        else McallSave(cx, g, Level(cx, g, ordinal), AbstractPc.At(ordinal));
+        GoExit0(cx, m, g);
+    }
+
+    /// <summary>Mirrors runtime.goexit0 (proc.go, 1.19): E8, clear g.m, dropg, gfput, schedule.</summary>
+    internal static void GoExit0(in StepContext cx, M m, G g)
+    {
+        CasGStatus(cx, g, GStatus.Running, GStatus.Dead, Transitions.GoExit);
+        g.M = 0;
+        g.WaitSema = 0;
+        // The dead g's stack contents no longer matter; clear them so equal runs reach equal states.
+        g.After = -1;
+        Array.Clear(g.Counters);
+        DropG(m, g);
+        cx.Emit(EventKind.GoEnd, g.Goid);
+        GfPut(cx, cx.POf(m), g);
+        m.Phase = MPhase.Schedule;
+    }
+}
