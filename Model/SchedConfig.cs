@@ -1,21 +1,5 @@
 namespace Model;
 
-/// <summary>A deliberately broken variant of the model, to show that the checker finds and pins the bug.</summary>
-public enum ModelBug : byte
-{
-    /// <summary>The correct model.</summary>
-    None = 0,
-    /// <summary>ready takes the forbidden edge _Gwaiting → _Grunning (instead of E6).</summary>
-    WrongEdge,
-    /// <summary>runqput(next=true) forgets the evicted runnext g instead of moving it to the tail.</summary>
-    LostRunnext,
-    /// <summary>ready puts the g both into runnext and onto the global queue.</summary>
-    DoubleEnqueue,
-    /// <summary>findRunnable never looks at the global queue, and an M that finds nothing spins on instead of
-    /// stopping: a g in the global queue never runs (a liveness violation, found as a cycle).</summary>
-    Livelock,
-}
-
 /// <summary>What the model is configured to be. Values are Go 1.19 linux/amd64 unless said otherwise.</summary>
 public sealed record SchedConfig
 {
@@ -49,7 +33,4 @@ public sealed record SchedConfig
     /// so this is the phase of the fairness counter when main starts; vs-go sets Go's P0 to the same phase before a
     /// workload (see docs/go-vs-model.md).</summary>
     public uint InitialSchedTick { get; init; }
-
-    /// <summary>A deliberately broken variant (tests only).</summary>
-    public ModelBug Bug { get; init; }
 }

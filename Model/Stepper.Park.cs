@@ -61,12 +61,10 @@ internal static partial class Stepper
     {
         if (gp.Status != GStatus.Waiting) throw new ModelThrowException(Throw.BadReady);
         gp.WaitSema = 0;
-        if (cx.Cfg.Bug == ModelBug.WrongEdge) CasGStatus(cx, gp, GStatus.Waiting, GStatus.Running, 0);
         CasGStatus(cx, gp, GStatus.Waiting, GStatus.Runnable, Transitions.Ready);
         cx.Emit(EventKind.GoUnblock, gp.Goid, by.Goid, sema);
         var p = cx.POf(m);
         RunQPut(cx, p, gp, next: true);
-        if (cx.Cfg.Bug == ModelBug.DoubleEnqueue) GlobRunQPut(cx, gp);
         WakeP(cx);
     }
 }

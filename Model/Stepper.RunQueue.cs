@@ -12,7 +12,7 @@ internal static partial class Stepper
             var old = p.RunNext;
             p.RunNext = gp.Slot + 1;
             cx.Emit(EventKind.RunnextPut, gp.Goid, cx.GoidOf(old));
-            if (old == 0 || cx.Cfg.Bug == ModelBug.LostRunnext) return;
+            if (old == 0) return;
             gp = cx.GOf(old);
         }
         var h = p.Head;

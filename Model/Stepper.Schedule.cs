@@ -37,14 +37,12 @@ internal static partial class Stepper
         var p = cx.POf(m);
         inheritTime = false;
         G? gp = null;
-        var global = cx.Cfg.Bug != ModelBug.Livelock;
         // 6. Check the global runnable queue once in a while to ensure fairness.
-        if (global && p.SchedTick % SchedConstants.GlobalRunQCheckPeriod == 0 && s.RunQSize > 0) gp = GlobRunQGet(cx, p, 1);
+        if (p.SchedTick % SchedConstants.GlobalRunQCheckPeriod == 0 && s.RunQSize > 0) gp = GlobRunQGet(cx, p, 1);
         // 8. Local runq, runnext first.
         gp ??= RunQGet(cx, p, out inheritTime);
         // 9. Global batch.
-        if (global && gp is null && s.RunQSize != 0) gp = GlobRunQGet(cx, p, 0);
-        if (!global && gp is null) return null;
+        if (gp is null && s.RunQSize != 0) gp = GlobRunQGet(cx, p, 0);
         // 11. Steal.
         if (gp is null && MayTrySteal(s, m))
         {

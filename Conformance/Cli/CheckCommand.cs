@@ -51,7 +51,7 @@ public static class CheckCommand
             Workload? w = null;
             if (parse.GetValue(workload) is { } file)
             {
-                try { w = WorkloadParser.ParseFile(file.FullName); }
+                try { w = WorkloadFiles.Read(file.FullName); }
                 catch (WorkloadException e)
                 {
                     Console.Error.WriteLine($"checker check: --workload: {e.Message}");

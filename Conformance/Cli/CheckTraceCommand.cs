@@ -28,7 +28,7 @@ public static class CheckTraceCommand
     public static int Execute(string tracePath, string workloadPath, TextWriter o, TextWriter err)
     {
         Workload w;
-        try { w = WorkloadParser.ParseFile(workloadPath); }
+        try { w = WorkloadFiles.Read(workloadPath); }
         catch (WorkloadException e) { return Bad(err, $"--workload: {e.Message}"); }
         var problems = WorkloadValidator.Problems(w);
         if (problems.Count > 0) return Bad(err, $"--workload: {workloadPath}: {string.Join("; ", problems)}");

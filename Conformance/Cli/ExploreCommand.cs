@@ -61,7 +61,7 @@ public static class ExploreCommand
         Workload workload;
         try
         {
-            workload = WorkloadParser.ParseFile(o.Path);
+            workload = WorkloadFiles.Read(o.Path);
         }
         catch (WorkloadException e)
         {

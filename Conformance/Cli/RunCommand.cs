@@ -48,7 +48,7 @@ public static class RunCommand
         Workload workload;
         try
         {
-            workload = WorkloadParser.ParseFile(path);
+            workload = WorkloadFiles.Read(path);
         }
         catch (WorkloadException e)
         {

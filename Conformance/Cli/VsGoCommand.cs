@@ -58,7 +58,7 @@ public static class VsGoCommand
         List<Workload> workloads;
         if (path is not null)
         {
-            try { workloads = [WorkloadParser.ParseFile(path)]; }
+            try { workloads = [WorkloadFiles.Read(path)]; }
             catch (WorkloadException e) { return Bad(err, e.Message); }
             var problems = WorkloadValidator.Problems(workloads[0]);
             if (problems.Count > 0) return Bad(err, $"{path}: {string.Join("; ", problems)}");

@@ -19,17 +19,8 @@ public static class WorkloadParser
         "go", "yield", "acquire", "release", "syscall", "work", "call", "repeat", "exit",
     };
 
-    public static Workload ParseFile(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WorkloadException($"cannot read workload file: {e.Message}", new SourcePos(0, 0), path);
-        }
-        return Parse(text, path);
-    }
-
+    /// <summary>Parses <paramref name="text"/>; errors name <paramref name="fileName"/>:line:col. The model reads no
+    /// files: Conformance's <c>WorkloadFiles.Read</c> does that.</summary>
     public static Workload Parse(string text, string? fileName = null) => new Parser(text, fileName).ParseWorkload();
 
     private enum Kind { Name, Number, LBrace, RBrace, Separator, End }

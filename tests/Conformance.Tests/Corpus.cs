@@ -1,3 +1,4 @@
+using Conformance.Cli;
 using Model.Workload;
 
 namespace Conformance.Tests;
@@ -31,7 +32,7 @@ internal static class Corpus
         {
             var name = Path.GetFileNameWithoutExtension(file);
             if (name == "overflow" && !includeOverflow) continue;
-            yield return (name, WorkloadParser.ParseFile(file));
+            yield return (name, WorkloadFiles.Read(file));
         }
         foreach (var (name, text) in Extra) yield return (name, WorkloadParser.Parse(text, name));
     }

@@ -28,7 +28,7 @@ public class VsGoTests
     [GoFact]
     public void A_deadlock_is_reported_by_Go_with_who_is_blocked_on_which_semaphore()
     {
-        var w = WorkloadParser.ParseFile(Path.Combine(RepoRoot(), "workloads", "deadlock.wl"));
+        var w = WorkloadFiles.Read(Path.Combine(RepoRoot(), "workloads", "deadlock.wl"));
         var r = Run([1], w).Single();
         Assert.Equal(VsGoVerdictKind.Agree, r.Verdict.Kind);
         Assert.Equal("fatal error: all goroutines are asleep - deadlock! g1 [semacquire] on never, g2 [semacquire] on never", r.Verdict.GoOutcome);

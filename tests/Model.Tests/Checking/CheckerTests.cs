@@ -10,6 +10,9 @@ public class CheckerTests
     private static ExploreResult<SchedState, SchedAction> Explore(string text, SchedConfig cfg, CheckerOptions? options = null) =>
         new BfsChecker<SchedState, SchedAction>(new SchedModel(WorkloadParser.Parse(text), cfg), options).Run();
 
+    private static CheckResult<SchedState, SchedAction> Explore(string text, SchedConfig cfg, ModelBug bug, CheckerOptions? options = null) =>
+        new BfsChecker<SchedState, SchedAction>(new BuggyModel(text, cfg, bug), options).Run();
+
     private static string Workload(string file) => File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "workloads", file));
 
     [Fact]
@@ -69,9 +72,8 @@ public class CheckerTests
         Assert.Empty(one.Violations);
         Assert.True(one.Distinct > 10_000);
 
-        var bug = cfg with { Bug = ModelBug.DoubleEnqueue };
-        var b1 = Explore(text, bug, new CheckerOptions { Threads = 1 });
-        var b2 = Explore(text, bug, new CheckerOptions { Threads = 3 });
+        var b1 = Explore(text, cfg, ModelBug.DoubleEnqueue, new CheckerOptions { Threads = 1 });
+        var b2 = Explore(text, cfg, ModelBug.DoubleEnqueue, new CheckerOptions { Threads = 3 });
         Assert.Equal(b1.Violations.Select(v => v.Property), b2.Violations.Select(v => v.Property));
         Assert.Equal(b1.Violations.Select(v => v.Path.ToString()), b2.Violations.Select(v => v.Path.ToString()));
         Assert.Equal(b1.Distinct, b2.Distinct);
@@ -93,9 +95,16 @@ public class CheckerTests
     private const string BugWorkload = "main {\n  go a\n  go b\n  acquire s\n}\na { release s }\nb { }";
 
     [Fact]
+    public void The_specification_has_no_bug_switch_the_variants_live_in_the_tests()
+    {
+        Assert.Null(typeof(SchedConfig).GetProperty("Bug"));
+        Assert.Null(typeof(SchedModel).Assembly.GetType("Model.ModelBug"));
+    }
+
+    [Fact]
     public void A_wrong_edge_is_found_with_its_shortest_path()
     {
-        var r = Explore(BugWorkload, new SchedConfig { Bug = ModelBug.WrongEdge });
+        var r = Explore(BugWorkload, new SchedConfig(), ModelBug.WrongEdge);
         var v = r.Discovery(SchedInvariants.AlwaysNames[SchedInvariants.NoFatalError])!;
         Assert.NotNull(v);
         // boot, schedule main, go a, go b, park on s, schedule b (runnext), b exits, schedule a, a releases s:
@@ -107,7 +116,7 @@ public class CheckerTests
     [Fact]
     public void A_lost_runnext_is_found_with_its_shortest_path()
     {
-        var r = Explore(BugWorkload, new SchedConfig { Bug = ModelBug.LostRunnext });
+        var r = Explore(BugWorkload, new SchedConfig(), ModelBug.LostRunnext);
         var v = Assert.Single(r.Violations);
         Assert.Equal("each g is in exactly the place its status says (§7.10, §7.16)", v.Property);
         // The second go evicts a from runnext and forgets it: a is runnable on no queue.
@@ -121,7 +130,7 @@ public class CheckerTests
     [Fact]
     public void A_double_enqueue_is_found_with_its_shortest_path()
     {
-        var r = Explore(BugWorkload, new SchedConfig { Bug = ModelBug.DoubleEnqueue });
+        var r = Explore(BugWorkload, new SchedConfig(), ModelBug.DoubleEnqueue);
         var v = r.Discovery("a g is on one list at a time (§7.4)")!;
         Assert.NotNull(v);
         Assert.Equal("Run(m0), Schedule(m0), Run(m0), Run(m0), Run(m0), Schedule(m0), Run(m0), Schedule(m0), Run(m0)", v.Path.ToString());

@@ -27,7 +27,7 @@ public class LivenessTests
     [Fact]
     public void A_scheduler_that_spins_past_the_global_queue_is_a_cycle_where_a_runnable_g_never_runs()
     {
-        var r = Cycles("main { yield }", new SchedConfig { Bug = ModelBug.Livelock });
+        var r = new CycleChecker<SchedState, SchedAction>(new BuggyModel("main { yield }", new SchedConfig(), ModelBug.Livelock)).Run();
         var lasso = Assert.IsType<CycleChecker<SchedState, SchedAction>.Lasso>(r.Found);
         Assert.Equal("Run(m0), Schedule(m0), Run(m0)", lasso.Stem.ToString());
         Assert.Equal([new SchedAction(SchedActionKind.Schedule, 0)], lasso.Cycle);
