@@ -5,14 +5,11 @@ namespace Model;
 /// <summary>
 /// The static facts the model's steps need about each body, by program point (pre-order ordinal, as
 /// <see cref="ProgramPoints"/> numbers them): where each op's subtree ends, its enclosing block, its repeat nesting
-/// depth, its call depth, the stack bytes in use there, and whether its subtree touches the scheduler.
+/// depth, its call depth, the exact rsp and rbp of its native frame (from <see cref="FrameAbi"/>, the layout the
+/// workload compiler emits), and whether its subtree touches the scheduler.
 /// </summary>
 internal sealed class CompiledWorkload
 {
-    /// <summary>newproc1's totalSize (32) plus the fake return address to goexit+1.</summary>
-    public const int TopBytes = 40;
-    /// <summary>What a <c>call</c> costs besides its frame: return address and saved frame pointer.</summary>
-    public const int CallOverheadBytes = 16;
 
     public CompiledWorkload(Workload.Workload workload)
     {
@@ -26,7 +23,10 @@ internal sealed class CompiledWorkload
         {
             var code = new BodyCode(Points.Count(b));
             var next = 0;
-            Lay(workload, b, workload.Bodies[b].Ops, -1, 0, 0, TopBytes, code, ref next);
+            // A body is entered at sp = hi − TopBytes (newproc1); its prologue pushes rbp (0) and subtracts its frame.
+            var ops = workload.Bodies[b].Ops;
+            code.EntryFrame = FrameAbi.FrameSize(0, ops);
+            Lay(workload, b, ops, -1, 0, 0, FrameAbi.BodyBp + code.EntryFrame, FrameAbi.BodyBp, code, ref next);
             Bodies[b] = code;
             RepeatDepth = Math.Max(RepeatDepth, code.MaxRepeatDepth);
         }
@@ -40,7 +40,7 @@ internal sealed class CompiledWorkload
     public int RepeatDepth { get; }
     public int MainBody { get; }
 
-    private bool Lay(Workload.Workload w, int body, Block block, int parent, int repDepth, int callDepth, int used, BodyCode code, ref int next)
+    private bool Lay(Workload.Workload w, int body, Block block, int parent, int repDepth, int callDepth, int sp, int bp, BodyCode code, ref int next)
     {
         var anySched = false;
         foreach (var op in block)
@@ -50,16 +50,23 @@ internal sealed class CompiledWorkload
             code.Parent[n] = parent;
             code.RepDepth[n] = repDepth;
             code.CallDepth[n] = callDepth;
-            code.Used[n] = used;
+            code.SpOffset[n] = sp;
+            code.BpOffset[n] = bp;
             bool sched;
             switch (op)
             {
                 case CallOp c:
-                    sched = Lay(w, body, c.Body, n, repDepth, callDepth + 1, used + c.FrameBytes + CallOverheadBytes, code, ref next);
+                {
+                    // CALL pushes the return address, the callee's prologue pushes rbp (rbp = that slot) and subtracts F.
+                    var frame = FrameAbi.FrameSize(c.FrameBytes, c.Body);
+                    code.CalleeFrame[n] = frame;
+                    var calleeBp = sp + FrameAbi.CallOverheadBytes;
+                    sched = Lay(w, body, c.Body, n, repDepth, callDepth + 1, calleeBp + frame, calleeBp, code, ref next);
                     break;
+                }
                 case RepeatOp r:
                     code.MaxRepeatDepth = Math.Max(code.MaxRepeatDepth, repDepth + 1);
-                    sched = Lay(w, body, r.Body, n, repDepth + 1, callDepth, used, code, ref next);
+                    sched = Lay(w, body, r.Body, n, repDepth + 1, callDepth, sp, bp, code, ref next);
                     break;
                 case WorkOp: sched = false; break;
                 case GoOp g: code.Target[n] = w.BodyIndex(g.Body); sched = true; break;
@@ -80,7 +87,8 @@ internal sealed class CompiledWorkload
         public BodyCode(int n)
         {
             Ops = new Op[n]; End = new int[n]; Parent = new int[n]; RepDepth = new int[n]; CallDepth = new int[n];
-            Used = new int[n]; Sched = new bool[n]; Target = new int[n]; Sema = new int[n];
+            SpOffset = new int[n]; BpOffset = new int[n]; CalleeFrame = new int[n];
+            Sched = new bool[n]; Target = new int[n]; Sema = new int[n];
         }
 
         public int Count => Ops.Length;
@@ -93,8 +101,16 @@ internal sealed class CompiledWorkload
         public readonly int[] RepDepth;
         /// <summary>Number of enclosing calls.</summary>
         public readonly int[] CallDepth;
-        /// <summary>Stack bytes in use when the op starts.</summary>
-        public readonly int[] Used;
+        /// <summary>The function's rsp while the op runs, in bytes below the g's stack.hi: an mcall from this op (yield,
+        /// park, exit, exitsyscall's slow path) saves exactly this sp. systemstack saves it + 16, morestack of a call
+        /// here + 8 (<see cref="FrameAbi"/>).</summary>
+        public readonly int[] SpOffset;
+        /// <summary>The function's rbp while the op runs, in bytes below stack.hi: what mcall and systemstack save as bp.</summary>
+        public readonly int[] BpOffset;
+        /// <summary>call: the callee's frame F (<see cref="FrameAbi.FrameSize"/>), which its prologue checks.</summary>
+        public readonly int[] CalleeFrame;
+        /// <summary>The body's own frame F, which its prologue checks on entry at sp = hi − TopBytes.</summary>
+        public int EntryFrame;
         /// <summary>Whether the op's subtree contains an op that touches the scheduler.</summary>
         public readonly bool[] Sched;
         /// <summary>go: the target body index.</summary>

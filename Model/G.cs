@@ -30,8 +30,8 @@ public sealed class G
     public int WaitSema { get; internal set; }
     /// <summary>g.sched.</summary>
     public Gobuf Sched;
-    /// <summary>g.syscallsp as a frame level (0 = zero). Written by reentersyscall, cleared by exitsyscall.</summary>
-    public byte SyscallSp { get; internal set; }
+    /// <summary>g.syscallsp in bytes below stack.hi (0 = zero). Written by reentersyscall, cleared by exitsyscall.</summary>
+    public int SyscallSp { get; internal set; }
     /// <summary>hi − lo, 0 when the stack was freed (gfput of a grown stack).</summary>
     public int StackSize { get; internal set; }
 
@@ -44,6 +44,6 @@ public sealed class G
 
     public override string ToString() =>
         $"g{Goid}[slot {Slot}] {Status.GoName()} body={Body} after={After} m={M - 1} sched={Sched}" +
-        (SyscallSp != 0 ? $" syscallsp={SyscallSp}" : "") + (WaitSema != 0 ? $" sema={WaitSema - 1}" : "") +
+        (SyscallSp != 0 ? $" syscallsp={Gobuf.Offset(SyscallSp)}" : "") + (WaitSema != 0 ? $" sema={WaitSema - 1}" : "") +
         (Counters.Length > 0 ? $" repeat=[{string.Join(",", Counters)}]" : "") + $" stack={StackSize}";
 }

@@ -212,10 +212,11 @@ public static class SchedInvariants
             switch (g.Status)
             {
                 case GStatus.Running:
-                    if (g.Sched.Sp != 0 || g.Sched.Ctxt || g.Sched.Bp != 0) Fail(9);
+                    if (g.Sched.Sp != 0 || g.Sched.Ctxt || g.Sched.Ret != 0 || g.Sched.Bp != 0) Fail(9);
                     break;
                 case GStatus.Runnable or GStatus.Waiting or GStatus.Syscall:
-                    if (g.Sched.Sp == 0 || g.Sched.Pc.Kind == PcKind.Zero) Fail(9);
+                    // B3: stack.lo < sched.sp ≤ stack.hi, i.e. 0 < hi − sp < the stack's size.
+                    if (g.Sched.Sp == 0 || g.Sched.Sp >= g.StackSize || g.Sched.Pc.Kind == PcKind.Zero) Fail(9);
                     break;
                 case GStatus.Dead:
                     if (g.M != 0 || g.WaitSema != 0) Fail(16);

@@ -123,7 +123,7 @@ public sealed class SchedState
         for (var i = 0; i < SemaCount.Length; i++) n += 2 + SemaWaiters[i].Count;
         foreach (var p in Ps) n += 12 + (int)Math.Min(p.Length, P.RunQSize) + p.GFree.Count;
         n += 1 + Ms.Count * 5;
-        n += 1 + AllGs.Count * (16 + RepeatDepth);
+        n += 1 + AllGs.Count * (18 + RepeatDepth);
         return n * 10;
     }
 
@@ -166,11 +166,20 @@ public sealed class SchedState
             Put(b, ref at, (ulong)g.Goid); Put(b, ref at, (uint)g.Status); Put(b, ref at, (uint)(g.Body + 1)); Put(b, ref at, (uint)(g.After + 1));
             foreach (var c in g.Counters) Put(b, ref at, (uint)c);
             Put(b, ref at, (uint)g.M); Put(b, ref at, (uint)g.WaitSema);
-            b[at++] = g.Sched.Sp; Put(b, ref at, (uint)g.Sched.Pc.Code); Put(b, ref at, (uint)g.Sched.G);
-            b[at++] = (byte)(g.Sched.Ctxt ? 1 : 0); b[at++] = g.Sched.Bp; b[at++] = g.SyscallSp; Put(b, ref at, (uint)g.StackSize);
+            Put(b, ref at, (uint)g.Sched.Sp); Put(b, ref at, (uint)g.Sched.Pc.Code); Put(b, ref at, (uint)g.Sched.G);
+            var gflags = GobufFlags(g.Sched);
+            b[at++] = gflags;
+            if ((gflags & 2) != 0) Put(b, ref at, (ulong)g.Sched.Ret);
+            if ((gflags & 4) != 0) Put(b, ref at, (ulong)g.Sched.Lr);
+            Put(b, ref at, (uint)g.Sched.Bp); Put(b, ref at, (uint)g.SyscallSp); Put(b, ref at, (uint)g.StackSize);
         }
         return at;
     }
+
+    /// <summary>ctxt, and whether ret and lr (always 0 on the modelled paths) follow: one byte, so they cost nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte GobufFlags(in Gobuf sched) =>
+        (byte)((sched.Ctxt ? 1 : 0) | (sched.Ret != 0 ? 2 : 0) | (sched.Lr != 0 ? 4 : 0));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put(Span<byte> b, ref int at, ulong v)
@@ -231,8 +240,9 @@ public sealed class SchedState
             w.Var((uint)g.Status); w.Var((uint)(g.Body + 1)); w.Var((uint)(g.After + 1));
             foreach (var c in g.Counters) w.Var((uint)c);
             w.Var((uint)g.M); w.Var((uint)g.WaitSema);
-            w.Byte(g.Sched.Sp); w.Var((uint)g.Sched.Pc.Code);
-            w.Byte((byte)(g.Sched.Ctxt ? 1 : 0)); w.Byte(g.Sched.Bp); w.Byte(g.SyscallSp); w.Var((uint)g.StackSize);
+            w.Var((uint)g.Sched.Sp); w.Var((uint)g.Sched.Pc.Code);
+            w.Byte(GobufFlags(g.Sched)); w.Var((ulong)g.Sched.Ret); w.Var((ulong)g.Sched.Lr);
+            w.Var((uint)g.Sched.Bp); w.Var((uint)g.SyscallSp); w.Var((uint)g.StackSize);
         }
 
         static void Slots(ref ByteWriter w, List<int> slots, Span<int> rename)
@@ -254,6 +264,8 @@ public sealed class SchedState
         if (c == 0) c = a.Sched.Sp.CompareTo(b.Sched.Sp);
         if (c == 0) c = a.Sched.Pc.Code.CompareTo(b.Sched.Pc.Code);
         if (c == 0) c = a.Sched.Ctxt.CompareTo(b.Sched.Ctxt);
+        if (c == 0) c = a.Sched.Ret.CompareTo(b.Sched.Ret);
+        if (c == 0) c = a.Sched.Lr.CompareTo(b.Sched.Lr);
         if (c == 0) c = a.Sched.Bp.CompareTo(b.Sched.Bp);
         if (c == 0) c = a.SyscallSp.CompareTo(b.SyscallSp);
         if (c == 0) c = a.StackSize.CompareTo(b.StackSize);
@@ -294,8 +306,12 @@ public sealed class SchedState
             g.Goid = (long)Get(b, ref at); g.Status = (GStatus)Get(b, ref at); g.Body = (int)Get(b, ref at) - 1; g.After = (int)Get(b, ref at) - 1;
             for (var c = 0; c < g.Counters.Length; c++) g.Counters[c] = (int)Get(b, ref at);
             g.M = (int)Get(b, ref at); g.WaitSema = (int)Get(b, ref at);
-            g.Sched.Sp = b[at++]; g.Sched.Pc = AbstractPc.FromCode((int)Get(b, ref at)); g.Sched.G = (int)Get(b, ref at);
-            g.Sched.Ctxt = b[at++] != 0; g.Sched.Bp = b[at++]; g.SyscallSp = b[at++]; g.StackSize = (int)Get(b, ref at);
+            g.Sched.Sp = (int)Get(b, ref at); g.Sched.Pc = AbstractPc.FromCode((int)Get(b, ref at)); g.Sched.G = (int)Get(b, ref at);
+            var gflags = b[at++];
+            g.Sched.Ctxt = (gflags & 1) != 0;
+            g.Sched.Ret = (gflags & 2) != 0 ? (long)Get(b, ref at) : 0;
+            g.Sched.Lr = (gflags & 4) != 0 ? (long)Get(b, ref at) : 0;
+            g.Sched.Bp = (int)Get(b, ref at); g.SyscallSp = (int)Get(b, ref at); g.StackSize = (int)Get(b, ref at);
         }
     }
 

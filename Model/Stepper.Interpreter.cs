@@ -25,7 +25,12 @@ internal static partial class Stepper
         s.MainStarted = true;
         var code = cx.Code.Bodies[g.Body];
         int n, e;
-        if (g.After < 0) { n = 0; e = -1; }
+        if (g.After < 0)
+        {
+            n = 0;
+            e = -1;
+            CheckEntryStack(cx, g, code);
+        }
         else { n = code.End[g.After]; e = code.Parent[g.After]; }
         while (true)
         {

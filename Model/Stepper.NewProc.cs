@@ -29,10 +29,12 @@ internal static partial class Stepper
         }
         if (newg.Status != GStatus.Dead) throw new ModelThrowException(Throw.NewprocNotDead);
         newg.Sched = default;
-        newg.Sched.Sp = 1;
+        newg.Sched.Sp = FrameAbi.NewProcTotalSize;
         newg.Sched.Pc = AbstractPc.GoExit;
         newg.Sched.G = newg.Slot + 1;
-        newg.Sched.Pc = AbstractPc.Entry; // gostartcallfn: pushes goexit+1, pc = fn.fn
+        // gostartcallfn: pushes goexit+1 (sp = hi − TopBytes), pc = fn.fn, ctxt = fn; bp stays 0.
+        newg.Sched.Sp = FrameAbi.TopBytes;
+        newg.Sched.Pc = AbstractPc.Entry;
         newg.Sched.Ctxt = true;
         newg.Body = body;
         newg.After = -1;

@@ -23,7 +23,7 @@ internal static partial class Stepper
     internal static void GoPark(in StepContext cx, M m, G g, int ordinal, int sema)
     {
         if (g.Status != GStatus.Running) throw new ModelThrowException(Throw.BadGopark);
-        McallSave(cx, g, Level(cx, g, ordinal), AbstractPc.At(ordinal));
+        McallFrom(cx, g, ordinal);
         ParkM(cx, m, g, sema);
     }
 

@@ -119,7 +119,7 @@ internal static partial class Stepper
     /// <summary>Mirrors runtime.Gosched (proc.go): mcall(gosched_m) from the <c>yield</c> at <paramref name="ordinal"/>.</summary>
     internal static void Gosched(in StepContext cx, M m, G g, int ordinal)
     {
-        McallSave(cx, g, Level(cx, g, ordinal), AbstractPc.At(ordinal));
+        McallFrom(cx, g, ordinal);
         GoschedM(cx, m, g);
     }
 
@@ -139,9 +139,10 @@ internal static partial class Stepper
     /// or -1 at the end of the body (returning into goexit+1).</summary>
     internal static void GoExit1(in StepContext cx, M m, G g, int ordinal)
     {
-        // Returned into goexit+1: sp is the top of the stack, and the body's epilogue restored the entry bp, 0.
-        if (ordinal < 0) McallSave(cx, g, 1, AbstractPc.GoExit, bp: 0);
-        else McallSave(cx, g, Level(cx, g, ordinal), AbstractPc.At(ordinal));
+        // Returned into goexit+1: the body's RET popped the fake return address (sp = hi − 32), and its epilogue
+        // restored the entry bp, 0. goexit1 mcalls from there (Native/Amd64/Goexit.cs).
+        if (ordinal < 0) McallSave(cx, g, FrameAbi.GoexitSp, AbstractPc.GoExit, 0);
+        else McallFrom(cx, g, ordinal);
         GoExit0(cx, m, g);
     }
 

@@ -6,25 +6,43 @@ namespace Model;
 /// Native/StackCheck.cs, Native/Amd64/Morestack.cs and Sched.NewStack (which throws: native stacks do not grow).</summary>
 internal static partial class Stepper
 {
-    /// <summary>The prologue's stack check of a <c>call</c> (cmd/internal/obj/x86 stacksplit); when the frame does not
-    /// fit, morestack saves the callee's context and <see cref="NewStack"/> runs.</summary>
+    /// <summary>
+    /// The prologue's stack check of the function a <c>call</c> at <paramref name="n"/> enters, exactly as
+    /// Native/StackCheck.cs emits it (<see cref="FrameAbi.PrologueFits"/>): the callee starts at the caller's sp + 8
+    /// (the return address) and covers its pushed rbp and frame, with StackSmall bytes allowed below stackguard0.
+    /// Until this change the model compared "bytes used + frame + 16 ≤ size − guard", without the frame's alignment,
+    /// its repeat slots or StackSmall; the model now follows the native check. When the frame does not fit, morestack
+    /// saves the callee's context (sp = its entry sp, bp = the caller's rbp, pc = the call) and <see cref="NewStack"/> runs.
+    /// </summary>
     internal static void CheckStack(in StepContext cx, G g, CompiledWorkload.BodyCode code, int n)
     {
-        var call = (CallOp)code.Ops[n];
-        var need = code.Used[n] + call.FrameBytes + CompiledWorkload.CallOverheadBytes;
-        if (need <= g.StackSize - cx.Cfg.StackGuardBytes) return;
-        // morestack: the callee's prologue saves sp, pc and bp; morestack_noctxt leaves ctxt 0.
-        McallSave(cx, g, Level(cx, g, n), AbstractPc.At(n));
+        var entrySp = code.SpOffset[n] + FrameAbi.ReturnAddressBytes;
+        var need = FrameAbi.PrologueNeed(entrySp, code.CalleeFrame[n]);
+        if (need < g.StackSize - cx.Cfg.StackGuardBytes) return;
+        // morestack (Native/Amd64/Morestack.cs): sched.sp = f's sp at entry, pc = f's prologue (the call op),
+        // bp = the caller's; morestack_noctxt leaves ctxt 0.
+        McallSave(cx, g, entrySp, AbstractPc.At(n), code.BpOffset[n]);
+        NewStack(cx, g, need);
+    }
+
+    /// <summary>The body's own prologue check when the g first runs: entered at sp = hi − TopBytes with rbp = 0.
+    /// The native morestack then saves a pc in the body's prologue, which the model names the body's entry.</summary>
+    internal static void CheckEntryStack(in StepContext cx, G g, CompiledWorkload.BodyCode code)
+    {
+        var need = FrameAbi.PrologueNeed(FrameAbi.TopBytes, code.EntryFrame);
+        if (need < g.StackSize - cx.Cfg.StackGuardBytes) return;
+        McallSave(cx, g, FrameAbi.TopBytes, AbstractPc.Entry, 0);
         NewStack(cx, g, need);
     }
 
     /// <summary>Mirrors runtime.newstack (stack.go): E12, copystack to a size that doubles until the frame fits, E13,
-    /// gogo. Above maxstacksize (or with growth off) it throws "stack overflow" before touching the status.</summary>
+    /// gogo. Above maxstacksize (or with growth off) it throws "stack overflow" before touching the status. Offsets
+    /// below stack.hi do not change when the stack is copied (copystack keeps each frame's distance from the top).</summary>
     internal static void NewStack(in StepContext cx, G g, int need)
     {
         if (!cx.Cfg.GrowStacks) throw new ModelThrowException(Throw.StackOverflow);
         var newSize = g.StackSize * 2;
-        while (need > newSize - cx.Cfg.StackGuardBytes) newSize *= 2;
+        while (need >= newSize - cx.Cfg.StackGuardBytes) newSize *= 2;
         if (newSize > cx.Cfg.MaxStackBytes) throw new ModelThrowException(Throw.StackOverflow);
         CasGStatus(cx, g, GStatus.Running, GStatus.CopyStack, Transitions.NewStackEnter);
         g.StackSize = newSize;

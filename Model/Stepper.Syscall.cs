@@ -4,12 +4,13 @@ namespace Model;
 internal static partial class Stepper
 {
     /// <summary>Mirrors runtime.reentersyscall (proc.go, 1.19): save(pc, sp), syscallsp, E9, then the P goes to
-    /// _Psyscall with m.oldp set and p.m, m.p cleared.</summary>
+    /// _Psyscall with m.oldp set and p.m, m.p cleared. As the runtime (Sched.EnterSyscall, reached through
+    /// systemstack): pc = the syscall op, sp and bp the ones systemstack saved, syscallsp = that sp.</summary>
     internal static void EnterSyscall(in StepContext cx, M m, G g, int ordinal)
     {
-        var level = Level(cx, g, ordinal);
-        McallSave(cx, g, level, AbstractPc.At(ordinal));
-        g.SyscallSp = level;
+        var sp = SystemstackSp(cx, g, ordinal);
+        McallSave(cx, g, sp, AbstractPc.At(ordinal), sp);
+        g.SyscallSp = sp;
         CasGStatus(cx, g, GStatus.Running, GStatus.Syscall, Transitions.EnterSyscall);
         cx.Emit(EventKind.GoSysCall, g.Goid);
         var p = cx.POf(m);
@@ -38,7 +39,7 @@ internal static partial class Stepper
             m.Phase = MPhase.Running;
             return;
         }
-        McallSave(cx, g, Level(cx, g, g.After), AbstractPc.At(g.After));
+        McallFrom(cx, g, g.After);
         ExitSyscall0(cx, m, g);
     }
 

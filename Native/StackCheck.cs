@@ -19,8 +19,8 @@ namespace Native;
 /// </summary>
 public static class StackCheck
 {
-    /// <summary>Go's StackSmall: frames this small compare SP itself.</summary>
-    public const int StackSmall = 128;
+    /// <summary>Go's StackSmall: frames this small compare SP itself (the shared frame ABI's, which the model's check uses).</summary>
+    public const int StackSmall = FrameAbi.StackSmall;
 
     /// <summary>
     /// Go's stackPreempt (stack.go, 0xfffffade in the low bits): storing it in g.stackguard0 makes the g's next checked

@@ -77,13 +77,17 @@ public static class Conformer
     /// <summary>
     /// The model configured as the runtime runs: GOMAXPROCS; sysmon's retake enabled, because the controlled mode
     /// chooses at each syscall exit whether the P was retaken (and does the retake itself); and fixed stacks of the
-    /// runtime's size (read from the first GoCreate), since the native runtime does not grow stacks.
+    /// runtime's size (read from the first GoCreate), since the native runtime does not grow stacks, with the runtime's
+    /// stackguard0 distance (<c>StackPool.StackGuard</c>), so the model's prologue check is the native one.
     /// </summary>
     public static SchedConfig ModelConfig(RunSpec spec, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
     {
         var create = trace.FirstOrDefault(e => e.Kind == EventKind.GoCreate);
         var stack = create.Kind == EventKind.GoCreate ? (int)(create.D - create.C) : new SchedConfig().StackBytes;
-        return new SchedConfig { Procs = spec.Procs, Sysmon = true, GrowStacks = false, StackBytes = stack };
+        return new SchedConfig
+        {
+            Procs = spec.Procs, Sysmon = true, GrowStacks = false, StackBytes = stack, StackGuardBytes = Native.StackPool.StackGuard,
+        };
     }
 
     /// <summary>The runtime's outcome in the shared terms.</summary>

@@ -7,9 +7,10 @@ namespace Conformance.Refinement;
 /// <summary>
 /// The abstraction function's value half (ARCHITECTURE.md, "Refinement checking"): maps the raw values a runtime
 /// event carries to the model's abstract ones. A resume pc becomes a program point through the compiled workload's
-/// symbol table (or goexit+1, a body entry, systemstack_switch, zero); an sp or bp becomes "zero", "inside this g's
-/// stack" or "outside it"; a new g's stack bounds become its size. Stack bounds are learned from GoCreate events as
-/// the trace is read.
+/// symbol table (or goexit+1, a body entry, systemstack_switch, zero); an sp or bp becomes its exact distance below
+/// the g's own stack.hi (<see cref="StackOffset"/>: the model predicts that number from the frame ABI), and, for
+/// reports, "zero", "inside this g's stack" or "outside it"; a new g's stack bounds become its size. Stack bounds are
+/// learned from GoCreate events as the trace is read (each g's hi is its own: the runtime colours stack.hi down per g).
 /// </summary>
 public abstract class Abstraction
 {
@@ -38,6 +39,13 @@ public abstract class Abstraction
     /// <summary>Where a raw sp or bp of goroutine <paramref name="goid"/> points.</summary>
     public abstract Place Where(long sp, long goid);
 
+    /// <summary>A raw sp or bp of goroutine <paramref name="goid"/> in the model's terms: <c>stack.hi − sp</c> of that
+    /// g's stack (0 stays 0, meaning the field is zero). Null when the g's stack is not known (no GoCreate seen).</summary>
+    public abstract long? StackOffset(long sp, long goid);
+
+    /// <summary>The g's stack.hi, to show an offset as a raw address; null when unknown (or for model-side traces).</summary>
+    public abstract long? StackHi(long goid);
+
     /// <summary>The stack size a GoCreate event reports (the model's GoCreate C).</summary>
     public abstract long StackSize(in TraceEvent create);
 
@@ -45,7 +53,7 @@ public abstract class Abstraction
     public static Abstraction Native(SymbolTable symbols) => new NativeAbstraction(symbols);
 
     /// <summary>For traces already in the model's terms (the model's own events turned into trace events, or
-    /// hand-made test traces): pcs are codes, sps are frame levels, GoCreate C is the stack size.</summary>
+    /// hand-made test traces): pcs are codes, sps and bps are already offsets below stack.hi, GoCreate C is the stack size.</summary>
     public static Abstraction Identity { get; } = new IdentityAbstraction();
 
     private sealed class NativeAbstraction(SymbolTable symbols) : Abstraction
@@ -91,6 +99,14 @@ public abstract class Abstraction
             return _stacks.TryGetValue(goid, out var s) && sp > s.Lo && sp <= s.Hi ? Place.InsideStack : Place.OutsideStack;
         }
 
+        public override long? StackOffset(long sp, long goid)
+        {
+            if (sp == 0) return 0;
+            return _stacks.TryGetValue(goid, out var s) ? s.Hi - sp : null;
+        }
+
+        public override long? StackHi(long goid) => _stacks.TryGetValue(goid, out var s) ? s.Hi : null;
+
         public override long StackSize(in TraceEvent create) => create.D - create.C;
     }
 
@@ -99,6 +115,8 @@ public abstract class Abstraction
         public override void Observe(in TraceEvent e) { }
         public override int PcCode(long pc, long goid) => (int)pc;
         public override Place Where(long sp, long goid) => sp == 0 ? Place.Zero : sp > 0 ? Place.InsideStack : Place.OutsideStack;
+        public override long? StackOffset(long sp, long goid) => sp;
+        public override long? StackHi(long goid) => null;
         public override long StackSize(in TraceEvent create) => create.C;
     }
 }

@@ -50,17 +50,19 @@ public static class EventMatcher
                     ?? Field("took runnext", m.D, r.D);
             case EventKind.GobufSave:
             {
-                var sp = Place("sched.sp", m.A, r.A, r.G, abs);
+                var sp = Offset("sched.sp", m.A, r.A, r.G, abs, SaveWriter(r.D));
                 if (sp is not null) return sp;
                 // An mcall that parks the g (gosched, park, exitsyscall0) saves where it will resume: that must be
                 // the exact resume point. entersyscall's save(pc, sp) and morestack's save name the op they are in.
                 var resumes = r.D is (long)McallReason.Gosched or (long)McallReason.Park or (long)McallReason.ExitSyscall;
                 var pc = Pc("sched.pc", m.B, r.B, r.G, abs, resumes);
                 if (pc is not null) return pc;
-                return Place("sched.bp", m.C, r.C, r.G, abs);
+                return Offset("sched.bp", m.C, r.C, r.G, abs, SaveWriter(r.D));
             }
             case EventKind.GobufLoad:
-                return Pc("pc jumped to", m.A, r.A, r.G, abs, exact: true);
+                return Pc("pc jumped to", m.A, r.A, r.G, abs, exact: true)
+                    ?? Offset("sched.sp loaded", m.B, r.B, r.G, abs, "runtime.gogo (loads what the last save wrote)")
+                    ?? Offset("sched.bp loaded", m.C, r.C, r.G, abs, "runtime.gogo (loads what the last save wrote)");
             default:
                 return null; // GoSched, GoSysCall, GoEnd: kind, P and G say it all
         }
@@ -96,14 +98,30 @@ public static class EventMatcher
         return $"{name}: the model has {show(model)}, the runtime {show(runtime)}";
     }
 
-    private static string? Place(string name, long modelLevel, long raw, long goid, Abstraction abs)
+    /// <summary>The Go function that wrote a GobufSave's fields, from the runtime's D (the mcall reason, or -1).</summary>
+    private static string SaveWriter(long d) => d switch
     {
-        var where = abs.Where(raw, goid);
-        var want = modelLevel == 0 ? Abstraction.Place.Zero : Abstraction.Place.InsideStack;
-        if (where == want) return null;
-        return $"{name}: the model has {(want == Abstraction.Place.Zero ? "0" : $"frame level {modelLevel} inside g{goid}'s stack")}, " +
-               $"the runtime {(where == Abstraction.Place.Zero ? "0" : where == Abstraction.Place.InsideStack ? "a value inside the stack" : $"0x{raw:x}, outside g{goid}'s stack")}";
+        -1 => "runtime.reentersyscall's save(pc, sp), after systemstack's switch",
+        (long)McallReason.Morestack => "runtime.morestack",
+        (long)McallReason.Exit => "runtime.mcall (from goexit1 or an exit op)",
+        (long)McallReason.Gosched => "runtime.mcall (gosched_m)",
+        (long)McallReason.Park => "runtime.mcall (park_m)",
+        (long)McallReason.ExitSyscall => "runtime.mcall (exitsyscall0)",
+        _ => "runtime.mcall",
+    };
+
+    /// <summary>An sp or bp compared exactly: the model's offset below stack.hi against the runtime's raw value mapped
+    /// through the g's own stack.hi. The message names the field, both values as hi−N and as raw hex, and the writer.</summary>
+    private static string? Offset(string name, long model, long raw, long goid, Abstraction abs, string writer)
+    {
+        var runtime = abs.StackOffset(raw, goid);
+        if (runtime == model) return null;
+        var hi = abs.StackHi(goid);
+        return $"{name} (written by {writer}): the model has {Show(model, hi)}, the runtime {(runtime is { } r ? Show(r, hi) : $"0x{raw:x}, and g{goid}'s stack is unknown")}";
     }
+
+    private static string Show(long offset, long? hi) =>
+        offset == 0 ? "0" : hi is { } h ? $"hi-{offset} (0x{h - offset:x})" : $"hi-{offset}";
 
     private static string? Pc(string name, long modelCode, long raw, long goid, Abstraction abs, bool exact = false)
     {
@@ -116,13 +134,11 @@ public static class EventMatcher
     /// <summary>The model's event written in the same words as <see cref="TraceFormat.Describe"/>.</summary>
     public static string Describe(in SchedEvent m) => m.Kind switch
     {
-        EventKind.GobufSave => $"GobufSave g{m.G} sp={Level(m.A)} pc={AbstractPc.FromCode((int)m.B)} bp={Level(m.C)}",
-        EventKind.GobufLoad => $"GobufLoad g{m.G} pc={AbstractPc.FromCode((int)m.A)}",
+        EventKind.GobufSave => $"GobufSave g{m.G} sp={Show(m.A, null)} pc={AbstractPc.FromCode((int)m.B)} bp={Show(m.C, null)}",
+        EventKind.GobufLoad => $"GobufLoad g{m.G} pc={AbstractPc.FromCode((int)m.A)} sp={Show(m.B, null)} bp={Show(m.C, null)}",
         EventKind.GoCreate => $"GoCreate g{m.A} body {m.B} by g{m.G} on m{m.M}/p{m.P} (stack size {m.C})",
         _ => TraceFormat.Describe(ToTrace(m, 0, m.M)),
     };
-
-    private static string Level(long level) => level == 0 ? "0" : $"frame {level}";
 
     /// <summary>The model event as a trace event (values stay abstract: use with <see cref="Abstraction.Identity"/>).</summary>
     public static TraceEvent ToTrace(in SchedEvent m, ulong seq, int runtimeM) => new()

@@ -57,7 +57,8 @@ public enum EventKind : byte
     /// Runtime: A = sp, B = pc, C = bp as raw values; D = the mcall reason when recorded after an mcall
     /// (<see cref="McallReason"/>), or -1 for the save at entersyscall (B5: syscallsp/pc = these).
     /// Model: A = sp and C = bp as offsets below the g's stack.hi (<see cref="FrameAbi"/>; 0 = zero),
-    /// B = an abstract pc code (<c>Model.AbstractPc.Code</c>), D as the runtime's.</summary>
+    /// B = an abstract pc code (<c>Model.AbstractPc.Code</c>), D as the runtime's. Conformance maps the runtime's raw
+    /// sp and bp v to <c>stack.hi − v</c> of the g's own stack (from its GoCreate) and compares them for equality.</summary>
     GobufSave,
     /// <summary>gogo is about to restore g.sched (and clear sp, ctxt, ret and bp). G = goid. Runtime: A = pc jumped
     /// to, B = sp and C = bp it loads. Model: A = abstract pc code, B and C offsets below stack.hi.</summary>

@@ -30,6 +30,35 @@ public static class FrameAbi
     /// <summary>What a <c>call</c> costs besides its frame: the return address and the saved frame pointer.</summary>
     public const int CallOverheadBytes = ReturnAddressBytes + SavedBpBytes;
 
+    /// <summary>Below stack.hi where a body's rbp points once its prologue pushed the (zero) frame pointer.</summary>
+    public const int BodyBp = TopBytes + SavedBpBytes;
+    /// <summary>Below stack.hi where sp is when a body has returned into goexit+1 (its RET popped the fake return
+    /// address): newproc1's 32-byte top. goexit1 mcalls from there, so it is the sp goexit0's save records.</summary>
+    public const int GoexitSp = NewProcTotalSize;
+    /// <summary>What systemstack's stub has pushed when it saves sp and bp: the caller's CALL pushed the return address,
+    /// then the stub's <c>push rbp ; mov rbp,rsp</c> (Native/Amd64/Systemstack.cs), so sp = bp = caller's sp + 16.</summary>
+    public const int SystemstackPushBytes = ReturnAddressBytes + SavedBpBytes;
+    /// <summary>Go's StackSmall: a prologue whose frame is at most this compares sp itself against stackguard0; a larger
+    /// frame compares sp − (frame − StackSmall). Native/StackCheck.cs emits that check.</summary>
+    public const int StackSmall = 128;
+
+    /// <summary>The bytes a function's prologue check covers (StackCheck.EmitPrologue's frameBytes): the pushed rbp
+    /// and the frame F.</summary>
+    public static int PrologueBytes(int frame) => SavedBpBytes + frame;
+
+    /// <summary>
+    /// Whether a function with frame <paramref name="frame"/>, entered with sp <paramref name="entrySp"/> bytes below
+    /// stack.hi, passes its prologue check on a stack of <paramref name="stackSize"/> bytes whose stackguard0 is
+    /// <paramref name="guard"/> bytes above stack.lo. The check Native/StackCheck.cs emits calls morestack when
+    /// <c>sp − max(0, PrologueBytes − StackSmall) ≤ stackguard0</c>; in offsets below hi that is
+    /// <c>entrySp + max(0, PrologueBytes − StackSmall) ≥ stackSize − guard</c>.
+    /// </summary>
+    public static bool PrologueFits(int entrySp, int frame, long stackSize, long guard) =>
+        PrologueNeed(entrySp, frame) < stackSize - guard;
+
+    /// <summary>The offset below stack.hi that the prologue compares against stackguard0 (see <see cref="PrologueFits"/>).</summary>
+    public static int PrologueNeed(int entrySp, int frame) => entrySp + Math.Max(0, PrologueBytes(frame) - StackSmall);
+
     /// <summary>Rounds up to 16 (the SysV stack alignment).</summary>
     public static int Align16(long n) => checked((int)((n + 15) & ~15L));
 

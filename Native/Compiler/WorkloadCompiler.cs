@@ -139,7 +139,7 @@ public static class WorkloadCompiler
             _a.Label(ref start);
             // A call block's prologue (where morestack saves the pc of an overflowing frame) maps to its call op.
             _markers.Add((start, owner is null ? null : owner.Point));
-            StackCheck.EmitPrologue(_a, 8 + frame, morestack);
+            StackCheck.EmitPrologue(_a, FrameAbi.PrologueBytes(frame), morestack);
             _a.push(rbp);
             _a.mov(rbp, rsp);
             _a.sub(rsp, frame);

@@ -69,7 +69,7 @@ public class ActionsTests
         var (slow, slowEvents) = model.Step(retaken, new SchedAction(SchedActionKind.ExitSyscall, 0));
         Assert.Equal(
         [
-            "GobufSave g1 2 16 2 0 (m0 p-1)",
+            "GobufSave g1 48 16 48 0 (m0 p-1)",
             "Status g1 _Gsyscall->_Grunnable E11 (m0 p-1)",
             "GoSysExit g1 0 0 0 0 (m0 p-1)",
             "GlobRunqPut g1 1 0 0 0 (m0 p-1)",

@@ -24,6 +24,8 @@ public class OneProcTests
         Assert.Equal(Outcome.Completed, final.Outcome);
         Assert.Equal(12, actions.Count);
         // op ordinals: main: 0 go, 1 yield, 2 acquire; worker: 0 release. Pc codes: 1 goexit+1, 2 entry, 16+ordinal.
+        // sp and bp are bytes below stack.hi: a new g starts at sp 40 (newproc1's 32 + goexit+1), bp 0; in a body
+        // without repeats rbp = 48 (the pushed zero rbp) and rsp = 48 (frame 0); back in goexit+1, sp = 32.
         string[] expected =
         [
             // rt0_go: M0 acquires P0, newproc(main): a fresh g (E2), its goid 1 (E3), into runnext.
@@ -36,14 +38,14 @@ public class OneProcTests
             "RunqGet g1 0 0 1 0 (m0 p0)",
             "Status g1 _Grunnable->_Grunning E4 (m0 p0)",
             "GoStart g1 1 0 0 0 (m0 p0)",
-            "GobufLoad g1 2 0 0 0 (m0 p0)",
+            "GobufLoad g1 2 40 0 0 (m0 p0)",
             // go worker: goid 2 into runnext (wakep finds no idle P).
             "Status g0 _Gidle->_Gdead E2 (m0 p0)",
             "Status g2 _Gdead->_Grunnable E3 (m0 p0)",
             "GoCreate g1 2 1 2048 0 (m0 p0)",
             "RunnextPut g2 0 0 0 0 (m0 p0)",
-            // yield: mcall saves sp = body frame, pc = op 1; E7; global queue.
-            "GobufSave g1 2 17 2 0 (m0 p0)",
+            // yield: mcall saves the body's rsp and rbp, pc = op 1; E7; global queue.
+            "GobufSave g1 48 17 48 0 (m0 p0)",
             "Status g1 _Grunning->_Grunnable E7 (m0 p0)",
             "GoSched g1 0 0 0 0 (m0 p0)",
             "GlobRunqPut g1 1 0 0 0 (m0 p0)",
@@ -51,29 +53,29 @@ public class OneProcTests
             "GlobRunqGet g1 1 0 0 0 (m0 p0)",
             "Status g1 _Grunnable->_Grunning E4 (m0 p0)",
             "GoStart g1 0 0 0 0 (m0 p0)",
-            "GobufLoad g1 17 0 0 0 (m0 p0)",
+            "GobufLoad g1 17 48 48 0 (m0 p0)",
             // acquire done with count 0: park.
-            "GobufSave g1 2 18 2 0 (m0 p0)",
+            "GobufSave g1 48 18 48 0 (m0 p0)",
             "Status g1 _Grunning->_Gwaiting E5 (m0 p0)",
             "GoBlock g1 0 0 0 0 (m0 p0)",
             "RunqGet g2 0 0 1 0 (m0 p0)",
             "Status g2 _Grunnable->_Grunning E4 (m0 p0)",
             "GoStart g2 1 0 0 0 (m0 p0)",
-            "GobufLoad g2 2 0 0 0 (m0 p0)",
+            "GobufLoad g2 2 40 0 0 (m0 p0)",
             // release done hands the count to main: ready into runnext.
             "Status g1 _Gwaiting->_Grunnable E6 (m0 p0)",
             "GoUnblock g1 2 0 0 0 (m0 p0)",
             "RunnextPut g1 0 0 0 0 (m0 p0)",
-            // worker returns into goexit+1: sp = top, pc = goexit+1, bp = 0 (restored by the body's epilogue).
-            "GobufSave g2 1 1 0 0 (m0 p0)",
+            // worker returns into goexit+1: sp = hi - 32, pc = goexit+1, bp = 0 (restored by the body's epilogue).
+            "GobufSave g2 32 1 0 0 (m0 p0)",
             "Status g2 _Grunning->_Gdead E8 (m0 p0)",
             "GoEnd g2 0 0 0 0 (m0 p0)",
             "GfPut g2 1 0 0 0 (m0 p0)",
             "RunqGet g1 0 0 1 0 (m0 p0)",
             "Status g1 _Grunnable->_Grunning E4 (m0 p0)",
             "GoStart g1 1 0 0 0 (m0 p0)",
-            "GobufLoad g1 18 0 0 0 (m0 p0)",
-            "GobufSave g1 1 1 0 0 (m0 p0)",
+            "GobufLoad g1 18 48 48 0 (m0 p0)",
+            "GobufSave g1 32 1 0 0 (m0 p0)",
             "Status g1 _Grunning->_Gdead E8 (m0 p0)",
             "GoEnd g1 0 0 0 0 (m0 p0)",
             "GfPut g1 2 0 0 0 (m0 p0)",
@@ -103,7 +105,8 @@ public class OneProcTests
         var tail = events.SkipWhile(e => e.Kind != EventKind.GobufSave).Take(8).Select(e => e.ToString());
         Assert.Equal(
         [
-            "GobufSave g1 2 16 2 0 (m0 p0)",
+            // save(pc, sp) after systemstack's switch: the body's rsp 48 + its CALL's return address + the stub's rbp.
+            "GobufSave g1 64 16 64 0 (m0 p0)",
             "Status g1 _Grunning->_Gsyscall E9 (m0 p0)",
             "GoSysCall g1 0 0 0 0 (m0 p0)",
             "PStatus p0 1->2 (m0 p0)",
@@ -130,10 +133,11 @@ public class OneProcTests
         var model = Model("main {\n  go deep\n  yield\n}\ndeep {\n  call 128 { call 512 { yield; exit } }\n  yield\n}");
         var (final, _, events) = model.RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
-        // deep: 0 call, 1 call, 2 yield, 3 exit, 4 yield. The exit op is at call depth 2: sp level 4, pc 16+3.
+        // deep: 0 call, 1 call, 2 yield, 3 exit, 4 yield. The body's rsp is 48; call 128: rbp 64, rsp 192; call 512:
+        // rbp 208, rsp 720. The exit op mcalls from there: sp 720, bp 208, pc 16+3.
         var end = events.SkipWhile(e => !(e.Kind == EventKind.Status && e.G == 2 && e.C == 8)).First();
         var save = events[events.ToList().IndexOf(end) - 1];
-        Assert.Equal(new SchedEvent(EventKind.GobufSave, 0, 0, 2, 4, 19, 4), save);
+        Assert.Equal(new SchedEvent(EventKind.GobufSave, 0, 0, 2, 720, 19, 208), save);
         Assert.DoesNotContain(events, e => e.Kind == EventKind.GobufLoad && e.G == 2 && e.A == 16 + 4);
     }
 
@@ -145,12 +149,14 @@ public class OneProcTests
         var grow = events.SkipWhile(e => !(e.Kind == EventKind.GobufSave)).Take(4).Select(e => e.ToString());
         Assert.Equal(
         [
-            "GobufSave g1 2 16 2 0 (m0 p0)",
+            // morestack: the callee's entry sp (the body's 48 + the return address), the caller's rbp, pc = the call.
+            "GobufSave g1 56 16 48 0 (m0 p0)",
             "Status g1 _Grunning->_Gcopystack E12 (m0 p0)",
             "Status g1 _Gcopystack->_Grunning E13 (m0 p0)",
-            "GobufLoad g1 16 0 0 0 (m0 p0)",
+            "GobufLoad g1 16 56 48 0 (m0 p0)",
         ], grow);
-        // 40 + 4096 + 16 needs 4152 + 928 guard: 2048 → 8192. gfput frees a grown stack.
+        // The prologue compares 56 + (8 + 4096 − StackSmall 128) = 4032 bytes below hi against the 928 guard:
+        // 2048 and 4096 are too small, 8192 fits. gfput frees a grown stack.
         Assert.Equal(0, final.AllGs[0].StackSize);
     }
 

@@ -43,7 +43,8 @@ internal sealed class TestStates
             StackSize = 2048,
         };
         g.Sched.G = g.Slot + 1;
-        g.Sched.Sp = 2;
+        g.Sched.Sp = FrameAbi.BodyBp; // an mcall from a body with no repeats: rsp = rbp = hi - 48
+        g.Sched.Bp = FrameAbi.BodyBp;
         g.Sched.Pc = AbstractPc.At(0);
         State.AllGs.Add(g);
         return g;

@@ -151,7 +151,8 @@ public class CheckerTests
         t.State.Ms[0].Curg = g.Slot + 1;
         t.State.Ms[0].Phase = MPhase.Running;
         g.M = 1;
-        g.Sched.Sp = 0;
+        g.Sched.Sp = 0; // gogo cleared sp and bp
+        g.Sched.Bp = 0;
         t.State.GoidGen = 16;
         t.State.Ps[0].GoidCache = 2;
         t.State.Ps[0].GoidCacheEnd = 17;
@@ -159,6 +160,7 @@ public class CheckerTests
 
         Assert.True(Fails(s => s.Ps[1].RunNext = 1, 1));                    // a running g in runnext
         Assert.True(Fails(s => s.AllGs[0].Sched.Sp = 3, 9));                // running with a saved sp
+        Assert.True(Fails(s => s.AllGs[0].Sched.Ret = 1, 9));               // running with ret not cleared by gogo
         Assert.True(Fails(s => s.AllGs[0].Sched.G = 7, 10));                // B1
         Assert.True(Fails(s => s.AllGs[0].Status = GStatus.MoribundUnused, 0));
         Assert.True(Fails(s => s.Ps[1].Head = 5, 4));                       // tail − head wraps past 256
