@@ -94,7 +94,7 @@ internal sealed unsafe partial class Sched
     }
 
     /// <summary>The bytes a stack's top is moved down by: 64 colours of one cache line each.</summary>
-    internal static nint StackColour(int index) => (index % 64) * 64;
+    internal static nint StackColour(int index) => FrameAbi.StackColour(index);
 
     /// <summary>Mirrors runtime.allgadd (proc.go): publishes a new g (it must not be Idle).</summary>
     private void AllgAdd(G* gp)

@@ -21,8 +21,18 @@ public sealed record SchedConfig
     /// <summary>maxstacksize: above it newstack reports "goroutine stack exceeds N-byte limit".</summary>
     public int MaxStackBytes { get; init; } = 1_000_000_000;
 
-    /// <summary>_StackGuard: a frame fits when used + frame ≤ size − guard.</summary>
+    /// <summary>_StackGuard: stackguard0 = stack.lo + this. A function's prologue fits when the offset it compares
+    /// (<see cref="FrameAbi.PrologueNeed"/>) is below size − guard (<see cref="FrameAbi.PrologueFits"/>).</summary>
     public int StackGuardBytes { get; init; } = 928;
+
+    /// <summary>Whether a fresh g's stack is coloured as the native runtime colours it (<see cref="FrameAbi.StackColour"/>
+    /// of its allgs index, not in Go): its usable size is <see cref="StackBytes"/> minus the colour, which its
+    /// prologue checks see.</summary>
+    public bool ColourStacks { get; init; }
+
+    /// <summary>The starting stack size of the g in allgs slot <paramref name="slot"/>: what malg gives it, and what
+    /// gfput keeps (a stack of any other size grew, and is freed).</summary>
+    public int StartingStackBytes(int slot) => ColourStacks ? StackBytes - FrameAbi.StackColour(slot) : StackBytes;
 
     /// <summary>Symmetry reduction over goroutine identities: states that differ only by which g record (slot) and
     /// which goid each goroutine has are explored once. Sound for every property here, none of which depends on goid

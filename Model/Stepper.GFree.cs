@@ -9,7 +9,7 @@ internal static partial class Stepper
     {
         var s = cx.S;
         if (g.Status != GStatus.Dead) throw new ModelThrowException(Throw.BadGfput);
-        if (g.StackSize != cx.Cfg.StackBytes) g.StackSize = 0;
+        if (g.StackSize != cx.Cfg.StartingStackBytes(g.Slot)) g.StackSize = 0;
         p.GFree.Add(g.Slot);
         p.GFreeN++;
         cx.Emit(EventKind.GfPut, g.Goid, p.GFreeN);
@@ -48,8 +48,9 @@ internal static partial class Stepper
         var g = s.AllGs[p.GFree[^1]];
         p.GFree.RemoveAt(p.GFree.Count - 1);
         p.GFreeN--;
-        if (g.StackSize != 0 && g.StackSize != cx.Cfg.StackBytes) g.StackSize = 0;
-        if (g.StackSize == 0) g.StackSize = cx.Cfg.StackBytes;
+        var starting = cx.Cfg.StartingStackBytes(g.Slot);
+        if (g.StackSize != 0 && g.StackSize != starting) g.StackSize = 0;
+        if (g.StackSize == 0) g.StackSize = starting;
         cx.Emit(EventKind.GfGet, g.Goid, p.GFreeN);
         return g;
     }

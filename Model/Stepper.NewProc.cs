@@ -23,7 +23,7 @@ internal static partial class Stepper
         var newg = GfGet(cx, p);
         if (newg is null)
         {
-            newg = new G(s.AllGs.Count, s.RepeatDepth) { Status = GStatus.Idle, StackSize = cx.Cfg.StackBytes };
+            newg = new G(s.AllGs.Count, s.RepeatDepth) { Status = GStatus.Idle, StackSize = cx.Cfg.StartingStackBytes(s.AllGs.Count) };
             CasGStatus(cx, newg, GStatus.Idle, GStatus.Dead, Transitions.NewProcFresh);
             s.AllGs.Add(newg); // allgadd, published while dead
         }

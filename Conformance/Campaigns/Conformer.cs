@@ -78,7 +78,8 @@ public static class Conformer
     /// The model configured as the runtime runs: GOMAXPROCS; sysmon's retake enabled, because the controlled mode
     /// chooses at each syscall exit whether the P was retaken (and does the retake itself); and fixed stacks of the
     /// runtime's size (read from the first GoCreate), since the native runtime does not grow stacks, with the runtime's
-    /// stackguard0 distance (<c>StackPool.StackGuard</c>), so the model's prologue check is the native one.
+    /// stackguard0 distance (<c>StackPool.StackGuard</c>) and its colouring of each fresh g's stack.hi, so the model's
+    /// prologue check is the native one for every g.
     /// </summary>
     public static SchedConfig ModelConfig(RunSpec spec, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
     {
@@ -87,6 +88,7 @@ public static class Conformer
         return new SchedConfig
         {
             Procs = spec.Procs, Sysmon = true, GrowStacks = false, StackBytes = stack, StackGuardBytes = Native.StackPool.StackGuard,
+            ColourStacks = true,
         };
     }
 

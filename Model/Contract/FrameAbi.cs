@@ -59,6 +59,16 @@ public static class FrameAbi
     /// <summary>The offset below stack.hi that the prologue compares against stackguard0 (see <see cref="PrologueFits"/>).</summary>
     public static int PrologueNeed(int entrySp, int frame) => entrySp + Math.Max(0, PrologueBytes(frame) - StackSmall);
 
+    /// <summary>The native runtime's cache colouring (not in Go): the k-th fresh g's stack.hi is moved down by
+    /// <c>(k mod StackColours) × StackColourBytes</c>, so stack tops that sit exactly 64 KiB apart do not all fall into
+    /// the same cache sets. Offsets below hi are unaffected; the usable stack shrinks by the colour.</summary>
+    public const int StackColourBytes = 64;
+    /// <summary>How many colours there are (see <see cref="StackColourBytes"/>).</summary>
+    public const int StackColours = 64;
+
+    /// <summary>The colour of the g with allgs index <paramref name="index"/>, in bytes.</summary>
+    public static int StackColour(int index) => index % StackColours * StackColourBytes;
+
     /// <summary>Rounds up to 16 (the SysV stack alignment).</summary>
     public static int Align16(long n) => checked((int)((n + 15) & ~15L));
 

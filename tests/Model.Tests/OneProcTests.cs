@@ -161,6 +161,16 @@ public class OneProcTests
     }
 
     [Fact]
+    public void Coloured_stacks_give_each_fresh_g_the_runtimes_usable_size_and_gfput_keeps_it()
+    {
+        var cfg = new SchedConfig { GrowStacks = false, StackBytes = 65536, ColourStacks = true };
+        var (final, _, _) = Model("main { go a; go a }\na { }", cfg).RunToCompletion();
+        Assert.Equal(Outcome.Completed, final.Outcome);
+        Assert.Equal([65536, 65536 - 64, 65536 - 128], final.AllGs.Select(g => g.StackSize));
+        Assert.Empty(final.GFreeNoStackSlots);
+    }
+
+    [Fact]
     public void Fixed_stacks_report_the_overflow_in_Gos_words()
     {
         var w = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workloads", "overflow.wl"));
