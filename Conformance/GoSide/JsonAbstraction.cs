@@ -9,8 +9,9 @@ namespace Conformance.GoSide;
 /// The abstraction function of a JSON trace (docs/trace-format.schema.json), driven by the file itself: its "pcs"
 /// table names what each raw pc means to the model ("zero", "goexit", "entry", "systemstack", or "op N", the N-th op
 /// of the goroutine's body in pre-order), and GoCreate events carry each goroutine's stack bounds (c = lo, d = hi), so
-/// an sp or bp is zero, inside that stack, or outside it. With "abstraction": "identity" the values are already the
-/// model's (pc = AbstractPc code, sp = frame level, GoCreate c = stack size).
+/// an sp or bp is zero, inside that stack, or outside it (a foreign runtime's frames are its own, so sps are not
+/// compared exactly: <see cref="ExactStacks"/> is false). With "abstraction": "identity" the values are already the
+/// model's (pc = AbstractPc code, sp and bp = bytes below stack.hi, GoCreate c = stack size).
 /// </summary>
 public sealed class JsonAbstraction : Abstraction
 {
@@ -50,6 +51,13 @@ public sealed class JsonAbstraction : Abstraction
 
     public override Place Where(long sp, long goid) =>
         sp == 0 ? Place.Zero : _stacks.TryGetValue(goid, out var s) && sp > s.Lo && sp <= s.Hi ? Place.InsideStack : Place.OutsideStack;
+
+    public override long? StackOffset(long sp, long goid) =>
+        sp == 0 ? 0 : _stacks.TryGetValue(goid, out var s) ? s.Hi - sp : null;
+
+    public override long? StackHi(long goid) => _stacks.TryGetValue(goid, out var s) ? s.Hi : null;
+
+    public override bool ExactStacks => false;
 
     public override long StackSize(in TraceEvent create) => create.D - create.C;
 }

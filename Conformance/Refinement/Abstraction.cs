@@ -46,6 +46,12 @@ public abstract class Abstraction
     /// <summary>The g's stack.hi, to show an offset as a raw address; null when unknown (or for model-side traces).</summary>
     public abstract long? StackHi(long goid);
 
+    /// <summary>Whether saved and loaded sps and bps are compared exactly (<see cref="StackOffset"/> against the model's
+    /// offset). True for this runtime and for the model's own traces, whose frames follow the shared frame ABI; a
+    /// foreign runtime's trace (docs/checking-your-runtime.md) has frames of its own, so only "zero" or "inside the
+    /// g's stack" (<see cref="Where"/>) can be compared.</summary>
+    public virtual bool ExactStacks => true;
+
     /// <summary>The stack size a GoCreate event reports (the model's GoCreate C).</summary>
     public abstract long StackSize(in TraceEvent create);
 

@@ -114,10 +114,21 @@ public static class EventMatcher
     /// through the g's own stack.hi. The message names the field, both values as hi−N and as raw hex, and the writer.</summary>
     private static string? Offset(string name, long model, long raw, long goid, Abstraction abs, string writer)
     {
+        if (!abs.ExactStacks) return Place(name, model, raw, goid, abs);
         var runtime = abs.StackOffset(raw, goid);
         if (runtime == model) return null;
         var hi = abs.StackHi(goid);
         return $"{name} (written by {writer}): the model has {Show(model, hi)}, the runtime {(runtime is { } r ? Show(r, hi) : $"0x{raw:x}, and g{goid}'s stack is unknown")}";
+    }
+
+    /// <summary>For a foreign runtime's trace: only "zero" against "inside the g's stack".</summary>
+    private static string? Place(string name, long model, long raw, long goid, Abstraction abs)
+    {
+        var where = abs.Where(raw, goid);
+        var want = model == 0 ? Abstraction.Place.Zero : Abstraction.Place.InsideStack;
+        if (where == want) return null;
+        return $"{name}: the model has {(want == Abstraction.Place.Zero ? "0" : "a value inside the stack")}, " +
+               $"the runtime {(where == Abstraction.Place.Zero ? "0" : where == Abstraction.Place.InsideStack ? "a value inside the stack" : $"0x{raw:x}, outside g{goid}'s stack")}";
     }
 
     private static string Show(long offset, long? hi) =>

@@ -12,15 +12,14 @@ namespace Conformance.Refinement;
 /// runnext, schedtick, gFree list and goid cache; the global run queue's contents, the gFree list, npidle,
 /// nmspinning, nmidle; each semaphore's count and waiters; every M's curg, p and spinning.
 /// <para>Both states are written as the same named rows (<see cref="StateView"/>), in the model's terms: a g's
-/// sp and bp as "0" or "in stack" for now (the model's gobufs hold frame levels; where it predicts exact offsets they
-/// become "hi-N"), a pc as the program point or stub label it maps to, the gobuf's g as "self" when it points at the
-/// g's own record. The first differing row is the violation, named with both values and the Go function that
+/// sp, bp and syscallsp exactly, as "hi-N" (N bytes below the g's own stack.hi, which the model computes from the
+/// frame ABI) or "0", a pc as the program point or stub label it maps to, the gobuf's g as "self" when it points at the
+/// g's own record, the stack as its size (hi − lo; the model knows the runtime's colouring of each stack top). The first differing row is the violation, named with both values and the Go function that
 /// writes that field. A snapshot also has to satisfy the invariants at rest (<see cref="SnapshotInvariants"/>).</para>
 /// <para>What is not compared, and why: the gobuf of a g whose M is at a switch point, where a stub has just
 /// overwritten it (mcall's or systemstack's save, reported by its own GobufSave event) or is about to load and clear
 /// it (before gogo) — those fields are compared at the next point where they are at rest; repeat counters, which live
-/// on the goroutine's stack; stackguard0 against the model (it has none; the invariants check it); the stack's size
-/// (the runtime moves each stack top down by a colour of up to 4 KiB: "has a stack" is compared).</para>
+/// on the goroutine's stack; stackguard0 against the model (it has none; the invariants check it).</para>
 /// </summary>
 public sealed class StateRefinement : IStepObserver
 {
@@ -119,7 +118,7 @@ public sealed class StateRefinement : IStepObserver
 
     /// <summary>What a g's rows were made of: the runtime's record (shared between snapshots while unchanged), the
     /// model's g, where its M stood and which runtime M its model M is.</summary>
-    private readonly record struct GRowsOf(GSnapshot Runtime, long Goid, GStatus Status, int M, int StackSize, byte SyscallSp,
+    private readonly record struct GRowsOf(GSnapshot Runtime, long Goid, GStatus Status, int M, int StackSize, int SyscallSp,
         int WaitSema, Gobuf Sched, MPosition Position, int MappedM);
 
     /// <summary>Per slot, the inputs of the g's rows when both sides last agreed: the same inputs give the same rows,
@@ -182,8 +181,8 @@ public sealed class StateRefinement : IStepObserver
                 Row(m, GKey(i, "goid"), g.Goid);
                 Row(m, GKey(i, "status"), g.Status);
                 Row(m, GKey(i, "m"), ModelM(g.M));
-                Row(m, GKey(i, "stack"), g.StackSize > 0 ? "yes" : "no");
-                Row(m, GKey(i, "syscallsp"), g.SyscallSp == 0 ? "0" : "in stack");
+                Row(m, GKey(i, "stack"), g.StackSize > 0 ? $"{g.StackSize} bytes" : "no");
+                Row(m, GKey(i, "syscallsp"), Gobuf.Offset(g.SyscallSp));
                 if (g.Status == GStatus.Waiting) Row(m, GKey(i, "waiting on"), g.WaitSema > 0 ? SemaName(g.WaitSema - 1) : "nothing");
             }
             if (i < snap.Gs.Length)
@@ -192,8 +191,8 @@ public sealed class StateRefinement : IStepObserver
                 Row(r, GKey(i, "goid"), g.Goid);
                 Row(r, GKey(i, "status"), g.Status);
                 Row(r, GKey(i, "m"), RuntimeM(g.M));
-                Row(r, GKey(i, "stack"), g.StackLo != 0 && g.StackHi > g.StackLo ? "yes" : "no");
-                Row(r, GKey(i, "syscallsp"), g.SyscallSp == 0 ? "0" : Inside(g, g.SyscallSp));
+                Row(r, GKey(i, "stack"), g.StackLo != 0 && g.StackHi > g.StackLo ? $"{g.StackHi - g.StackLo} bytes" : "no");
+                Row(r, GKey(i, "syscallsp"), BelowHi(g, g.SyscallSp));
                 if (g.Status == GStatus.Waiting) Row(r, GKey(i, "waiting on"), g.WaitSema >= 0 ? SemaName(g.WaitSema) : "nothing");
             }
             if (i < model.AllGs.Count && i < snap.Gs.Length)
@@ -210,10 +209,10 @@ public sealed class StateRefinement : IStepObserver
                 var gogoPending = rg.Status == GStatus.Running && position == MPosition.BeforeGogo;
                 if (!stubOwnsSpPcBp && !gogoPending)
                 {
-                    Row(m, GKey(i, "sched.sp"), mg.Sched.Sp == 0 ? "0" : "in stack");
-                    Row(r, GKey(i, "sched.sp"), words.Sp == 0 ? "0" : Inside(rg, words.Sp));
-                    Row(m, GKey(i, "sched.bp"), mg.Sched.Bp == 0 ? "0" : "in stack");
-                    Row(r, GKey(i, "sched.bp"), words.Bp == 0 ? "0" : Inside(rg, words.Bp));
+                    Row(m, GKey(i, "sched.sp"), Gobuf.Offset(mg.Sched.Sp));
+                    Row(r, GKey(i, "sched.sp"), BelowHi(rg, words.Sp));
+                    Row(m, GKey(i, "sched.bp"), Gobuf.Offset(mg.Sched.Bp));
+                    Row(r, GKey(i, "sched.bp"), BelowHi(rg, words.Bp));
                 }
                 // A running g's sched.pc is stale (gogo keeps it; B2 says nothing of it) and which stale value it holds
                 // depends on how the runtime reaches its services: ours enter every one through systemstack (which
@@ -320,8 +319,9 @@ public sealed class StateRefinement : IStepObserver
         public override string ToString() => "[" + string.Join(" ", _goids.Select(g => $"g{g}")) + "]";
     }
 
-    private static string Inside(GSnapshot g, long value) =>
-        value > g.StackLo && value <= g.StackHi ? "in stack" : $"0x{value:x}, outside the stack";
+    /// <summary>A raw sp or bp in the model's terms: "0", or "hi-N" when it lies in the g's stack (lo, hi].</summary>
+    private static string BelowHi(GSnapshot g, long value) =>
+        value == 0 ? "0" : value > g.StackLo && value <= g.StackHi ? Gobuf.Offset(checked((int)(g.StackHi - value))) : $"0x{value:x}, outside the stack";
 
     /// <summary>The abstract pc a raw one maps to (equal to the model's AbstractPc when they agree), or a text naming it.</summary>
     private object PcValue(long pc, long goid)
