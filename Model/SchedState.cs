@@ -166,14 +166,37 @@ public sealed class SchedState
             Put(b, ref at, (ulong)g.Goid); Put(b, ref at, (uint)g.Status); Put(b, ref at, (uint)(g.Body + 1)); Put(b, ref at, (uint)(g.After + 1));
             foreach (var c in g.Counters) Put(b, ref at, (uint)c);
             Put(b, ref at, (uint)g.M); Put(b, ref at, (uint)g.WaitSema);
-            Put(b, ref at, (uint)g.Sched.Sp); Put(b, ref at, (uint)g.Sched.Pc.Code); Put(b, ref at, (uint)g.Sched.G);
+            PutOff(b, ref at, g.Sched.Sp); Put(b, ref at, (uint)g.Sched.Pc.Code); Put(b, ref at, (uint)g.Sched.G);
             var gflags = GobufFlags(g.Sched);
             b[at++] = gflags;
             if ((gflags & 2) != 0) Put(b, ref at, (ulong)g.Sched.Ret);
             if ((gflags & 4) != 0) Put(b, ref at, (ulong)g.Sched.Lr);
-            Put(b, ref at, (uint)g.Sched.Bp); Put(b, ref at, (uint)g.SyscallSp); Put(b, ref at, (uint)g.StackSize);
+            PutOff(b, ref at, g.Sched.Bp); PutOff(b, ref at, g.SyscallSp); Put(b, ref at, (uint)g.StackSize);
         }
         return at;
+    }
+
+    /// <summary>An sp or bp offset below stack.hi for the encoding: frame offsets are multiples of 8, so those are
+    /// written divided by 8 (even codes: one byte up to 504 bytes deep), anything else as an odd code. Lossless.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Off(int v) => (v & 7) == 0 ? (uint)v >> 2 : ((uint)v << 1) | 1;
+
+    /// <summary>An sp or bp offset as one byte, offset / 8, when it is a multiple of 8 below 2040 (every frame offset
+    /// of a workload whose frames are not deeper than that); else 0xFF and the value as a number. Lossless.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutOff(Span<byte> b, ref int at, int v)
+    {
+        if ((v & 7) == 0 && (uint)v < 0xFF * 8) { b[at++] = (byte)(v >> 3); return; }
+        b[at++] = 0xFF;
+        Put(b, ref at, (uint)v);
+    }
+
+    /// <summary>Inverse of <see cref="PutOff"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int GetOff(ReadOnlySpan<byte> b, ref int at)
+    {
+        var x = b[at++];
+        return x != 0xFF ? x << 3 : (int)Get(b, ref at);
     }
 
     /// <summary>ctxt, and whether ret and lr (always 0 on the modelled paths) follow: one byte, so they cost nothing.</summary>
@@ -240,9 +263,9 @@ public sealed class SchedState
             w.Var((uint)g.Status); w.Var((uint)(g.Body + 1)); w.Var((uint)(g.After + 1));
             foreach (var c in g.Counters) w.Var((uint)c);
             w.Var((uint)g.M); w.Var((uint)g.WaitSema);
-            w.Var((uint)g.Sched.Sp); w.Var((uint)g.Sched.Pc.Code);
+            w.Var(Off(g.Sched.Sp)); w.Var((uint)g.Sched.Pc.Code);
             w.Byte(GobufFlags(g.Sched)); w.Var((ulong)g.Sched.Ret); w.Var((ulong)g.Sched.Lr);
-            w.Var((uint)g.Sched.Bp); w.Var((uint)g.SyscallSp); w.Var((uint)g.StackSize);
+            w.Var(Off(g.Sched.Bp)); w.Var(Off(g.SyscallSp)); w.Var((uint)g.StackSize);
         }
 
         static void Slots(ref ByteWriter w, List<int> slots, Span<int> rename)
@@ -306,12 +329,12 @@ public sealed class SchedState
             g.Goid = (long)Get(b, ref at); g.Status = (GStatus)Get(b, ref at); g.Body = (int)Get(b, ref at) - 1; g.After = (int)Get(b, ref at) - 1;
             for (var c = 0; c < g.Counters.Length; c++) g.Counters[c] = (int)Get(b, ref at);
             g.M = (int)Get(b, ref at); g.WaitSema = (int)Get(b, ref at);
-            g.Sched.Sp = (int)Get(b, ref at); g.Sched.Pc = AbstractPc.FromCode((int)Get(b, ref at)); g.Sched.G = (int)Get(b, ref at);
+            g.Sched.Sp = GetOff(b, ref at); g.Sched.Pc = AbstractPc.FromCode((int)Get(b, ref at)); g.Sched.G = (int)Get(b, ref at);
             var gflags = b[at++];
             g.Sched.Ctxt = (gflags & 1) != 0;
             g.Sched.Ret = (gflags & 2) != 0 ? (long)Get(b, ref at) : 0;
             g.Sched.Lr = (gflags & 4) != 0 ? (long)Get(b, ref at) : 0;
-            g.Sched.Bp = (int)Get(b, ref at); g.SyscallSp = (int)Get(b, ref at); g.StackSize = (int)Get(b, ref at);
+            g.Sched.Bp = GetOff(b, ref at); g.SyscallSp = GetOff(b, ref at); g.StackSize = (int)Get(b, ref at);
         }
     }
 

@@ -1,3 +1,4 @@
+using Model.Checking;
 using Model.Workload;
 
 namespace Model.Tests;
@@ -139,6 +140,27 @@ public class GobufOffsetTests
         Assert.Equal(Throw.StackOverflow, final.Fatal);
         var save = Saves(events)[^1];
         Assert.Equal((64L + 8, AbstractPc.At(3).Code, 48L), (save.A, save.B, save.C));
+    }
+
+    [Theory]
+    [InlineData(48, 48, 0)]
+    [InlineData(2032, 2040, 2048)]     // the last one-byte offset, then the escape
+    [InlineData(65528, 4099, 7)]       // deep, and not a multiple of 8
+    public void Every_offset_survives_the_state_encoding(int sp, int bp, int syscallsp)
+    {
+        var t = new TestStates(text: Text);
+        var g = t.NewG(GStatus.Syscall);
+        g.Sched.Sp = sp;
+        g.Sched.Bp = bp;
+        g.SyscallSp = syscallsp;
+        g.Sched.Ret = 5;
+        IModel<SchedState, SchedAction> model = t.Model;
+        var buffer = new byte[16];
+        var n = model.Encode(t.State, ref buffer);
+        var back = model.NewScratch();
+        model.Decode(buffer.AsSpan(0, n), back);
+        Assert.Equal(g.Sched, back.AllGs[0].Sched);
+        Assert.Equal(syscallsp, back.AllGs[0].SyscallSp);
     }
 
     /// <summary>One P, no sysmon: main starts w and yields twice (w yields too), syscalls (fast path) and parks on s;
