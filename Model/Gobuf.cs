@@ -14,7 +14,9 @@ namespace Model;
 /// <item>mcall from goexit+1 (a body returned): sp = GoexitSp (32), bp = 0 (the body's epilogue popped the zero rbp).</item>
 /// <item>systemstack's switch: sp = bp = R + 16 (the CALL's return address and the stub's push of rbp), pc =
 /// systemstack_switch; its return clears sp and bp (the native stub's contract, and tip's).</item>
-/// <item>reentersyscall's save(pc, sp): pc = the syscall op; sp and bp as systemstack saved them (R + 16).</item>
+/// <item>reentersyscall's save(pc, sp): pc = the syscall op; sp and bp as systemstack saved them (R + 16, the
+/// GobufSave recorded then); for the rest of the syscall sp = syscallsp = R + 16 and bp = B (as tip's
+/// save(pc, sp, bp) leaves it; the runtime puts them back after systemstack's return).</item>
 /// <item>morestack from a call's prologue: sp = R + 8 (the callee's sp at entry), bp = B, pc = the call op.</item>
 /// <item>gogo loads it and clears sp, ctxt, ret and bp (pc, g and lr stay).</item>
 /// </list>

@@ -3,14 +3,20 @@ namespace Model;
 /// <summary>System calls, Go 1.19: the P is detached into _Psyscall while the g blocks.</summary>
 internal static partial class Stepper
 {
-    /// <summary>Mirrors runtime.reentersyscall (proc.go, 1.19): save(pc, sp), syscallsp, E9, then the P goes to
-    /// _Psyscall with m.oldp set and p.m, m.p cleared. As the runtime (Sched.EnterSyscall, reached through
-    /// systemstack): pc = the syscall op, sp and bp the ones systemstack saved, syscallsp = that sp.</summary>
+    /// <summary>
+    /// Mirrors runtime.reentersyscall (proc.go, 1.19): save(pc, sp), syscallsp, E9, then the P goes to _Psyscall with
+    /// m.oldp set and p.m, m.p cleared. As the runtime does it (Sched.EnterSyscall, reached through systemstack):
+    /// systemstack saves sp = bp = rsp + 16; save(pc, sp) sets pc = the syscall op and syscallsp = that sp (the
+    /// GobufSave the runtime records here); systemstack's return clears sp and bp; back in the g's code, sched.sp =
+    /// syscallsp and sched.bp = the frame's rbp are put back, so that B5 holds for the whole syscall and the gobuf is
+    /// what tip's save(pc, sp, bp) leaves (1.19's save does not write bp).
+    /// </summary>
     internal static void EnterSyscall(in StepContext cx, M m, G g, int ordinal)
     {
-        var sp = SystemstackSp(cx, g, ordinal);
-        McallSave(cx, g, sp, AbstractPc.At(ordinal), sp);
-        g.SyscallSp = sp;
+        SystemstackSave(cx, g, ordinal);
+        g.Sched.Pc = AbstractPc.At(ordinal);
+        g.SyscallSp = g.Sched.Sp;
+        cx.Emit(EventKind.GobufSave, g.Goid, g.Sched.Sp, g.Sched.Pc.Code, g.Sched.Bp, -1);
         CasGStatus(cx, g, GStatus.Running, GStatus.Syscall, Transitions.EnterSyscall);
         cx.Emit(EventKind.GoSysCall, g.Goid);
         var p = cx.POf(m);
@@ -20,6 +26,9 @@ internal static partial class Stepper
         var old = p.Status;
         p.Status = PStatus.Syscall;
         cx.EmitP(p, old, PStatus.Syscall);
+        SystemstackReturn(g);
+        g.Sched.Sp = g.SyscallSp;
+        g.Sched.Bp = cx.Code.Bodies[g.Body].BpOffset[ordinal];
         m.Phase = MPhase.Syscall;
     }
 

@@ -83,7 +83,17 @@ public class GobufOffsetTests
     {
         var (_, events, _) = OneP();
         var save = Saves(events).Single(e => e.G == 1 && e.B == AbstractPc.At(5).Code);
-        Assert.Equal((208L + 16, 208L + 16), (save.A, save.C));
+        Assert.Equal((208L + 16, 208L + 16, -1L), (save.A, save.C, save.D));
+    }
+
+    [Fact]
+    public void In_the_syscall_sched_sp_is_syscallsp_and_bp_the_frames_rbp()
+    {
+        var model = Model();
+        var s = model.Initial();
+        while (s.AllGs.Count == 0 || s.AllGs[0].Status != GStatus.Syscall) s = model.Step(s, model.Actions(s)[0]).Next;
+        var g = s.AllGs[0];
+        Assert.Equal((224, 224, 80, AbstractPc.At(5)), (g.SyscallSp, g.Sched.Sp, g.Sched.Bp, g.Sched.Pc));
     }
 
     [Fact]

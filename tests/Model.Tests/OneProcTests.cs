@@ -106,7 +106,7 @@ public class OneProcTests
         Assert.Equal(
         [
             // save(pc, sp) after systemstack's switch: the body's rsp 48 + its CALL's return address + the stub's rbp.
-            "GobufSave g1 64 16 64 0 (m0 p0)",
+            "GobufSave g1 64 16 64 -1 (m0 p0)", // D = -1: the save at entersyscall, as the runtime marks it
             "Status g1 _Grunning->_Gsyscall E9 (m0 p0)",
             "GoSysCall g1 0 0 0 0 (m0 p0)",
             "PStatus p0 1->2 (m0 p0)",

@@ -10,7 +10,7 @@ public class CheckerTests
     private static ExploreResult<SchedState, SchedAction> Explore(string text, SchedConfig cfg, CheckerOptions? options = null) =>
         new BfsChecker<SchedState, SchedAction>(new SchedModel(WorkloadParser.Parse(text), cfg), options).Run();
 
-    private static CheckResult<SchedState, SchedAction> Explore(string text, SchedConfig cfg, ModelBug bug, CheckerOptions? options = null) =>
+    private static ExploreResult<SchedState, SchedAction> Explore(string text, SchedConfig cfg, ModelBug bug, CheckerOptions? options = null) =>
         new BfsChecker<SchedState, SchedAction>(new BuggyModel(text, cfg, bug), options).Run();
 
     private static string Workload(string file) => File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "workloads", file));
