@@ -37,14 +37,17 @@ internal sealed unsafe partial class Sched
     internal const int WaitReasonSemacquire = 18;
 
     /// <summary>
-    /// Mirrors runtime.semrelease1 (sema.go), reduced: hand the token to the longest waiter (ready it: Waiting →
-    /// Runnable into the releaser's runnext), or count up when nobody waits.
+    /// Mirrors runtime.semrelease1 (sema.go) with handoff = false, as sync's Semrelease is used: the count goes up
+    /// whether or not anyone waits, then the longest waiter (FIFO) is readied (Waiting → Runnable into the releaser's
+    /// runnext) with no ticket: when it runs it must win cansemacquire again (the emitted acquire loops back), so a g
+    /// that acquires first — the releaser itself, say — barges ahead of it, and the waiter queues again at the tail.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal long SemRelease(MState mp, G* gp, int sema)
     {
         var s = _semas[sema];
         s.Lock.Lock();
+        var after = ++s.Count;
         var w = s.Head;
         if (w != null && _mutant != Mutant.ReleaseLosesWakeup)
         {
@@ -52,13 +55,11 @@ internal sealed unsafe partial class Sched
             if (s.Head == null) s.Tail = null;
             w->SchedLink = null;
             s.Waiters--;
-            s.Lock.Unlock();
-            Ready(mp, w, gp, sema);
-            return 0;
         }
-        var after = ++s.Count;
+        else w = null;
         s.Lock.Unlock();
         if (_tracing) Trace(mp, EventKind.SemCount, gp->Goid, sema, after);
+        if (w != null) Ready(mp, w, gp, sema);
         return 0;
     }
 

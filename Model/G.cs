@@ -26,7 +26,8 @@ public sealed class G
     public int[] Counters { get; }
     /// <summary>g.m: the M's index + 1, 0 for nil. Written by execute and cleared by dropg.</summary>
     public int M { get; internal set; }
-    /// <summary>The semaphore index + 1 it waits on (0: none). Cleared by ready and goexit0.</summary>
+    /// <summary>The semaphore index + 1 it waits on (0: none); −(index + 1) once ready has woken it from that
+    /// semaphore and it has yet to retry cansemacquire (semacquire1's loop). Cleared by the retry and goexit0.</summary>
     public int WaitSema { get; internal set; }
     /// <summary>g.sched.</summary>
     public Gobuf Sched;
@@ -44,6 +45,6 @@ public sealed class G
 
     public override string ToString() =>
         $"g{Goid}[slot {Slot}] {Status.GoName()} body={Body} after={After} m={M - 1} sched={Sched}" +
-        (SyscallSp != 0 ? $" syscallsp={Gobuf.Offset(SyscallSp)}" : "") + (WaitSema != 0 ? $" sema={WaitSema - 1}" : "") +
+        (SyscallSp != 0 ? $" syscallsp={Gobuf.Offset(SyscallSp)}" : "") + (WaitSema > 0 ? $" sema={WaitSema - 1}" : WaitSema < 0 ? $" retry sema={-WaitSema - 1}" : "") +
         (Counters.Length > 0 ? $" repeat=[{string.Join(",", Counters)}]" : "") + $" stack={StackSize}";
 }

@@ -24,6 +24,14 @@ internal static partial class Stepper
         // runtime.main sets mainStarted before anything else runs on the main goroutine.
         s.MainStarted = true;
         var code = cx.Code.Bodies[g.Body];
+        if (g.WaitSema < 0)
+        {
+            // Woken by semrelease: semacquire1 loops back to cansemacquire (take the count, or queue again and park).
+            var sema = -g.WaitSema - 1;
+            g.WaitSema = 0;
+            SemAcquire(cx, m, g, g.After, sema);
+            return;
+        }
         int n, e;
         if (g.After < 0)
         {

@@ -43,12 +43,10 @@ internal static partial class Stepper
     {
         var s = cx.S;
         var waiters = s.SemaWaiters[sema];
-        if (waiters.Count == 0)
-        {
-            s.SemaCount[sema]++;
-            cx.Emit(EventKind.SemCount, g.Goid, sema, s.SemaCount[sema]);
-            return;
-        }
+        // handoff = false: the count goes up first, then the oldest waiter is readied with no ticket (see Ready).
+        s.SemaCount[sema]++;
+        cx.Emit(EventKind.SemCount, g.Goid, sema, s.SemaCount[sema]);
+        if (waiters.Count == 0) return;
         var w = s.AllGs[waiters[0]];
         waiters.RemoveAt(0);
         SystemstackSave(cx, g, ordinal);
@@ -60,7 +58,9 @@ internal static partial class Stepper
     internal static void Ready(in StepContext cx, M m, G gp, G by, int sema)
     {
         if (gp.Status != GStatus.Waiting) throw new ModelThrowException(Throw.BadReady);
-        gp.WaitSema = 0;
+        // Readied from a semaphore with no ticket: when it runs it tries cansemacquire again (semacquire1's loop).
+        // A negative WaitSema marks that pending retry (-(index + 1)); a positive one means waiting on it.
+        gp.WaitSema = -sema - 1;
         CasGStatus(cx, gp, GStatus.Waiting, GStatus.Runnable, Transitions.Ready);
         cx.Emit(EventKind.GoUnblock, gp.Goid, by.Goid, sema);
         var p = cx.POf(m);

@@ -5,7 +5,8 @@ namespace Conformance.GoSide;
 /// <summary>
 /// Whether a goroutine's status steps, as a Go trace shows them, are a sequence its body can produce in the model
 /// (sysmon on). The body is walked in execution order (repeats unrolled, calls entered, stopping at exit); each op
-/// consumes the steps it can cause: yield → runnable, running; acquire → nothing, or waiting, runnable, running;
+/// consumes the steps it can cause: yield → runnable, running; acquire → nothing, or (waiting, runnable, running) as
+/// often as it is woken and finds the count taken;
 /// syscall → syscall, then running (fast path) or runnable, running (slow path); the end → dead. go, release, work
 /// and call cause no status change of the goroutine itself.
 /// </summary>
@@ -25,7 +26,7 @@ internal static class BodyMatcher
         Walk(w.Bodies[body].Ops);
         if (failure is not null) return failure;
         if (!ended && !Take(GoStatus.Dead)) return i < steps.Count ? Where("the end of the body (dead)") : null; // a goroutine still blocked at the end has no more steps
-        if (i < steps.Count) return $"after its body ended, Go shows {steps[i]}" + (steps[i].Detail == "GoBlockSync" ? " (it parks again: readied by a release, it found the count taken)" : "");
+        if (i < steps.Count) return $"after its body ended, Go shows {steps[i]}";
         return null;
 
         void Walk(Block block)
@@ -39,7 +40,8 @@ internal static class BodyMatcher
                         if (!(Take(GoStatus.Runnable) && Take(GoStatus.Running))) { failure = Fail("yield (runnable, running)"); return; }
                         break;
                     case AcquireOp a:
-                        if (Peek() == GoStatus.Waiting)
+                        // semacquire1's loop: woken with no ticket, the g may find the count taken and park again.
+                        while (Peek() == GoStatus.Waiting)
                         {
                             i++;
                             if (i == steps.Count) { ended = true; return; } // blocked for good: the deadlock
@@ -75,7 +77,7 @@ internal static class BodyMatcher
             return false;
         }
         string Fail(string expected) => i < steps.Count
-            ? $"at {expected} Go shows {steps[i]}" + (steps[i].Detail == "GoBlockSync" ? " (it parks again: readied by a release, it found the count taken)" : "")
+            ? $"at {expected} Go shows {steps[i]}"
             : $"at {expected} Go shows nothing more (the trace ends)";
         string Where(string expected) => Fail(expected);
     }

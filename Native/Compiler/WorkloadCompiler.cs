@@ -20,7 +20,8 @@ namespace Native.Compiler;
 ///
 /// yield:         lea rax,[resume] ; mov ecx,Gosched ; mov r11,mcall ; jmp r11 ; resume: nop
 /// go B:          mov edi,B ; lea rsi,[op] ; mov rax,newproc ; mov r11,systemstack ; call r11 ; test rax,rax ; js fatal
-/// acquire S:     systemstack(acquire, S) ; js fatal ; jz done ; lea rax,[done] ; mov ecx,Park ; jmp mcall ; done: nop
+/// acquire S:     op: systemstack(acquire, S) ; js fatal ; jz done ; lea rax,[again] ; mov ecx,Park ; jmp mcall
+///                again: nop ; jmp op ; done: nop       ; woken: try again (semacquire1's loop)
 /// release S:     systemstack(release, S) ; js fatal
 /// syscall N:     systemstack(entersyscall) ; sched.sp = syscallsp ; sched.bp = rbp ; mov edi,N ; mov rax,usleep ; call rax
 ///                systemstack(exitsyscall) ; jz done ; lea rax,[done] ; mov ecx,ExitSyscall ; jmp mcall ; done: nop
@@ -217,7 +218,12 @@ public static class WorkloadCompiler
                     CallService(_svc.Acquire, _semas[acq.Sema], start);
                     var done = _a.CreateLabel();
                     _a.jz(done);
-                    McallAndResume(op, McallReason.Park, done);
+                    // semacquire1's loop: a woken g has been given no ticket (semrelease with handoff = false only
+                    // counted up and readied it), so it must win cansemacquire again, or queue again and park.
+                    McallAndResume(op, McallReason.Park, _a.CreateLabel());
+                    _a.jmp(start);
+                    _a.Label(ref done);
+                    _a.nop();
                     break;
                 }
                 case ReleaseOp rel:

@@ -22,7 +22,7 @@ public class OneProcTests
             """);
         var (final, actions, events) = model.RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
-        Assert.Equal(12, actions.Count);
+        Assert.Equal(13, actions.Count);
         // op ordinals: main: 0 go, 1 yield, 2 acquire; worker: 0 release. Pc codes: 1 goexit+1, 2 entry, 16+ordinal.
         // sp and bp are bytes below stack.hi: a new g starts at sp 40 (newproc1's 32 + goexit+1), bp 0; in a body
         // without repeats rbp = 48 (the pushed zero rbp) and rsp = 48 (frame 0); back in goexit+1, sp = 32.
@@ -62,7 +62,8 @@ public class OneProcTests
             "Status g2 _Grunnable->_Grunning E4 (m0 p0)",
             "GoStart g2 1 0 0 0 (m0 p0)",
             "GobufLoad g2 2 40 0 0 (m0 p0)",
-            // release done hands the count to main: ready into runnext.
+            // release done (semrelease1, handoff = false): the count goes up, then main is readied into runnext.
+            "SemCount g2 0 1 0 0 (m0 p0)",
             "Status g1 _Gwaiting->_Grunnable E6 (m0 p0)",
             "GoUnblock g1 2 0 0 0 (m0 p0)",
             "RunnextPut g1 0 0 0 0 (m0 p0)",
@@ -75,6 +76,8 @@ public class OneProcTests
             "Status g1 _Grunnable->_Grunning E4 (m0 p0)",
             "GoStart g1 1 0 0 0 (m0 p0)",
             "GobufLoad g1 18 48 48 0 (m0 p0)",
+            // main was given no ticket: semacquire1 loops back and wins cansemacquire (count 1 -> 0).
+            "SemCount g1 0 0 0 0 (m0 p0)",
             "GobufSave g1 32 1 0 0 (m0 p0)",
             "Status g1 _Grunning->_Gdead E8 (m0 p0)",
             "GoEnd g1 0 0 0 0 (m0 p0)",
