@@ -60,10 +60,15 @@ public sealed class StateRefinement : IStepObserver
         var (mRows, rRows) = Rows(model, snap, runtimeM, useCache: true);
         if (broken is null && SameRows(mRows, rRows))
         {
-            foreach (var (slot, entry) in _pending)
+            foreach (var (slot, runtime, entry) in _pending)
             {
-                if (_agreed.Length <= slot) Array.Resize(ref _agreed, Math.Max(slot + 1, _agreed.Length * 2));
+                if (_agreed.Length <= slot)
+                {
+                    Array.Resize(ref _agreed, Math.Max(slot + 1, _agreed.Length * 2));
+                    Array.Resize(ref _agreedRuntime, _agreed.Length);
+                }
                 _agreed[slot] = entry;
+                _agreedRuntime[slot] = runtime;
             }
             _pending.Clear();
             return null;
@@ -116,15 +121,16 @@ public sealed class StateRefinement : IStepObserver
     private int _lastCount = 64;
     private readonly SnapshotInvariants _invariants = new();
 
-    /// <summary>What a g's rows were made of: the runtime's record (shared between snapshots while unchanged), the
-    /// model's g, where its M stood and which runtime M its model M is.</summary>
-    private readonly record struct GRowsOf(GSnapshot Runtime, long Goid, GStatus Status, int M, int StackSize, int SyscallSp,
+    /// <summary>What a g's rows were made of on the model's side, where its M stood and which runtime M its model M
+    /// is (the runtime's record, shared between snapshots while unchanged, is kept beside it and compared by reference).</summary>
+    private readonly record struct GRowsOf(long Goid, GStatus Status, int M, int StackSize, int SyscallSp,
         int WaitSema, Gobuf Sched, MPosition Position, int MappedM);
 
     /// <summary>Per slot, the inputs of the g's rows when both sides last agreed: the same inputs give the same rows,
     /// so the g is skipped (this keeps the cost of a comparison proportional to what the step changed).</summary>
     private GRowsOf?[] _agreed = new GRowsOf?[16];
-    private readonly List<(int Slot, GRowsOf Entry)> _pending = [];
+    private GSnapshot?[] _agreedRuntime = new GSnapshot?[16];
+    private readonly List<(int Slot, GSnapshot Runtime, GRowsOf Entry)> _pending = [];
     private readonly Dictionary<(string, int, string), string> _keys = [];
 
     /// <summary>"allg[3].status": the row names, made once per slot and field.</summary>
@@ -171,9 +177,10 @@ public sealed class StateRefinement : IStepObserver
                 // Most gs have no M on either side: no lookups for them.
                 var pos0 = rg0.M < 0 ? MPosition.Scheduler : positions.TryGetValue(rg0.M, out var p0) ? p0 : MPosition.Scheduler;
                 var mapped = mg0.M == 0 ? -1 : toRuntime.TryGetValue(mg0.M - 1, out var rm0) ? rm0 : -2;
-                var inputs = new GRowsOf(rg0, mg0.Goid, mg0.Status, mg0.M, mg0.StackSize, mg0.SyscallSp, mg0.WaitSema, mg0.Sched, pos0, mapped);
-                if (i < _agreed.Length && _agreed[i] is { } last && ReferenceEquals(last.Runtime, rg0) && last == inputs) continue;
-                _pending.Add((i, inputs));
+                var inputs = new GRowsOf(mg0.Goid, mg0.Status, mg0.M, mg0.StackSize, mg0.SyscallSp, mg0.WaitSema, mg0.Sched, pos0, mapped);
+                // The runtime's record by reference (records shared between snapshots are unchanged), the model's g by value.
+                if (i < _agreed.Length && ReferenceEquals(_agreedRuntime[i], rg0) && _agreed[i] is { } last && last.Equals(inputs)) continue;
+                _pending.Add((i, rg0, inputs));
             }
             if (i < model.AllGs.Count)
             {
