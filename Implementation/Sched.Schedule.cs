@@ -59,6 +59,8 @@ internal sealed unsafe partial class Sched
             {
                 mp.Position = Snapshots.MPosition.Scheduler;
                 _control!.Point(mp);
+                // Back in schedule with no curg: where the model's step that ended in schedule() leaves the state.
+                if (_snapshots) TakeSnapshot(mp, Snapshots.MPosition.Scheduler);
             }
             if (mp.Spinning && !RunQEmpty(mp.P)) Fatal("schedule: spinning with local work");
             var gp = FindRunnable(mp, out var inheritTime); // blocks until work is found

@@ -32,6 +32,7 @@ public sealed class SnapshotInvariants
     public const string StackGuard = "stackguard0 = stack.lo + StackGuard for a g with a stack";
 
     private readonly List<GSnapshot> _changed = [];
+    private readonly HashSet<long> _queued = [];
     private PSnapshot[] _lastPs = [];
     private long[] _lastRunQ = [];
     private long[] _lastGFree = [];
@@ -102,12 +103,12 @@ public sealed class SnapshotInvariants
         // The queue and free-list invariants read every queued g: skip them when no queue, no list and no g record
         // changed since they last held.
         if (_changed.Count == 0 && SameQueues(s)) return null;
-        var queued = new Dictionary<long, string>();
+        var queued = _queued;
+        queued.Clear();
         Broken? Queue(long goid, string where)
         {
-            if (queued.TryGetValue(goid, out var other))
-                return new Broken(QueuedIsRunnableOnce, $"g{goid} is in {other} and in {where}");
-            queued[goid] = where;
+            if (!queued.Add(goid))
+                return new Broken(QueuedIsRunnableOnce, $"g{goid} is in {where} and in another queue before it");
             if (!byGoid.TryGetValue(goid, out var g) || g.Status != GStatus.Runnable)
                 return new Broken(QueuedIsRunnableOnce, $"g{goid} in {where} is {(g is null ? "not a live g" : g.Status.GoName())}");
             return null;

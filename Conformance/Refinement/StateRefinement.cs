@@ -128,7 +128,7 @@ public sealed class StateRefinement : IStepObserver
 
     /// <summary>Per slot, the inputs of the g's rows when both sides last agreed: the same inputs give the same rows,
     /// so the g is skipped (this keeps the cost of a comparison proportional to what the step changed).</summary>
-    private GRowsOf?[] _agreed = new GRowsOf?[16];
+    private GRowsOf[] _agreed = new GRowsOf[16];
     private GSnapshot?[] _agreedRuntime = new GSnapshot?[16];
     private readonly List<(int Slot, GSnapshot Runtime, GRowsOf Entry)> _pending = [];
     private readonly Dictionary<(string, int, string), string> _keys = [];
@@ -174,12 +174,21 @@ public sealed class StateRefinement : IStepObserver
             {
                 var mg0 = model.AllGs[i];
                 var rg0 = snap.Gs[i];
+                // The common case first, without copies or lookups: the same runtime record, and a model g with the
+                // same fields and no M on either side.
+                if (i < _agreed.Length && ReferenceEquals(_agreedRuntime[i], rg0) && rg0.M < 0 && mg0.M == 0)
+                {
+                    ref readonly var seen = ref _agreed[i];
+                    if (seen.Goid == mg0.Goid && seen.Status == mg0.Status && seen.M == 0 && seen.StackSize == mg0.StackSize
+                        && seen.SyscallSp == mg0.SyscallSp && seen.WaitSema == mg0.WaitSema && seen.Sched.Equals(mg0.Sched))
+                        continue;
+                }
                 // Most gs have no M on either side: no lookups for them.
                 var pos0 = rg0.M < 0 ? MPosition.Scheduler : positions.TryGetValue(rg0.M, out var p0) ? p0 : MPosition.Scheduler;
                 var mapped = mg0.M == 0 ? -1 : toRuntime.TryGetValue(mg0.M - 1, out var rm0) ? rm0 : -2;
                 var inputs = new GRowsOf(mg0.Goid, mg0.Status, mg0.M, mg0.StackSize, mg0.SyscallSp, mg0.WaitSema, mg0.Sched, pos0, mapped);
                 // The runtime's record by reference (records shared between snapshots are unchanged), the model's g by value.
-                if (i < _agreed.Length && ReferenceEquals(_agreedRuntime[i], rg0) && _agreed[i] is { } last && last.Equals(inputs)) continue;
+                if (i < _agreed.Length && ReferenceEquals(_agreedRuntime[i], rg0) && _agreed[i].Equals(inputs)) continue;
                 _pending.Add((i, rg0, inputs));
             }
             if (i < model.AllGs.Count)
