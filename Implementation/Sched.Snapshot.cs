@@ -32,9 +32,6 @@ internal sealed unsafe partial class Sched
         if (_snapshots) TakeSnapshot(mp, MPosition.InService);
     }
 
-    /// <summary>Every snapshot of the run, in the order taken.</summary>
-    internal IReadOnlyList<RuntimeSnapshot> SnapshotLog => _snapshotLog;
-
     /// <summary>Notes that g's record changed (called from casgstatus when snapshots are on).</summary>
     private void MarkDirty(G* gp) => _dirtyGs.Add(gp->Index);
 

@@ -29,12 +29,16 @@ public static class Conformer
     /// <summary>The check function a verb uses: <paramref name="pool"/>'s, or <see cref="Check"/> in this process.</summary>
     public static Func<RunSpec, CheckResult> CheckWith(Isolation.WorkerPool? pool) => pool is null ? Check : pool.Check;
 
+    /// <summary>CHECKER_EVENTS_ONLY=1: record no snapshots, compare events only (to measure what the state check costs).
+    /// Read once: every checked run asks.</summary>
+    private static readonly bool EventsOnly = Environment.GetEnvironmentVariable("CHECKER_EVENTS_ONLY") == "1";
+
     /// <summary>The runtime options of a checked run.</summary>
     public static RuntimeOptions OptionsFor(RunSpec spec) => Mutants.With(new RuntimeOptions
     {
         Procs = spec.Procs,
         Trace = true,
-        Snapshots = Environment.GetEnvironmentVariable("CHECKER_EVENTS_ONLY") != "1",
+        Snapshots = !EventsOnly,
         Controlled = true,
         Sysmon = false,
         Seed = spec.Seed,

@@ -54,8 +54,22 @@ public sealed class SnapshotInvariants
         return true;
     }
 
-    /// <summary>The first invariant <paramref name="s"/> breaks, or null.</summary>
+    /// <summary>The first invariant <paramref name="s"/> breaks, or null. After a break nothing is remembered as
+    /// checked, so the same snapshot breaks again when the checker's search comes back to it on another path.</summary>
     public Broken? FirstBroken(RuntimeSnapshot s)
+    {
+        var broken = Check(s);
+        if (broken is not null)
+        {
+            Array.Clear(_bySlot);
+            _byGoid.Clear();
+            _dead.Clear();
+            _lastPs = [];
+        }
+        return broken;
+    }
+
+    private Broken? Check(RuntimeSnapshot s)
     {
         if (_bySlot.Length < s.Gs.Length) Array.Resize(ref _bySlot, s.Gs.Length);
         _changed.Clear();

@@ -111,7 +111,6 @@ public sealed class StateRefinement : IStepObserver
     public (StateView Model, StateView Runtime) Views(SchedState model, RuntimeSnapshot snap, Func<int, int?> runtimeM)
     {
         var (m, r) = Rows(model, snap, runtimeM, useCache: false);
-        _pending.Clear();
         return (ToView(m), ToView(r));
     }
 
@@ -174,15 +173,6 @@ public sealed class StateRefinement : IStepObserver
             {
                 var mg0 = model.AllGs[i];
                 var rg0 = snap.Gs[i];
-                // The common case first, without copies or lookups: the same runtime record, and a model g with the
-                // same fields and no M on either side.
-                if (i < _agreed.Length && ReferenceEquals(_agreedRuntime[i], rg0) && rg0.M < 0 && mg0.M == 0)
-                {
-                    ref readonly var seen = ref _agreed[i];
-                    if (seen.Goid == mg0.Goid && seen.Status == mg0.Status && seen.M == 0 && seen.StackSize == mg0.StackSize
-                        && seen.SyscallSp == mg0.SyscallSp && seen.WaitSema == mg0.WaitSema && seen.Sched.Equals(mg0.Sched))
-                        continue;
-                }
                 // Most gs have no M on either side: no lookups for them.
                 var pos0 = rg0.M < 0 ? MPosition.Scheduler : positions.TryGetValue(rg0.M, out var p0) ? p0 : MPosition.Scheduler;
                 var mapped = mg0.M == 0 ? -1 : toRuntime.TryGetValue(mg0.M - 1, out var rm0) ? rm0 : -2;
