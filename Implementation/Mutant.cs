@@ -31,6 +31,9 @@ internal enum Mutant
     ExitSyscallSkipsStatus,
     /// <summary>release loses a wakeup: with a waiter present it counts up instead of readying the waiter.</summary>
     ReleaseLosesWakeup,
+    /// <summary>semrelease hands the count to the waiter (a ticket, as handoff = true would) instead of counting up and
+    /// letting the woken g race for it: nobody can barge ahead, unlike Go's semrelease1 with handoff = false.</summary>
+    SemaHandoff,
     /// <summary>gosched_m puts the g on the local ring's tail instead of the global queue.</summary>
     GoschedLocal,
     /// <summary>execute increments schedtick even when it inherits the time slice.</summary>

@@ -14,6 +14,13 @@ internal sealed unsafe partial class Sched
     internal long SemAcquire(MState mp, G* gp, int sema)
     {
         var s = _semas[sema];
+#if CHECKER_MUTANTS
+        if (_mutant == Mutant.SemaHandoff && gp->Param == 1)
+        {
+            gp->Param = 0; // seeded bug: the ticket the release left, taken without racing for the count
+            return 0;
+        }
+#endif
         s.Lock.Lock();
         if (s.Count > 0)
         {
@@ -47,7 +54,6 @@ internal sealed unsafe partial class Sched
     {
         var s = _semas[sema];
         s.Lock.Lock();
-        var after = ++s.Count;
         var w = s.Head;
         if (w != null && _mutant != Mutant.ReleaseLosesWakeup)
         {
@@ -57,6 +63,16 @@ internal sealed unsafe partial class Sched
             s.Waiters--;
         }
         else w = null;
+#if CHECKER_MUTANTS
+        if (_mutant == Mutant.SemaHandoff && w != null)
+        {
+            w->Param = 1; // seeded bug: the count goes to the waiter as a ticket, nobody can barge
+            s.Lock.Unlock();
+            Ready(mp, w, gp, sema);
+            return 0;
+        }
+#endif
+        var after = ++s.Count;
         s.Lock.Unlock();
         if (_tracing) Trace(mp, EventKind.SemCount, gp->Goid, sema, after);
         if (w != null) Ready(mp, w, gp, sema);

@@ -56,4 +56,34 @@ public class StateRefinementTests
         Assert.Equal(ViolationKind.InvariantBroken, r.Violation!.Kind);
         Assert.Equal(SnapshotInvariants.DeadHasNoM, r.Violation.Invariant);
     }
+
+    /// <summary>Each invariant at rest, broken in the real snapshots of one run by changing what it speaks of.</summary>
+    public static TheoryData<string> Invariants() => [.. SnapshotInvariants.Names];
+
+    private static RuntimeSnapshot Break(string invariant, RuntimeSnapshot s) => invariant switch
+    {
+        SnapshotInvariants.B1 => s with { Gs = [.. s.Gs.Select(g => g.Status == GStatus.Idle ? g : g with { Sched = g.Sched with { G = 0x1230 } })] },
+        SnapshotInvariants.B2 => s with { Gs = [.. s.Gs.Select(g => g.Shadow is { } sh ? g with { Shadow = sh with { Bp = g.StackHi - 64 } } : g)] },
+        SnapshotInvariants.B3 => s with { Gs = [.. s.Gs.Select(g => g.Status is GStatus.Runnable or GStatus.Waiting ? g with { Sched = g.Sched with { Sp = g.StackLo - 8 } } : g)] },
+        SnapshotInvariants.B5 => s with { Gs = [.. s.Gs.Select(g => g.Status == GStatus.Syscall ? g with { SyscallSp = 0 } : g)] },
+        SnapshotInvariants.DeadHasNoM => s with { Gs = [.. s.Gs.Select(g => g.Status == GStatus.Dead ? g with { M = 0 } : g)] },
+        SnapshotInvariants.StackGuard => s with { Gs = [.. s.Gs.Select(g => g with { StackGuard0 = g.StackGuard0 + 8 })] },
+        SnapshotInvariants.CurgPointsBack => s with { Ms = [.. s.Ms.Select(m => m.Curg != 0 ? m with { Curg = 999 } : m)] },
+        SnapshotInvariants.QueuedIsRunnableOnce => s with { GlobalRunQ = [.. s.GlobalRunQ, 1] },
+        SnapshotInvariants.FreeIsDeadOnce => s with { GFree = [.. s.GFree, 1] },
+        SnapshotInvariants.RingBounds => s with { Ps = [.. s.Ps.Select(p => p with { Tail = p.Head + 300 })] },
+        SnapshotInvariants.IdlePHasEmptyQueue => s with { Ps = [.. s.Ps.Select(p => p with { Status = PStatus.Idle, OnPidle = true, Ring = [], RunNext = 0, Tail = p.Head + 1 })] },
+        _ => throw new ArgumentException(invariant),
+    };
+
+    [Theory]
+    [MemberData(nameof(Invariants))]
+    public void Each_invariant_at_rest_is_seen_to_fail_on_real_snapshots_broken_where_it_looks(string invariant)
+    {
+        var (spec, run) = RealRun(procs: 1);
+        var r = Conformer.Judge(spec, run with { Snapshots = [.. run.Snapshots!.Select(s => Break(invariant, s))] });
+        Assert.NotNull(r.Violation);
+        Assert.Equal(ViolationKind.InvariantBroken, r.Violation!.Kind);
+        Assert.Equal(invariant, r.Violation.Invariant);
+    }
 }
