@@ -7,8 +7,9 @@ namespace Model.Contract;
 /// execution tracer where it has one. Where an argument is a raw address in the runtime, the model carries an abstract
 /// value instead, and the kind's documentation says which; everything else (goids, statuses, queue indices, counts)
 /// is the same number on both sides.
-/// <para>The kinds from <see cref="Status"/> on change or report scheduler state (<see cref="EventKinds.IsState"/>);
-/// the kinds before it are the tracer's annotations of the step they belong to.</para>
+/// <para>The kinds from <see cref="Status"/> to <see cref="PStatus"/>, and the channel kinds from <see cref="ChanSend"/>
+/// on, change or report scheduler state (<see cref="EventKinds.IsState"/>); the others are the tracer's annotations of
+/// the step they belong to.</para>
 /// </summary>
 public enum EventKind : byte
 {
@@ -21,7 +22,8 @@ public enum EventKind : byte
     GoSched,
     /// <summary>park_m on a semaphore. G = goid; A = semaphore index (order of first appearance in the workload).</summary>
     GoBlock,
-    /// <summary>ready. G = the readied goid; A = the goid of the g that readied it; B = semaphore index.</summary>
+    /// <summary>ready. G = the readied goid; A = the goid of the g that readied it; B = the semaphore's index (C = 0) or
+    /// the channel's index (C = <see cref="ChanContract.UnblockByChannel"/>).</summary>
     GoUnblock,
     /// <summary>entersyscall. G = goid.</summary>
     GoSysCall,
@@ -70,6 +72,50 @@ public enum EventKind : byte
     /// The event's P field is the P whose status changed (for this kind only; elsewhere it is the stepping M's P);
     /// A = old status; B = new status (<see cref="PStatus"/> numbers); C = the P's id again.</summary>
     PStatus,
+
+    // ---- Channels and select (docs/channels.md). Numbers continue after PStatus so older traces keep theirs. ----
+
+    /// <summary>Annotation. park_m for a chansend that blocks (traceEvGoBlockSend). G = goid; A = channel index.</summary>
+    GoBlockSend,
+    /// <summary>Annotation. park_m for a chanrecv that blocks (traceEvGoBlockRecv). G = goid; A = channel index.</summary>
+    GoBlockRecv,
+    /// <summary>Annotation. park_m for selectgo's pass 2 (traceEvGoBlockSelect). G = goid; A = the number of channel
+    /// cases it waits on (nil channels left out).</summary>
+    GoBlockSelect,
+    /// <summary>Annotation. A g parks for good (traceEvGoStop): <c>select {}</c>, or a send or receive on a nil
+    /// channel. G = goid; A = <see cref="StopReason"/>; B = the channel index, or -1.</summary>
+    GoStop,
+    /// <summary>State. A value went into a channel. G = the sender's goid; A = channel index; B = the value
+    /// (<see cref="Model.Workload.ChanValues"/>); C = <see cref="ChanSendMode"/>; D = the hchan after,
+    /// <see cref="ChanContract.Pack"/>(qcount, sendx, recvx). A direct send is followed by the receiver's GoUnblock.</summary>
+    ChanSend,
+    /// <summary>State. A receive completed without parking. G = the receiver's goid; A = channel index; B = the value
+    /// now in the receiver's own stack slot (0 when closed); C = <see cref="ChanRecvMode"/>; D = the hchan after (packed).
+    /// A direct or handoff receive is followed by the sender's GoUnblock.</summary>
+    ChanRecv,
+    /// <summary>State. A sudog was queued on a channel (chansend/chanrecv before gopark, selectgo's pass 2 in lock
+    /// order). G = goid; A = channel index; B = 0 sendq, 1 recvq; C = that queue's length after; D = the select case
+    /// index, or -1 for a plain send or receive.</summary>
+    ChanEnqueue,
+    /// <summary>State. waitq.dequeue popped a select's sudog whose select another waker had already won (selectDone's
+    /// CAS failed) and went on. G = the goid of the g dequeuing; A = channel index; B = 0 sendq, 1 recvq; C = the goid
+    /// of the skipped sudog's g.</summary>
+    ChanDequeueStale,
+    /// <summary>State. closechan. G = goid; A = channel index; B = receivers released; C = senders released. Their
+    /// GoUnblocks follow in Go's order (the released gs are readied from a stack: the last dequeued first).</summary>
+    ChanClose,
+    /// <summary>State. A g that parked in chansend or chanrecv runs again (the code after gopark: gp.waiting cleared,
+    /// releaseSudog). G = goid; A = channel index; B = the value (a receive: what is in its own stack slot; a send:
+    /// the value it sent); C = 1 success, 0 woken by closechan; D = 0 send, 1 receive.</summary>
+    ChanWoken,
+    /// <summary>State. selectgo's pass 1 decided (or found nothing ready). G = goid; A = the poll order's code
+    /// (<see cref="ChanContract.PollOrder"/>); B = the case index taken (source order, the default's when no channel
+    /// case is ready), or -1 when it goes on to pass 2 and parks; C = the number of non-nil channel cases; D = 1 if the
+    /// select has a default. The chosen case's ChanSend or ChanRecv follows.</summary>
+    Select,
+    /// <summary>State. selectgo's pass 3 after the wake-up. G = goid; A = the case index whose sudog woke it; B = the
+    /// sudogs it took off the other cases' queues (those a waker had not already popped); C = 1 success, 0 closed.</summary>
+    SelectWoken,
 }
 
 /// <summary>Facts about <see cref="EventKind"/>s that both sides rely on.</summary>
@@ -81,10 +127,12 @@ public static class EventKinds
     /// come in the model's order; annotations only have to be there (Go emits them next to the state change they
     /// name, on one side or the other).
     /// </summary>
-    public static bool IsState(EventKind kind) => kind >= EventKind.Status;
+    public static bool IsState(EventKind kind) =>
+        kind is >= EventKind.Status and <= EventKind.PStatus or >= EventKind.ChanSend and <= EventKind.SelectWoken;
 
     /// <summary>Whether a kind is an operation on a queue or a count whose indices order it (see the refinement checker).</summary>
     public static bool IsQueueOp(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet
         or EventKind.RunqPutSlow or EventKind.RunqSteal or EventKind.GlobRunqPut or EventKind.GlobRunqGet
-        or EventKind.GfPut or EventKind.GfGet or EventKind.SemCount;
+        or EventKind.GfPut or EventKind.GfGet or EventKind.SemCount
+        or EventKind.ChanSend or EventKind.ChanRecv or EventKind.ChanEnqueue or EventKind.ChanDequeueStale or EventKind.ChanClose;
 }

@@ -72,17 +72,51 @@ public static class FrameAbi
     /// <summary>Rounds up to 16 (the SysV stack alignment).</summary>
     public static int Align16(long n) => checked((int)((n + 15) & ~15L));
 
-    /// <summary>Repeat counters a function needs at once: nested repeats stack, siblings reuse a slot; calls have their own frames.</summary>
+    /// <summary>Repeat counters a function needs at once: nested repeats stack, siblings reuse a slot; a select's case
+    /// blocks run in the same frame; calls have their own frames.</summary>
     public static int RepeatSlots(Block block)
     {
         var max = 0;
         foreach (var op in block)
+        {
             if (op is RepeatOp r) max = Math.Max(max, 1 + RepeatSlots(r.Body));
+            else if (op is SelectOp s)
+                foreach (var c in s.Cases)
+                    max = Math.Max(max, RepeatSlots(c.Nested!));
+        }
         return max;
     }
 
+    /// <summary>Whether a function's own code (its repeat and case blocks included, its calls not) sends or receives:
+    /// then its frame has the two channel value slots.</summary>
+    public static bool UsesChanSlots(Block block)
+    {
+        foreach (var op in block)
+        {
+            switch (op)
+            {
+                case SendOp or RecvOp or SelectOp: return true;
+                case RepeatOp r when UsesChanSlots(r.Body): return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The two words of a frame that sends or receives: the value a send or a select's send case sends from,
+    /// and the slot a receive's value lands in (sendDirect and recv's typedmemmove write straight into it, as Go
+    /// writes into the receiving goroutine's own variable).</summary>
+    public const int ChanSlotBytes = 16;
+
     /// <summary>F: the bytes a function's prologue subtracts from rsp (after pushing rbp).</summary>
-    public static int FrameSize(int frameBytes, Block block) => Align16(frameBytes) + Align16(8L * RepeatSlots(block));
+    public static int FrameSize(int frameBytes, Block block) =>
+        Align16(frameBytes) + Align16(8L * RepeatSlots(block)) + (UsesChanSlots(block) ? ChanSlotBytes : 0);
+
+    /// <summary>How far below rbp a function's send slot lives (right under its repeat counters); the receive slot is 8
+    /// bytes lower. Emitted code passes the send slot's address to every channel service.</summary>
+    public static int SendSlotOffset(Block block) => Align16(8L * RepeatSlots(block)) + 8;
+
+    /// <summary>How far below rbp the receive slot lives.</summary>
+    public static int RecvSlotOffset(Block block) => SendSlotOffset(block) + 8;
 
     /// <summary>How far below rbp the repeat counter at nesting <paramref name="depth"/> (0 = outermost in its frame) lives.</summary>
     public static int RepeatSlotOffset(int depth) => 8 * (depth + 1);

@@ -36,11 +36,7 @@ public sealed class ProgramPoints
             if (op.Point != new ProgramPoint(body, list.Count))
                 throw new ArgumentException($"op {WorkloadPrinter.Head(op)} carries point {op.Point}, not {body}.{list.Count}: ops are numbered by the Workload that holds them");
             list.Add(op);
-            switch (op)
-            {
-                case CallOp c: Number(body, c.Body, list); break;
-                case RepeatOp r: Number(body, r.Body, list); break;
-            }
+            if (op.Nested is { } inner) Number(body, inner, list);
         }
     }
 

@@ -51,6 +51,13 @@ public abstract record Op
 
     public virtual bool Equals(Op? other) => other is not null && EqualityContract == other.EqualityContract;
     public override int GetHashCode() => EqualityContract.GetHashCode();
+
+    /// <summary>The op's nested block (call, repeat, select's cases, a case's body), or null. Walkers that only need
+    /// to reach every op use this instead of naming each kind of op that nests.</summary>
+    public virtual Block? Nested => null;
+
+    /// <summary>A copy of this op with <paramref name="nested"/> as its nested block (only for ops that have one).</summary>
+    public virtual Op WithNested(Block nested) => throw new InvalidOperationException($"{GetType().Name} has no nested block");
 }
 
 /// <summary><c>go NAME</c>: <c>go f()</c>, newproc on the system stack.</summary>
@@ -66,11 +73,101 @@ public sealed record SyscallOp(int Micros) : Op;
 /// <summary><c>work N</c>: N iterations of pure computation.</summary>
 public sealed record WorkOp(int Iterations) : Op;
 /// <summary><c>call BYTES { ... }</c>: a real frame of BYTES bytes; the block runs one frame deeper.</summary>
-public sealed record CallOp(int FrameBytes, Block Body) : Op;
+public sealed record CallOp(int FrameBytes, Block Body) : Op
+{
+    public override Block? Nested => Body;
+    public override Op WithNested(Block nested) => this with { Body = nested };
+}
 /// <summary><c>repeat N { ... }</c>: a loop.</summary>
-public sealed record RepeatOp(int Count, Block Body) : Op;
+public sealed record RepeatOp(int Count, Block Body) : Op
+{
+    public override Block? Nested => Body;
+    public override Op WithNested(Block nested) => this with { Body = nested };
+}
 /// <summary><c>exit</c>: runtime.Goexit from any depth.</summary>
 public sealed record ExitOp : Op;
+
+/// <summary><c>send C</c>: <c>c &lt;- v</c>, chansend(c, &amp;v, block=true). The value is the sender's own counter
+/// (<see cref="ChanValues"/>); the op parks with "chan send" when nobody takes it.</summary>
+public sealed record SendOp(string Chan) : Op;
+/// <summary><c>recv C</c>: <c>v, ok := &lt;-c</c>, chanrecv(c, &amp;v, block=true); parks with "chan receive".</summary>
+public sealed record RecvOp(string Chan) : Op;
+/// <summary><c>close C</c>: closechan(c).</summary>
+public sealed record CloseOp(string Chan) : Op;
+
+/// <summary>What a select case does.</summary>
+public enum SelectCaseKind : byte
+{
+    /// <summary><c>send C { ... }</c>: <c>case c &lt;- v:</c>.</summary>
+    Send,
+    /// <summary><c>recv C { ... }</c>: <c>case v, ok := &lt;-c:</c>.</summary>
+    Recv,
+    /// <summary><c>default { ... }</c>: taken when no other case is ready (selectnbsend/selectgo with block=false).</summary>
+    Default,
+}
+
+/// <summary>One case of a <see cref="SelectOp"/> with the block it runs when chosen. <see cref="Chan"/> is null for
+/// <c>default</c>. A case is numbered like an op (it has a program point) so that its block nests as a call's does.</summary>
+public sealed record SelectCaseOp(SelectCaseKind Kind, string? Chan, Block Body) : Op
+{
+    public override Block? Nested => Body;
+    public override Op WithNested(Block nested) => this with { Body = nested };
+}
+
+/// <summary><c>select { cases }</c>: selectgo. <see cref="Cases"/> holds only <see cref="SelectCaseOp"/>s, in source
+/// order; the case index every side reports is the position in that order. <c>select { }</c> blocks forever
+/// ("select (no cases)").</summary>
+public sealed record SelectOp(Block Cases) : Op
+{
+    public override Block? Nested => Cases;
+    public override Op WithNested(Block nested) => this with { Cases = nested };
+
+    /// <summary>The cases, typed.</summary>
+    public IEnumerable<SelectCaseOp> CaseOps => Cases.Ops.Cast<SelectCaseOp>();
+
+    /// <summary>The index of the default case, or -1.</summary>
+    public int DefaultIndex
+    {
+        get
+        {
+            for (var i = 0; i < Cases.Count; i++)
+                if (((SelectCaseOp)Cases[i]).Kind == SelectCaseKind.Default) return i;
+            return -1;
+        }
+    }
+
+    /// <summary>The cases that name a channel (Go's ncases: every case but default).</summary>
+    public int ChannelCases => Cases.Count - (DefaultIndex >= 0 ? 1 : 0);
+
+    /// <summary>Whether any case sends (the op then takes a send value even if another case wins).</summary>
+    public bool HasSend => CaseOps.Any(c => c.Kind == SelectCaseKind.Send);
+}
+
+/// <summary>
+/// A top-level channel declaration: <c>chan NAME CAP</c> (<c>make(chan int64, CAP)</c>; 0 is unbuffered) or
+/// <c>chan NAME nil</c> (a nil channel: send and receive block forever, close panics). Channel i of a workload is the
+/// i-th declaration. Equality leaves out the position.
+/// </summary>
+public sealed record ChanDecl(string Name, int Capacity, bool IsNil = false)
+{
+    public SourcePos Pos { get; init; }
+
+    public bool Equals(ChanDecl? other) => other is not null && Name == other.Name && Capacity == other.Capacity && IsNil == other.IsNil;
+    public override int GetHashCode() => HashCode.Combine(Name, Capacity, IsNil);
+}
+
+/// <summary>
+/// The values channels carry, the same on every side: the n-th send a goroutine starts (a <c>send</c> op, or a
+/// <c>select</c> with a send case, whichever case wins; n counts from 1 and restarts when newproc1 gives the g a new
+/// goid) sends <c>goid × 2^32 + n</c>. A receive that sees a closed, empty channel gets 0 and !ok.
+/// </summary>
+public static class ChanValues
+{
+    public static long Of(long goid, long n) => (goid << 32) + n;
+    public static long Goid(long value) => value >> 32;
+    public static long Seq(long value) => value & 0xFFFF_FFFFL;
+    public static string Describe(long value) => value == 0 ? "0 (zero value)" : $"g{Goid(value)}#{Seq(value)}";
+}
 
 /// <summary>A named goroutine body. Equality: the name and the ops (not the position).</summary>
 public sealed record Body(string Name, Block Ops)
@@ -89,18 +186,30 @@ public sealed class Workload : IEquatable<Workload>
 {
     public const string MainBody = "main";
 
-    public Workload(ImmutableArray<Body> bodies)
+    public Workload(ImmutableArray<Body> bodies, ImmutableArray<ChanDecl> channels = default)
     {
         bodies = Number(bodies);
         Bodies = bodies;
+        Channels = channels.IsDefault ? ImmutableArray<ChanDecl>.Empty : channels;
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < bodies.Length; i++) index.TryAdd(bodies[i].Name, i);
         _index = index;
+        var chans = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < Channels.Length; i++) chans.TryAdd(Channels[i].Name, i);
+        _chanIndex = chans;
     }
 
-    public Workload(IEnumerable<Body> bodies) : this(bodies.ToImmutableArray()) { }
+    public Workload(IEnumerable<Body> bodies, IEnumerable<ChanDecl>? channels = null)
+        : this(bodies.ToImmutableArray(), channels?.ToImmutableArray() ?? default) { }
 
     private readonly Dictionary<string, int> _index;
+    private readonly Dictionary<string, int> _chanIndex;
+
+    /// <summary>The channel declarations, in source order: channel i is Channels[i] on every side.</summary>
+    public ImmutableArray<ChanDecl> Channels { get; }
+
+    /// <summary>Index of the channel named <paramref name="name"/>, or -1.</summary>
+    public int ChannelIndex(string name) => _chanIndex.TryGetValue(name, out var i) ? i : -1;
 
     /// <summary>Copies every op with its program point: body index and pre-order ordinal.</summary>
     private static ImmutableArray<Body> Number(ImmutableArray<Body> bodies)
@@ -120,12 +229,8 @@ public sealed class Workload : IEquatable<Workload>
         foreach (var op in block)
         {
             var point = new ProgramPoint(body, next++);
-            ops.Add(op switch
-            {
-                CallOp c => c with { Point = point, Body = Number(body, c.Body, ref next) },
-                RepeatOp r => r with { Point = point, Body = Number(body, r.Body, ref next) },
-                _ => op with { Point = point },
-            });
+            var numbered = op with { Point = point };
+            ops.Add(op.Nested is { } inner ? numbered.WithNested(Number(body, inner, ref next)) : numbered);
         }
         return new Block(ops.MoveToImmutable());
     }
@@ -151,8 +256,9 @@ public sealed class Workload : IEquatable<Workload>
                 {
                     case AcquireOp a when !names.Contains(a.Sema): names.Add(a.Sema); break;
                     case ReleaseOp r when !names.Contains(r.Sema): names.Add(r.Sema); break;
-                    case CallOp c: Walk(c.Body); break;
-                    case RepeatOp r: Walk(r.Body); break;
+                    default:
+                        if (op.Nested is { } inner) Walk(inner);
+                        break;
                 }
             }
         }
@@ -160,12 +266,13 @@ public sealed class Workload : IEquatable<Workload>
         return names;
     }
 
-    public bool Equals(Workload? other) => other is not null && Bodies.SequenceEqual(other.Bodies);
+    public bool Equals(Workload? other) => other is not null && Bodies.SequenceEqual(other.Bodies) && Channels.SequenceEqual(other.Channels);
     public override bool Equals(object? obj) => Equals(obj as Workload);
     public override int GetHashCode()
     {
         var h = new HashCode();
         foreach (var b in Bodies) h.Add(b);
+        foreach (var c in Channels) h.Add(c);
         return h.ToHashCode();
     }
 

@@ -17,7 +17,11 @@ public static class WorkloadParser
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
         "go", "yield", "acquire", "release", "syscall", "work", "call", "repeat", "exit",
+        "send", "recv", "close", "select", "chan", "default",
     };
+
+    /// <summary>Largest capacity a <c>chan</c> may declare.</summary>
+    public const int MaxChanCapacity = 1 << 20;
 
     /// <summary>Parses <paramref name="text"/>; errors name <paramref name="fileName"/>:line:col. The model reads no
     /// files: Conformance's <c>WorkloadFiles.Read</c> does that.</summary>
@@ -109,10 +113,25 @@ public static class WorkloadParser
         public Workload ParseWorkload()
         {
             var bodies = new List<Body>();
+            var channels = new List<ChanDecl>();
             var seen = new Dictionary<string, SourcePos>(StringComparer.Ordinal);
+            var seenChans = new Dictionary<string, SourcePos>(StringComparer.Ordinal);
             SkipSeparators();
             while (Peek.Kind != Kind.End)
             {
+                if (Peek.Kind == Kind.Name && Peek.Text == "chan")
+                {
+                    var decl = ParseChanDecl();
+                    if (seenChans.TryGetValue(decl.Name, out var firstDecl))
+                        throw Error($"channel '{decl.Name}' is declared twice (first at line {firstDecl.Line})", decl.Pos);
+                    seenChans[decl.Name] = decl.Pos;
+                    channels.Add(decl);
+                    var end = Peek;
+                    if (end.Kind is not (Kind.Separator or Kind.End))
+                        throw Error($"expected end of line after a channel declaration, found {Describe(end)}", end.Pos);
+                    SkipSeparators();
+                    continue;
+                }
                 var name = Next();
                 if (name.Kind != Kind.Name)
                     throw Error($"expected a body name such as 'main', found {Describe(name)}", name.Pos);
@@ -128,9 +147,30 @@ public static class WorkloadParser
                 bodies.Add(new Body(name.Text, block) { Pos = name.Pos });
                 SkipSeparators();
             }
-            var workload = new Workload(bodies);
+            var workload = new Workload(bodies, channels);
             Validate(workload);
             return workload;
+        }
+
+        /// <summary><c>chan NAME CAP</c> or <c>chan NAME nil</c>, at the top level.</summary>
+        private ChanDecl ParseChanDecl()
+        {
+            var pos = Next().Pos;
+            var name = Next();
+            if (name.Kind != Kind.Name)
+                throw Error($"'chan' needs a channel name, found {Describe(name)}", name.Pos);
+            if (Keywords.Contains(name.Text))
+                throw Error($"'{name.Text}' is a keyword, not a channel name", name.Pos);
+            var cap = Peek;
+            if (cap.Kind == Kind.Name && cap.Text == "nil")
+            {
+                _at++;
+                return new ChanDecl(name.Text, 0, IsNil: true) { Pos = pos };
+            }
+            if (cap.Kind != Kind.Number)
+                throw Error($"'chan {name.Text}' needs a capacity (0 for unbuffered) or 'nil', found {Describe(cap)}", cap.Pos);
+            var n = ExpectNumber($"chan {name.Text}", "capacity", 0, MaxChanCapacity);
+            return new ChanDecl(name.Text, n) { Pos = pos };
         }
 
         private Block ParseBlock(SourcePos openPos)
@@ -154,7 +194,7 @@ public static class WorkloadParser
         {
             var word = Next();
             if (word.Kind != Kind.Name)
-                throw Error($"expected an op (go, yield, acquire, release, syscall, work, call, repeat, exit), found {Describe(word)}", word.Pos);
+                throw Error($"expected an op ({OpList}), found {Describe(word)}", word.Pos);
             var pos = word.Pos;
             switch (word.Text)
             {
@@ -175,9 +215,60 @@ public static class WorkloadParser
                     var n = ExpectNumber("repeat", "a count", 0, MaxCount);
                     return new RepeatOp(n, ExpectBlock("repeat")) { Pos = pos };
                 }
+                case "send": return new SendOp(ExpectName("send", "a channel name")) { Pos = pos };
+                case "recv": return new RecvOp(ExpectName("recv", "a channel name")) { Pos = pos };
+                case "close": return new CloseOp(ExpectName("close", "a channel name")) { Pos = pos };
+                case "select": return ParseSelect(pos);
+                case "chan":
+                    throw Error("'chan' declares a channel at the top level, outside every body", pos);
+                case "default":
+                    throw Error("'default' is a case of a select, not an op", pos);
                 default:
-                    throw Error($"unknown op '{word.Text}' (ops: go, yield, acquire, release, syscall, work, call, repeat, exit)", pos);
+                    throw Error($"unknown op '{word.Text}' (ops: {OpList})", pos);
             }
+        }
+
+        private const string OpList = "go, yield, acquire, release, syscall, work, call, repeat, exit, send, recv, close, select";
+
+        /// <summary><c>select { send C { ... } ; recv C { ... } ; default { ... } }</c>: a case's block may be left out
+        /// (it is empty); at most one default.</summary>
+        private SelectOp ParseSelect(SourcePos pos)
+        {
+            var open = Next();
+            if (open.Kind != Kind.LBrace) throw Error($"'select' needs a block of cases '{{ ... }}', found {Describe(open)}", open.Pos);
+            var cases = ImmutableArray.CreateBuilder<Op>();
+            SourcePos? defaultAt = null;
+            while (true)
+            {
+                SkipSeparators();
+                var t = Next();
+                if (t.Kind == Kind.RBrace) break;
+                if (t.Kind == Kind.End)
+                    throw Error($"missing '}}' to close the select opened at line {open.Pos.Line}, column {open.Pos.Column}", t.Pos);
+                if (t.Kind != Kind.Name || t.Text is not ("send" or "recv" or "default"))
+                    throw Error($"expected a select case (send C, recv C or default), found {Describe(t)}", t.Pos);
+                SelectCaseKind kind;
+                string? chan = null;
+                if (t.Text == "default")
+                {
+                    if (defaultAt is { } first)
+                        throw Error($"a select has at most one default (the first is at line {first.Line}, column {first.Column})", t.Pos);
+                    defaultAt = t.Pos;
+                    kind = SelectCaseKind.Default;
+                }
+                else
+                {
+                    kind = t.Text == "send" ? SelectCaseKind.Send : SelectCaseKind.Recv;
+                    chan = ExpectName(t.Text, "a channel name");
+                }
+                var body = Block.Empty;
+                if (Peek.Kind == Kind.LBrace) body = ParseBlock(Next().Pos);
+                cases.Add(new SelectCaseOp(kind, chan, body) { Pos = t.Pos });
+                var after = Peek;
+                if (after.Kind is not (Kind.Separator or Kind.RBrace or Kind.End))
+                    throw Error($"expected end of line or ';' after a select case, found {Describe(after)}", after.Pos);
+            }
+            return new SelectOp(new Block(cases.ToImmutable())) { Pos = pos };
         }
 
         private string ExpectName(string op, string what)
@@ -218,10 +309,22 @@ public static class WorkloadParser
                 {
                     case GoOp g when workload.BodyIndex(g.Body) < 0:
                         throw Error($"'go {g.Body}': no body named '{g.Body}' (bodies: {string.Join(", ", workload.Bodies.Select(b => b.Name))})", g.Pos);
-                    case CallOp c: ValidateBlock(workload, c.Body); break;
-                    case RepeatOp r: ValidateBlock(workload, r.Body); break;
+                    case SendOp { Chan: var c } when workload.ChannelIndex(c) < 0: throw UndeclaredChannel(workload, "send", c, op.Pos);
+                    case RecvOp { Chan: var c } when workload.ChannelIndex(c) < 0: throw UndeclaredChannel(workload, "recv", c, op.Pos);
+                    case CloseOp { Chan: var c } when workload.ChannelIndex(c) < 0: throw UndeclaredChannel(workload, "close", c, op.Pos);
+                    case SelectCaseOp { Chan: { } c } sc when workload.ChannelIndex(c) < 0:
+                        throw UndeclaredChannel(workload, sc.Kind == SelectCaseKind.Send ? "send" : "recv", c, op.Pos);
                 }
+                if (op.Nested is { } inner) ValidateBlock(workload, inner);
             }
+        }
+
+        private WorkloadException UndeclaredChannel(Workload workload, string op, string chan, SourcePos pos)
+        {
+            var known = workload.Channels.Length == 0
+                ? "no channel is declared; declare one at the top level with 'chan " + chan + " 0'"
+                : "channels: " + string.Join(", ", workload.Channels.Select(c => c.Name));
+            return Error($"'{op} {chan}': no channel named '{chan}' ({known})", pos);
         }
     }
 }

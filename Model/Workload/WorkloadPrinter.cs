@@ -8,6 +8,8 @@ public static class WorkloadPrinter
     public static string Print(Workload workload)
     {
         var sb = new StringBuilder();
+        foreach (var c in workload.Channels)
+            sb.Append("chan ").Append(c.Name).Append(' ').Append(c.IsNil ? "nil" : c.Capacity.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         foreach (var body in workload.Bodies)
         {
             sb.Append(body.Name).Append(" {\n");
@@ -29,6 +31,12 @@ public static class WorkloadPrinter
         CallOp c => $"call {c.FrameBytes}",
         RepeatOp r => $"repeat {r.Count}",
         ExitOp => "exit",
+        SendOp s => $"send {s.Chan}",
+        RecvOp r => $"recv {r.Chan}",
+        CloseOp c => $"close {c.Chan}",
+        SelectOp => "select",
+        SelectCaseOp { Kind: SelectCaseKind.Default } => "default",
+        SelectCaseOp c => $"{(c.Kind == SelectCaseKind.Send ? "send" : "recv")} {c.Chan}",
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "unknown op"),
     };
 
@@ -37,7 +45,7 @@ public static class WorkloadPrinter
         foreach (var op in block)
         {
             sb.Append(' ', depth * 2).Append(Head(op));
-            Block? inner = op switch { CallOp c => c.Body, RepeatOp r => r.Body, _ => null };
+            var inner = op.Nested;
             if (inner is null)
             {
                 sb.Append('\n');

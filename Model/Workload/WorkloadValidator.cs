@@ -18,6 +18,14 @@ public static class WorkloadValidator
             if (!names.Add(body.Name)) problems.Add($"body '{body.Name}' is defined twice");
         }
         if (!names.Contains(Workload.MainBody)) problems.Add("no 'main' body");
+        var chans = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in workload.Channels)
+        {
+            if (!IsName(c.Name) || IsKeyword(c.Name)) problems.Add($"channel name '{c.Name}' is not a valid name");
+            if (!chans.Add(c.Name)) problems.Add($"channel '{c.Name}' is declared twice");
+            if (c.Capacity is < 0 or > WorkloadParser.MaxChanCapacity) problems.Add($"chan {c.Name} capacity {c.Capacity} out of range");
+            if (c.IsNil && c.Capacity != 0) problems.Add($"chan {c.Name} is nil but has capacity {c.Capacity}");
+        }
         foreach (var body in workload.Bodies) Walk(body.Name, body.Ops);
         return problems;
 
@@ -40,6 +48,24 @@ public static class WorkloadValidator
                         if (r.Count is < 0 or > WorkloadParser.MaxCount) problems.Add($"{owner}: repeat {r.Count} out of range");
                         Walk(owner, r.Body);
                         break;
+                    case SendOp s when !chans.Contains(s.Chan): problems.Add($"{owner}: 'send {s.Chan}' names no channel"); break;
+                    case RecvOp r when !chans.Contains(r.Chan): problems.Add($"{owner}: 'recv {r.Chan}' names no channel"); break;
+                    case CloseOp c when !chans.Contains(c.Chan): problems.Add($"{owner}: 'close {c.Chan}' names no channel"); break;
+                    case SelectOp sel:
+                        var defaults = 0;
+                        foreach (var op2 in sel.Cases)
+                        {
+                            if (op2 is not SelectCaseOp sc) { problems.Add($"{owner}: a select holds {op2.GetType().Name}, not a case"); continue; }
+                            if (sc.Kind == SelectCaseKind.Default)
+                            {
+                                if (++defaults == 2) problems.Add($"{owner}: a select has two defaults");
+                                if (sc.Chan is not null) problems.Add($"{owner}: a default case names channel '{sc.Chan}'");
+                            }
+                            else if (sc.Chan is null || !chans.Contains(sc.Chan)) problems.Add($"{owner}: select case '{sc.Chan}' names no channel");
+                            Walk(owner, sc.Body);
+                        }
+                        break;
+                    case SelectCaseOp: problems.Add($"{owner}: a select case outside a select"); break;
                 }
             }
         }
@@ -52,5 +78,6 @@ public static class WorkloadValidator
         s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     public static bool IsKeyword(string s) =>
-        s is "go" or "yield" or "acquire" or "release" or "syscall" or "work" or "call" or "repeat" or "exit";
+        s is "go" or "yield" or "acquire" or "release" or "syscall" or "work" or "call" or "repeat" or "exit"
+            or "send" or "recv" or "close" or "select" or "chan" or "default" or "nil";
 }
