@@ -1,5 +1,6 @@
 using Implementation.Trace;
 using Model;
+using Model.Workload;
 
 namespace Conformance.Refinement;
 
@@ -34,6 +35,37 @@ public static class EventMatcher
             case EventKind.GfGet:
                 return Field(ArgName(r.Kind), m.A, r.A);
             case EventKind.GoUnblock:
+                return Field("readied by", m.A, r.A) ?? Field("what it waited on", (m.C, m.B), (r.C, r.B), WaitedOn);
+            case EventKind.GoBlockSend:
+            case EventKind.GoBlockRecv:
+                return Field("channel", m.A, r.A);
+            case EventKind.GoBlockSelect:
+                return Field("channel cases", m.A, r.A);
+            case EventKind.GoStop:
+                return Field("why", m.A, r.A, v => ((StopReason)v).ToString()) ?? Field("channel", m.B, r.B);
+            case EventKind.ChanSend:
+                return Field("channel", m.A, r.A) ?? Field("value sent", m.B, r.B, ChanValues.Describe)
+                    ?? Field("how", m.C, r.C, v => ((ChanSendMode)v).ToString())
+                    ?? Field("hchan after", m.D, r.D, Hchan);
+            case EventKind.ChanRecv:
+                return Field("channel", m.A, r.A) ?? Field("value received", m.B, r.B, ChanValues.Describe)
+                    ?? Field("how", m.C, r.C, v => ((ChanRecvMode)v).ToString())
+                    ?? Field("hchan after", m.D, r.D, Hchan);
+            case EventKind.ChanEnqueue:
+                return Field("channel", m.A, r.A) ?? Field("queue", m.B, r.B, Queue) ?? Field("queue length after", m.C, r.C)
+                    ?? Field("select case", m.D, r.D);
+            case EventKind.ChanDequeueStale:
+                return Field("channel", m.A, r.A) ?? Field("queue", m.B, r.B, Queue) ?? Field("stale sudog's goid", m.C, r.C);
+            case EventKind.ChanClose:
+                return Field("channel", m.A, r.A) ?? Field("receivers released", m.B, r.B) ?? Field("senders released", m.C, r.C);
+            case EventKind.ChanWoken:
+                return Field("channel", m.A, r.A) ?? Field("value", m.B, r.B, ChanValues.Describe)
+                    ?? Field("success", m.C, r.C) ?? Field("op", m.D, r.D, v => v == 0 ? "send" : "receive");
+            case EventKind.Select:
+                return Field("poll order code", m.A, r.A) ?? Field("case taken", m.B, r.B, v => v < 0 ? "none (park)" : $"case {v}")
+                    ?? Field("channel cases", m.C, r.C) ?? Field("has default", m.D, r.D);
+            case EventKind.SelectWoken:
+                return Field("case that woke it", m.A, r.A) ?? Field("sudogs dequeued in pass 3", m.B, r.B) ?? Field("success", m.C, r.C);
             case EventKind.RunqPut:
             case EventKind.RunqPutSlow:
             case EventKind.GlobRunqGet:
@@ -90,6 +122,20 @@ public static class EventMatcher
         (EventKind.PStatus, _) => "new P status",
         _ => "argument",
     };
+
+    private static string Hchan(long packed)
+    {
+        var (q, sx, rx) = ChanContract.Unpack(packed);
+        return $"qcount {q}, sendx {sx}, recvx {rx}";
+    }
+
+    private static string Queue(long q) => q == 0 ? "sendq" : "recvq";
+
+    private static string WaitedOn((long Kind, long Index) w) =>
+        w.Kind == ChanContract.UnblockByChannel ? $"channel {w.Index}" : $"semaphore {w.Index}";
+
+    private static string? Field<T>(string name, T model, T runtime, Func<T, string> show) where T : IEquatable<T> =>
+        model.Equals(runtime) ? null : $"{name}: the model has {show(model)}, the runtime {show(runtime)}";
 
     private static string? Field(string name, long model, long runtime, Func<long, string>? show = null)
     {

@@ -1,4 +1,5 @@
 using Implementation.Trace;
+using Model.Workload;
 
 namespace Conformance.Refinement;
 
@@ -42,7 +43,7 @@ public static class TraceFormat
             EventKind.GoStart => $"GoStart g{e.G} on {where}{(e.A != 0 ? " (inherits time)" : "")}",
             EventKind.GoSched => $"GoSched g{e.G} on {where}",
             EventKind.GoBlock => $"GoBlock g{e.G} on sema {e.A} on {where}",
-            EventKind.GoUnblock => $"GoUnblock g{e.G} by g{e.A} (sema {e.B}) on {where}",
+            EventKind.GoUnblock => $"GoUnblock g{e.G} by g{e.A} ({(e.C == ChanContract.UnblockByChannel ? "chan" : "sema")} {e.B}) on {where}",
             EventKind.GoSysCall => $"GoSysCall g{e.G} on {where}",
             EventKind.GoSysExit => $"GoSysExit g{e.G} {(e.A != 0 ? "fast" : "slow")} on {where}",
             EventKind.GoEnd => $"GoEnd g{e.G} on {where}",
@@ -60,7 +61,25 @@ public static class TraceFormat
             EventKind.GobufLoad => $"GobufLoad g{e.G} pc={e.A:x}",
             EventKind.SemCount => $"SemCount sema {e.A} count={e.B}",
             EventKind.PStatus => $"PStatus p{e.P} {PStatusName(e.A)} -> {PStatusName(e.B)} on m{e.M}",
+            EventKind.GoBlockSend => $"GoBlockSend g{e.G} on chan {e.A} on {where}",
+            EventKind.GoBlockRecv => $"GoBlockRecv g{e.G} on chan {e.A} on {where}",
+            EventKind.GoBlockSelect => $"GoBlockSelect g{e.G} on {e.A} channel cases on {where}",
+            EventKind.GoStop => $"GoStop g{e.G} ({(StopReason)e.A}{(e.B >= 0 ? $", chan {e.B}" : "")}) on {where}",
+            EventKind.ChanSend => $"ChanSend g{e.G} chan {e.A} value {ChanValues.Describe(e.B)} {(ChanSendMode)e.C} ({Hchan(e.D)})",
+            EventKind.ChanRecv => $"ChanRecv g{e.G} chan {e.A} value {ChanValues.Describe(e.B)} {(ChanRecvMode)e.C} ({Hchan(e.D)})",
+            EventKind.ChanEnqueue => $"ChanEnqueue g{e.G} chan {e.A} {(e.B == 0 ? "sendq" : "recvq")} len={e.C}{(e.D >= 0 ? $" case {e.D}" : "")}",
+            EventKind.ChanDequeueStale => $"ChanDequeueStale by g{e.G} chan {e.A} {(e.B == 0 ? "sendq" : "recvq")} skips g{e.C}'s select sudog",
+            EventKind.ChanClose => $"ChanClose g{e.G} chan {e.A} releases {e.B} receivers, {e.C} senders",
+            EventKind.ChanWoken => $"ChanWoken g{e.G} chan {e.A} {(e.D == 0 ? "send" : "recv")} value {ChanValues.Describe(e.B)}{(e.C == 0 ? " (closed)" : "")}",
+            EventKind.Select => $"Select g{e.G} order #{e.A} of {e.C} cases{(e.D != 0 ? " + default" : "")}: {(e.B < 0 ? "parks" : $"case {e.B}")}",
+            EventKind.SelectWoken => $"SelectWoken g{e.G} by case {e.A}, {e.B} sudogs dequeued{(e.C == 0 ? " (closed)" : "")}",
             _ => e.ToString(),
         };
+    }
+
+    private static string Hchan(long packed)
+    {
+        var (q, sx, rx) = ChanContract.Unpack(packed);
+        return $"qcount={q} sendx={sx} recvx={rx}";
     }
 }
