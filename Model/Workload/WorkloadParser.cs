@@ -17,7 +17,7 @@ public static class WorkloadParser
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
         "go", "yield", "acquire", "release", "syscall", "work", "call", "repeat", "exit",
-        "send", "recv", "close", "select", "chan", "default",
+        "send", "recv", "close", "select", "chan", "default", "sleep", "io",
     };
 
     /// <summary>Largest capacity a <c>chan</c> may declare.</summary>
@@ -205,6 +205,8 @@ public static class WorkloadParser
                 case "release": return new ReleaseOp(ExpectName("release", "a semaphore name")) { Pos = pos };
                 case "syscall": return new SyscallOp(ExpectNumber("syscall", "microseconds", 0, MaxCount)) { Pos = pos };
                 case "work": return new WorkOp(ExpectNumber("work", "iterations", 0, MaxCount)) { Pos = pos };
+                case "sleep": return new SleepOp(ExpectNumber("sleep", "microseconds", 0, MaxCount)) { Pos = pos };
+                case "io": return new IoOp(ExpectNumber("io", "microseconds", 0, MaxCount)) { Pos = pos };
                 case "call":
                 {
                     var bytes = ExpectNumber("call", "frame bytes", 0, MaxFrameBytes);
@@ -228,7 +230,7 @@ public static class WorkloadParser
             }
         }
 
-        private const string OpList = "go, yield, acquire, release, syscall, work, call, repeat, exit, send, recv, close, select";
+        private const string OpList = "go, yield, acquire, release, syscall, sleep, io, work, call, repeat, exit, send, recv, close, select";
 
         /// <summary><c>select { send C { ... } ; recv C { ... } ; default { ... } }</c>: a case's block may be left out
         /// (it is empty); at most one default.</summary>

@@ -28,6 +28,8 @@ public static class WorkloadPrinter
         ReleaseOp r => $"release {r.Sema}",
         SyscallOp s => $"syscall {s.Micros}",
         WorkOp w => $"work {w.Iterations}",
+        SleepOp s => $"sleep {s.Micros}",
+        IoOp i => $"io {i.Micros}",
         CallOp c => $"call {c.FrameBytes}",
         RepeatOp r => $"repeat {r.Count}",
         ExitOp => "exit",

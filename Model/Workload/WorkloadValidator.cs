@@ -40,6 +40,8 @@ public static class WorkloadValidator
                     case ReleaseOp r when !IsName(r.Sema): problems.Add($"{owner}: bad semaphore name '{r.Sema}'"); break;
                     case SyscallOp s when s.Micros is < 0 or > WorkloadParser.MaxCount: problems.Add($"{owner}: syscall {s.Micros} out of range"); break;
                     case WorkOp w when w.Iterations is < 0 or > WorkloadParser.MaxCount: problems.Add($"{owner}: work {w.Iterations} out of range"); break;
+                    case SleepOp s when s.Micros is < 0 or > WorkloadParser.MaxCount: problems.Add($"{owner}: sleep {s.Micros} out of range"); break;
+                    case IoOp i when i.Micros is < 0 or > WorkloadParser.MaxCount: problems.Add($"{owner}: io {i.Micros} out of range"); break;
                     case CallOp c:
                         if (c.FrameBytes is < 0 or > WorkloadParser.MaxFrameBytes) problems.Add($"{owner}: call {c.FrameBytes} out of range");
                         Walk(owner, c.Body);
@@ -79,5 +81,5 @@ public static class WorkloadValidator
 
     public static bool IsKeyword(string s) =>
         s is "go" or "yield" or "acquire" or "release" or "syscall" or "work" or "call" or "repeat" or "exit"
-            or "send" or "recv" or "close" or "select" or "chan" or "default" or "nil";
+            or "send" or "recv" or "close" or "select" or "chan" or "default" or "nil" or "sleep" or "io";
 }

@@ -118,6 +118,17 @@ public class ChannelSyntaxTests
     }
 
     [Fact]
+    public void Sleep_and_io_parse_print_and_check_their_range()
+    {
+        var w = WorkloadParser.Parse("main { sleep 10; io 250 }");
+        Assert.Equal(new SleepOp(10), w.Main.Ops[0]);
+        Assert.Equal(new IoOp(250), w.Main.Ops[1]);
+        Assert.Equal(w, WorkloadParser.Parse(WorkloadPrinter.Print(w)));
+        var e = Assert.Throws<WorkloadException>(() => WorkloadParser.Parse("main { io x }"));
+        Assert.Contains("'io' needs a number (microseconds)", e.Problem);
+    }
+
+    [Fact]
     public void Poll_order_codes_decode_as_Go_draws_them()
     {
         Span<int> order = stackalloc int[3];
