@@ -2,11 +2,58 @@ using Model.Workload;
 
 namespace Model;
 
+/// <summary>How the model runs a <see cref="SelectOp"/> (docs/channels.md, "Which Go function each op is").</summary>
+internal enum SelectKind : byte
+{
+    /// <summary><c>select {}</c>: block(), parked for good ("select (no cases)").</summary>
+    Block,
+    /// <summary>One channel case and no default: Go's compiler rewrites it into the plain chansend/chanrecv
+    /// (walkSelectCases), then the case's block runs.</summary>
+    Plain,
+    /// <summary>One channel case and a default: selectnbsend / selectnbrecv (chansend/chanrecv with block = false).</summary>
+    NonBlocking,
+    /// <summary>Everything else: selectgo, whose poll order is a choice when two or more cases have a non-nil channel.</summary>
+    Selectgo,
+}
+
+/// <summary>
+/// The static facts of one <see cref="SelectOp"/>. Selects are numbered in pre-order over the workload, body by body
+/// (body 0's selects first, in the order of their program points, then body 1's, ...): the same numbering the native
+/// workload compiler passes to the Select and SelectWoken services (<see cref="CompiledWorkload.Selects"/>).
+/// </summary>
+internal sealed class SelectInfo
+{
+    /// <summary>The select's number (<see cref="CompiledWorkload.Selects"/>).</summary>
+    public int Number;
+    public int Body;
+    /// <summary>The select op's ordinal in its body.</summary>
+    public int Ordinal;
+    public SelectKind Kind;
+    /// <summary>Each case's ordinal (its <see cref="SelectCaseOp"/>), by case index (source order, default included).</summary>
+    public int[] CaseOrdinals = [];
+    /// <summary>Each case's kind, by case index.</summary>
+    public SelectCaseKind[] CaseKinds = [];
+    /// <summary>Each case's channel index, by case index (-1 for default).</summary>
+    public int[] CaseChans = [];
+    /// <summary>The default case's index, or -1.</summary>
+    public int DefaultIndex = -1;
+    /// <summary>The case indices whose channel is not nil, in source order: selectgo's poll set (n of them).</summary>
+    public int[] PollCases = [];
+    /// <summary>Whether a case sends: the op then takes a send value (ChanValues) whichever case wins.</summary>
+    public bool HasSend;
+
+    public bool HasDefault => DefaultIndex >= 0;
+    /// <summary>How many poll orders the select offers as a choice: n! for selectgo with n ≥ 2 non-nil channel cases,
+    /// else 1 (no choice).</summary>
+    public int PollChoices => Kind == SelectKind.Selectgo && PollCases.Length >= 2 ? Contract.ChanContract.PollOrderCount(PollCases.Length) : 1;
+}
+
 /// <summary>
 /// The static facts the model's steps need about each body, by program point (pre-order ordinal, as
 /// <see cref="ProgramPoints"/> numbers them): where each op's subtree ends, its enclosing block, its repeat nesting
 /// depth, its call depth, the exact rsp and rbp of its native frame (from <see cref="FrameAbi"/>, the layout the
-/// workload compiler emits), and whether its subtree touches the scheduler.
+/// workload compiler emits), whether its subtree touches the scheduler, and for channel ops their channel and
+/// select facts.
 /// </summary>
 internal sealed class CompiledWorkload
 {
@@ -18,7 +65,10 @@ internal sealed class CompiledWorkload
         var semas = workload.Semaphores();
         SemaIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < semas.Count; i++) SemaIndex[semas[i]] = i;
+        ChanCapacity = workload.Channels.Select(c => c.IsNil ? 0 : c.Capacity).ToArray();
+        ChanIsNil = workload.Channels.Select(c => c.IsNil).ToArray();
         Bodies = new BodyCode[workload.Bodies.Length];
+        var selects = new List<SelectInfo>();
         for (var b = 0; b < Bodies.Length; b++)
         {
             var code = new BodyCode(Points.Count(b));
@@ -26,11 +76,14 @@ internal sealed class CompiledWorkload
             // A body is entered at sp = hi − TopBytes (newproc1); its prologue pushes rbp (0) and subtracts its frame.
             var ops = workload.Bodies[b].Ops;
             code.EntryFrame = FrameAbi.FrameSize(0, ops);
-            Lay(workload, b, ops, -1, 0, 0, FrameAbi.BodyBp + code.EntryFrame, FrameAbi.BodyBp, code, ref next);
+            Lay(workload, b, ops, -1, 0, 0, FrameAbi.BodyBp + code.EntryFrame, FrameAbi.BodyBp, code, selects, ref next);
             Bodies[b] = code;
             RepeatDepth = Math.Max(RepeatDepth, code.MaxRepeatDepth);
         }
+        Selects = selects;
         MainBody = workload.BodyIndex(Model.Workload.Workload.MainBody);
+        UsesChannels = workload.Channels.Length > 0 || selects.Count > 0;
+        HasPollChoices = selects.Any(s => s.PollChoices > 1);
     }
 
     public Workload.Workload Workload { get; }
@@ -40,7 +93,24 @@ internal sealed class CompiledWorkload
     public int RepeatDepth { get; }
     public int MainBody { get; }
 
-    private bool Lay(Workload.Workload w, int body, Block block, int parent, int repDepth, int callDepth, int sp, int bp, BodyCode code, ref int next)
+    /// <summary>Each channel's dataqsiz (0 for a nil channel), by channel index.</summary>
+    public int[] ChanCapacity { get; }
+    /// <summary>Whether channel i is declared nil.</summary>
+    public bool[] ChanIsNil { get; }
+    /// <summary>Every select of the workload by its number: pre-order over the workload, body by body (the numbering
+    /// the native compiler uses for the Select and SelectWoken services).</summary>
+    public IReadOnlyList<SelectInfo> Selects { get; }
+    /// <summary>Whether the workload declares a channel or has a select: only then does the state carry (and encode)
+    /// channel fields.</summary>
+    public bool UsesChannels { get; }
+    /// <summary>Whether some select offers a poll-order choice (Actions must then peek at each running g's next op).</summary>
+    public bool HasPollChoices { get; }
+
+    /// <summary>The select at <paramref name="ordinal"/> of <paramref name="body"/>.</summary>
+    public SelectInfo SelectAt(int body, int ordinal) => Selects[Bodies[body].Select[ordinal]];
+
+    private bool Lay(Workload.Workload w, int body, Block block, int parent, int repDepth, int callDepth, int sp, int bp, BodyCode code,
+        List<SelectInfo> selects, ref int next)
     {
         var anySched = false;
         foreach (var op in block)
@@ -52,6 +122,8 @@ internal sealed class CompiledWorkload
             code.CallDepth[n] = callDepth;
             code.SpOffset[n] = sp;
             code.BpOffset[n] = bp;
+            code.Chan[n] = -1;
+            code.Select[n] = -1;
             bool sched;
             switch (op)
             {
@@ -61,17 +133,68 @@ internal sealed class CompiledWorkload
                     var frame = FrameAbi.FrameSize(c.FrameBytes, c.Body);
                     code.CalleeFrame[n] = frame;
                     var calleeBp = sp + FrameAbi.CallOverheadBytes;
-                    sched = Lay(w, body, c.Body, n, repDepth, callDepth + 1, calleeBp + frame, calleeBp, code, ref next);
+                    sched = Lay(w, body, c.Body, n, repDepth, callDepth + 1, calleeBp + frame, calleeBp, code, selects, ref next);
                     break;
                 }
                 case RepeatOp r:
                     code.MaxRepeatDepth = Math.Max(code.MaxRepeatDepth, repDepth + 1);
-                    sched = Lay(w, body, r.Body, n, repDepth + 1, callDepth, sp, bp, code, ref next);
+                    sched = Lay(w, body, r.Body, n, repDepth + 1, callDepth, sp, bp, code, selects, ref next);
                     break;
                 case WorkOp: sched = false; break;
                 case GoOp g: code.Target[n] = w.BodyIndex(g.Body); sched = true; break;
                 case AcquireOp a: code.Sema[n] = SemaIndex[a.Sema]; sched = true; break;
                 case ReleaseOp r: code.Sema[n] = SemaIndex[r.Sema]; sched = true; break;
+                case SendOp so: code.Chan[n] = w.ChannelIndex(so.Chan); sched = true; break;
+                case RecvOp ro: code.Chan[n] = w.ChannelIndex(ro.Chan); sched = true; break;
+                case CloseOp co: code.Chan[n] = w.ChannelIndex(co.Chan); sched = true; break;
+                case SelectOp sel:
+                {
+                    // Numbered before its cases' blocks, so a select nested in a case block comes after it (pre-order).
+                    var info = new SelectInfo { Number = selects.Count, Body = body, Ordinal = n };
+                    selects.Add(info);
+                    code.Select[n] = info.Number;
+                    var cases = sel.Cases.Count;
+                    info.CaseOrdinals = new int[cases];
+                    info.CaseKinds = new SelectCaseKind[cases];
+                    info.CaseChans = new int[cases];
+                    info.DefaultIndex = sel.DefaultIndex;
+                    var poll = new List<int>();
+                    for (var i = 0; i < cases; i++)
+                    {
+                        var cop = (SelectCaseOp)sel.Cases[i];
+                        var ch = cop.Chan is null ? -1 : w.ChannelIndex(cop.Chan);
+                        info.CaseKinds[i] = cop.Kind;
+                        info.CaseChans[i] = ch;
+                        if (ch >= 0 && !w.Channels[ch].IsNil) poll.Add(i);
+                        if (cop.Kind == SelectCaseKind.Send) info.HasSend = true;
+                    }
+                    info.PollCases = [.. poll];
+                    var channelCases = sel.ChannelCases;
+                    info.Kind = cases == 0 ? SelectKind.Block
+                        : channelCases == 1 && !info.HasDefault ? SelectKind.Plain
+                        : channelCases == 1 ? SelectKind.NonBlocking
+                        : SelectKind.Selectgo;
+                    // The cases: each is numbered like an op; its block runs in the select's own frame (same sp, bp,
+                    // repeat depth: FrameAbi.RepeatSlots counts a case block's repeats at the select's depth).
+                    for (var i = 0; i < cases; i++)
+                    {
+                        var cop = (SelectCaseOp)sel.Cases[i];
+                        var k = next++;
+                        info.CaseOrdinals[i] = k;
+                        code.Ops[k] = cop;
+                        code.Parent[k] = n;
+                        code.RepDepth[k] = repDepth;
+                        code.CallDepth[k] = callDepth;
+                        code.SpOffset[k] = sp;
+                        code.BpOffset[k] = bp;
+                        code.Chan[k] = info.CaseChans[i];
+                        code.Select[k] = info.Number;
+                        code.Sched[k] = Lay(w, body, cop.Body, k, repDepth, callDepth, sp, bp, code, selects, ref next);
+                        code.End[k] = next;
+                    }
+                    sched = true;
+                    break;
+                }
                 default: sched = true; break;
             }
             code.End[n] = next;
@@ -88,14 +211,14 @@ internal sealed class CompiledWorkload
         {
             Ops = new Op[n]; End = new int[n]; Parent = new int[n]; RepDepth = new int[n]; CallDepth = new int[n];
             SpOffset = new int[n]; BpOffset = new int[n]; CalleeFrame = new int[n];
-            Sched = new bool[n]; Target = new int[n]; Sema = new int[n];
+            Sched = new bool[n]; Target = new int[n]; Sema = new int[n]; Chan = new int[n]; Select = new int[n];
         }
 
         public int Count => Ops.Length;
         public readonly Op[] Ops;
         /// <summary>One past the last ordinal of the op's subtree.</summary>
         public readonly int[] End;
-        /// <summary>The enclosing call or repeat, -1 at the top.</summary>
+        /// <summary>The enclosing call, repeat, select case (for a case block's ops) or select (for a case), -1 at the top.</summary>
         public readonly int[] Parent;
         /// <summary>Number of enclosing repeats: the op's own repeat (if any) counts in slot RepDepth.</summary>
         public readonly int[] RepDepth;
@@ -117,6 +240,10 @@ internal sealed class CompiledWorkload
         public readonly int[] Target;
         /// <summary>acquire/release: the semaphore index.</summary>
         public readonly int[] Sema;
+        /// <summary>send/recv/close and a select case: the channel index (-1: none, or a default case).</summary>
+        public readonly int[] Chan;
+        /// <summary>A select and its cases: the select's number (<see cref="Selects"/>); -1 elsewhere.</summary>
+        public readonly int[] Select;
         public int MaxRepeatDepth;
     }
 }

@@ -1,3 +1,5 @@
+using Model.Workload;
+
 namespace Model;
 
 /// <summary>
@@ -36,15 +38,54 @@ public sealed class G
     /// <summary>hi − lo, 0 when the stack was freed (gfput of a grown stack).</summary>
     public int StackSize { get; internal set; }
 
+    // ---- channels (docs/channels.md); always 0 / None in a workload without channels or selects ----
+
+    /// <summary>The sends this goid has started (a send op, or a select with a send case, whichever case wins): the
+    /// n-th sends <c>ChanValues.Of(goid, n)</c>. Reset by newproc1 (a new goid) and cleared by goexit0. Its send slot
+    /// holds <see cref="SendValue"/>.</summary>
+    public int SendSeq { get; internal set; }
+    /// <summary>The receive slot of the frame that received last: the last value a receive got (0 for a closed,
+    /// empty channel). The model keeps one slot per g, not one per frame: only the slot of the receive in progress is
+    /// ever read back (ChanWoken's B). Cleared by newproc1 and goexit0.</summary>
+    public long RecvSlot { get; internal set; }
+    /// <summary>The wait reason of a g parked by a channel op or a select (None otherwise; a semaphore's waiter is
+    /// told by <see cref="WaitSema"/>). Set by park_m, cleared by ready.</summary>
+    internal WaitReason ChanWait;
+    /// <summary>g.selectDone: set by the waker whose dequeue won this g's select; cleared by selectgo's pass 3.</summary>
+    public bool SelectDone { get; internal set; }
+    /// <summary>gp.param after a channel wake-up: <see cref="NoWake"/> (nil), -1 (the plain op's sudog) or the select
+    /// case whose sudog woke it. While it is not NoWake the g's next Run step first runs the op's tail (chansend's or
+    /// chanrecv's code after gopark, or selectgo's pass 3), which clears it.</summary>
+    public int WakeCase { get; internal set; } = NoWake;
+    /// <summary>sudog.success of the sudog that woke it: false when closechan woke it.</summary>
+    public bool WakeSuccess { get; internal set; }
+
+    /// <summary><see cref="WakeCase"/>'s nil.</summary>
+    public const int NoWake = -2;
+
+    /// <summary>What its send slot holds: the value of its latest send (0 before the first).</summary>
+    public long SendValue => SendSeq == 0 ? 0 : ChanValues.Of(Goid, SendSeq);
+
+    /// <summary>g.waitreason as Go names it, for a waiting g: the semaphore's or the channel op's (None otherwise).</summary>
+    public WaitReason WaitReason => WaitSema > 0 ? WaitReason.Semacquire : ChanWait;
+
+    /// <summary>Whether a channel op's tail is pending (the g was woken by a channel and has not run since).</summary>
+    public bool ChanWoken => WakeCase != NoWake;
+
     internal void CopyFrom(G o)
     {
         Goid = o.Goid; Status = o.Status; Body = o.Body; After = o.After; M = o.M; WaitSema = o.WaitSema;
         Sched = o.Sched; SyscallSp = o.SyscallSp; StackSize = o.StackSize;
+        SendSeq = o.SendSeq; RecvSlot = o.RecvSlot; ChanWait = o.ChanWait; SelectDone = o.SelectDone;
+        WakeCase = o.WakeCase; WakeSuccess = o.WakeSuccess;
         Array.Copy(o.Counters, Counters, Counters.Length);
     }
 
     public override string ToString() =>
         $"g{Goid}[slot {Slot}] {Status.GoName()} body={Body} after={After} m={M - 1} sched={Sched}" +
         (SyscallSp != 0 ? $" syscallsp={Gobuf.Offset(SyscallSp)}" : "") + (WaitSema > 0 ? $" sema={WaitSema - 1}" : WaitSema < 0 ? $" retry sema={-WaitSema - 1}" : "") +
-        (Counters.Length > 0 ? $" repeat=[{string.Join(",", Counters)}]" : "") + $" stack={StackSize}";
+        (Counters.Length > 0 ? $" repeat=[{string.Join(",", Counters)}]" : "") + $" stack={StackSize}" +
+        (SendSeq != 0 ? $" sendseq={SendSeq}" : "") + (RecvSlot != 0 ? $" recvslot={Hchan.V(RecvSlot)}" : "") +
+        (ChanWait != WaitReason.None ? $" wait=\"{ChanWait.GoName()}\"" : "") + (SelectDone ? " selectDone" : "") +
+        (WakeCase != NoWake ? $" woken(case {WakeCase}, {(WakeSuccess ? "ok" : "closed")})" : "");
 }

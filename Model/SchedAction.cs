@@ -4,7 +4,10 @@ namespace Model;
 public enum SchedActionKind : byte
 {
     /// <summary>M <c>Id</c> runs its curg's user code up to and through the next op that enters the runtime
-    /// (go, yield, acquire, release, syscall, exit, or the end of the body); for M0 at boot, rt0_go's newproc(main).</summary>
+    /// (go, yield, acquire, release, syscall, exit, send, recv, close, select, or the end of the body); for M0 at
+    /// boot, rt0_go's newproc(main). A g woken by a semaphore or a channel runs only the rest of the op it parked in.
+    /// When the op is a selectgo with n ≥ 2 non-nil channel cases, <c>Victim</c> is the poll order's code in
+    /// [0, n!) (<c>ChanContract.PollOrder</c>); otherwise -1.</summary>
     Run,
     /// <summary>M <c>Id</c> (after startm: acquirep first) runs schedule()/findRunnable: the 1-in-61 global check,
     /// runqget, globrunqget, and when none finds work and no steal is possible, releases its P and stops.</summary>
@@ -17,13 +20,15 @@ public enum SchedActionKind : byte
     Retake,
 }
 
-/// <summary>One enabled choice: which M steps (or which P sysmon retakes), and the steal victim.</summary>
+/// <summary>One enabled choice: which M steps (or which P sysmon retakes), and the steal victim or, for a Run action
+/// that reaches a selectgo with a choice, the poll order's code (-1: none).</summary>
 public readonly record struct SchedAction(SchedActionKind Kind, int Id, int Victim = -1)
 {
     public override string ToString() => Kind switch
     {
         SchedActionKind.Steal => $"Steal(m{Id}, p{Victim})",
         SchedActionKind.Retake => $"Retake(p{Id})",
+        SchedActionKind.Run when Victim >= 0 => $"Run(m{Id}, poll {Victim})",
         _ => $"{Kind}(m{Id})",
     };
 }

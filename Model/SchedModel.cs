@@ -13,7 +13,7 @@ namespace Model;
 /// (<see cref="SchedActionKind.Steal"/>), and, with sysmon on, which P in a syscall is retaken (which makes the
 /// syscall's exit take the slow path). <see cref="Step"/> returns the next state and the <see cref="SchedEvent"/>s
 /// of that step, in the runtime's trace alphabet, never changing its input. With one P and sysmon off exactly one
-/// action is enabled until the run ends, so <see cref="RunToCompletion"/> predicts the whole native trace event for
+/// action is enabled until the run ends, so <see cref="RunToCompletion(int)"/> predicts the whole native trace event for
 /// event. With several Ps, match the runtime's next events against the events of each enabled action (the M and
 /// the first events identify it). A step ending in a Go throw sets <see cref="SchedState.Outcome"/> to Fatal with
 /// Go's message in <see cref="SchedState.Fatal"/>; <see cref="Invariants"/> names every property checked in every
@@ -44,7 +44,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
     internal StepContext Context(SchedState s, List<SchedEvent>? events, int m) => new(Config, _code, s, events, m);
 
     /// <summary>A blank state with no g and no M (tests build states by hand from it).</summary>
-    internal SchedState Blank() => new(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
+    internal SchedState Blank() => new(Config.Procs, _code);
     public SchedConfig Config { get; }
     /// <summary>Program points of the workload (abstract pcs).</summary>
     public ProgramPoints Points => _code.Points;
@@ -53,7 +53,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
     /// P1.. on pidle.</summary>
     public SchedState Initial()
     {
-        var s = new SchedState(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
+        var s = new SchedState(Config.Procs, _code);
         s.Ms.Add(new M(0) { Phase = MPhase.Boot, NextP = 1 });
         // procresize puts the other Ps on pidle from the highest id down, so P1 is on top.
         for (var i = Config.Procs - 1; i >= 1; i--) s.Pidle.Add(i);
@@ -61,8 +61,10 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         return s;
     }
 
-    /// <summary>Every enabled action, in a fixed order (by M, then victim; then retakes by P). Empty once the run
-    /// has ended (completed, deadlocked or fatal).</summary>
+    /// <summary>Every enabled action, in a fixed order (by M, then victim or poll-order code; then retakes by P).
+    /// Empty once the run has ended (completed, deadlocked or fatal). An M whose curg will next reach a selectgo with
+    /// n ≥ 2 non-nil channel cases offers n! Run actions, one per poll order (<see cref="SchedAction.Victim"/> = the
+    /// code, <c>ChanContract.PollOrder</c>).</summary>
     public List<SchedAction> Actions(SchedState state)
     {
         var list = new List<SchedAction>();
@@ -79,9 +81,16 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
             switch (m.Phase)
             {
                 case MPhase.Boot:
-                case MPhase.Running:
                     actions.Add(new SchedAction(SchedActionKind.Run, m.Id));
                     break;
+                case MPhase.Running:
+                {
+                    var choices = Stepper.PollChoices(_code, state, m);
+                    if (choices == 1) actions.Add(new SchedAction(SchedActionKind.Run, m.Id));
+                    else
+                        for (var code = 0; code < choices; code++) actions.Add(new SchedAction(SchedActionKind.Run, m.Id, code));
+                    break;
+                }
                 case MPhase.Schedule:
                 case MPhase.Start:
                 {
@@ -123,7 +132,16 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
 
     /// <summary>With one choice in every state (one P, sysmon off): every action and event until the run ends.
     /// Throws if a state offers more than one action, or after <paramref name="maxSteps"/> steps.</summary>
-    public (SchedState Final, IReadOnlyList<SchedAction> Actions, IReadOnlyList<SchedEvent> Events) RunToCompletion(int maxSteps = 1_000_000)
+    public (SchedState Final, IReadOnlyList<SchedAction> Actions, IReadOnlyList<SchedEvent> Events) RunToCompletion(int maxSteps = 1_000_000) =>
+        RunToCompletion(null, maxSteps);
+
+    /// <summary>
+    /// As <see cref="RunToCompletion(int)"/>, except that where the only choice is a select's poll order (the enabled
+    /// actions are one M's Run actions, one per code), <paramref name="pollOrder"/> picks it: given the number of
+    /// orders n! and the state, it returns the code. Any other state with more than one action throws.
+    /// </summary>
+    public (SchedState Final, IReadOnlyList<SchedAction> Actions, IReadOnlyList<SchedEvent> Events) RunToCompletion(
+        Func<int, SchedState, int>? pollOrder, int maxSteps = 1_000_000)
     {
         var s = Initial();
         var actions = new List<SchedAction>();
@@ -134,9 +152,16 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
             enabled.Clear();
             Actions(s, enabled);
             if (enabled.Count == 0) return (s, actions, events);
-            if (enabled.Count > 1) throw new InvalidOperationException($"not deterministic: {string.Join(", ", enabled)} are enabled");
-            actions.Add(enabled[0]);
-            Stepper.Apply(Config, _code, s, enabled[0], events);
+            var chosen = enabled[0];
+            if (enabled.Count > 1)
+            {
+                var pollOnly = pollOrder is not null && chosen.Kind == SchedActionKind.Run && chosen.Victim == 0
+                    && enabled.TrueForAll(a => a.Kind == SchedActionKind.Run && a.Id == chosen.Id);
+                if (!pollOnly) throw new InvalidOperationException($"not deterministic: {string.Join(", ", enabled)} are enabled");
+                chosen = enabled[pollOrder!(enabled.Count, s)];
+            }
+            actions.Add(chosen);
+            Stepper.Apply(Config, _code, s, chosen, events);
         }
         throw new InvalidOperationException($"no end after {maxSteps} steps");
     }
@@ -169,7 +194,7 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         return true;
     }
 
-    SchedState IModel<SchedState, SchedAction>.NewScratch() => new(Config.Procs, _code.SemaIndex.Count, _code.RepeatDepth);
+    SchedState IModel<SchedState, SchedAction>.NewScratch() => new(Config.Procs, _code);
 
     int IModel<SchedState, SchedAction>.Encode(SchedState state, ref byte[] buffer) => state.Encode(ref buffer);
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Model.Workload;
 
 namespace Model;
 
@@ -22,16 +23,26 @@ public enum Outcome : byte
 /// </summary>
 public sealed class SchedState
 {
-    internal SchedState(int procs, int semas, int repeatDepth)
+    internal SchedState(int procs, CompiledWorkload code)
     {
-        RepeatDepth = repeatDepth;
+        Code = code;
+        RepeatDepth = code.RepeatDepth;
+        var semas = code.SemaIndex.Count;
         for (var i = 0; i < procs; i++) Ps.Add(new P(i));
         SemaCount = new int[semas];
         SemaWaiters = new List<int>[semas];
         for (var i = 0; i < semas; i++) SemaWaiters[i] = [];
+        UsesChannels = code.UsesChannels;
+        Chans = new Hchan[code.ChanCapacity.Length];
+        for (var i = 0; i < Chans.Length; i++) Chans[i] = new Hchan(i, code.ChanCapacity[i], code.ChanIsNil[i]);
     }
 
     internal int RepeatDepth { get; }
+    /// <summary>The compiled workload the state belongs to (static; not part of the state's value).</summary>
+    internal CompiledWorkload Code { get; }
+    /// <summary>Whether the workload has channels or selects: only then are the channel fields of gs and the
+    /// channels themselves encoded (so a workload without them pays nothing).</summary>
+    internal bool UsesChannels { get; }
 
     /// <summary>allgs, in allocation order. Never shrinks.</summary>
     public List<G> AllGs { get; } = [];
@@ -66,6 +77,43 @@ public sealed class SchedState
     public Outcome Outcome { get; internal set; }
     /// <summary>The fatal error, when <see cref="Outcome"/> is Fatal.</summary>
     public Throw Fatal { get; internal set; }
+    /// <summary>The goid of the g whose panic ended the run (<see cref="ThrowExtensions.IsPanic"/>), else 0.</summary>
+    public long PanicGoid { get; internal set; }
+    /// <summary>Every channel (hchan), by declaration index.</summary>
+    internal readonly Hchan[] Chans;
+
+    /// <summary>What Go prints for <see cref="Fatal"/>: "fatal error: MSG", or for a panic
+    /// <c>ChanContract.PanicText</c> with <see cref="PanicGoid"/>; "" when the run did not fail.</summary>
+    public string FatalText => Fatal.FullText(PanicGoid);
+
+    /// <summary>The channels, by declaration index.</summary>
+    public IReadOnlyList<Hchan> Channels => Chans;
+
+    /// <summary>The channels a waiting g waits on, by index: a plain send or receive's channel (nil or not), a
+    /// select's non-nil case channels in case order, each once; none for <c>select {}</c>, a semaphore or a g that does
+    /// not wait on a channel.</summary>
+    public IReadOnlyList<int> WaitChannels(G g)
+    {
+        if (g.Status != GStatus.Waiting || g.ChanWait == WaitReason.None || g.After < 0) return [];
+        var code = Code.Bodies[g.Body];
+        var sel = code.Select[g.After];
+        if (sel < 0) return code.Chan[g.After] is var c and >= 0 ? [c] : [];
+        var info = Code.Selects[sel];
+        if (info.Kind == SelectKind.Plain) return [info.CaseChans[0]];
+        var list = new List<int>();
+        foreach (var i in info.PollCases)
+            if (!list.Contains(info.CaseChans[i])) list.Add(info.CaseChans[i]);
+        return list;
+    }
+
+    /// <summary>How an outcome describes a g blocked on channels (<c>ChanContract.BlockedOn</c>: "chan receive c",
+    /// "select c, d", "select (no cases)"), or null when it does not wait on a channel op.</summary>
+    public string? BlockedOn(G g)
+    {
+        if (g.Status != GStatus.Waiting || g.ChanWait == WaitReason.None) return null;
+        var names = Code.Workload.Channels;
+        return ChanContract.BlockedOn(g.ChanWait, WaitChannels(g).Select(i => names[i].Name));
+    }
 
     /// <summary>sched.npidle.</summary>
     public int NPidle => Pidle.Count;
@@ -84,7 +132,7 @@ public sealed class SchedState
     /// <summary>A deep copy.</summary>
     public SchedState Clone()
     {
-        var c = new SchedState(Ps.Count, SemaCount.Length, RepeatDepth);
+        var c = new SchedState(Ps.Count, Code);
         c.CopyFrom(this);
         return c;
     }
@@ -105,7 +153,8 @@ public sealed class SchedState
         }
         for (var i = 0; i < Ps.Count; i++) Ps[i].CopyFrom(o.Ps[i]);
         GoidGen = o.GoidGen; RunQSize = o.RunQSize; NmSpinning = o.NmSpinning; MainStarted = o.MainStarted;
-        Outcome = o.Outcome; Fatal = o.Fatal;
+        Outcome = o.Outcome; Fatal = o.Fatal; PanicGoid = o.PanicGoid;
+        for (var i = 0; i < Chans.Length; i++) Chans[i].CopyFrom(o.Chans[i]);
         Copy(RunQ, o.RunQ); Copy(GFreeStack, o.GFreeStack); Copy(GFreeNoStack, o.GFreeNoStack);
         Copy(Pidle, o.Pidle); Copy(Midle, o.Midle);
         Array.Copy(o.SemaCount, SemaCount, SemaCount.Length);
@@ -124,6 +173,11 @@ public sealed class SchedState
         foreach (var p in Ps) n += 12 + (int)Math.Min(p.Length, P.RunQSize) + p.GFree.Count;
         n += 1 + Ms.Count * 5;
         n += 1 + AllGs.Count * (18 + RepeatDepth);
+        if (UsesChannels)
+        {
+            n += 1 + AllGs.Count * 4;
+            foreach (var c in Chans) n += 8 + c.Capacity + 3 * (c.RecvQ.Count + c.SendQ.Count) + c.Ledger.Count;
+        }
         return n * 10;
     }
 
@@ -172,8 +226,41 @@ public sealed class SchedState
             if ((gflags & 2) != 0) Put(b, ref at, (ulong)g.Sched.Ret);
             if ((gflags & 4) != 0) Put(b, ref at, (ulong)g.Sched.Lr);
             PutOff(b, ref at, g.Sched.Bp); PutOff(b, ref at, g.SyscallSp); Put(b, ref at, (uint)g.StackSize);
+            if (UsesChannels)
+            {
+                Put(b, ref at, (uint)g.SendSeq); Put(b, ref at, (ulong)g.RecvSlot);
+                b[at++] = ChanFlags(g); Put(b, ref at, (uint)(g.WakeCase - G.NoWake));
+            }
+        }
+        if (UsesChannels)
+        {
+            Put(b, ref at, (ulong)PanicGoid);
+            foreach (var c in Chans)
+            {
+                if (c.IsNil) continue; // a nil channel never changes
+                b[at++] = (byte)((c.Closed ? 1 : 0) | (c.FifoBroken ? 2 : 0));
+                Put(b, ref at, (uint)c.SendX); Put(b, ref at, (uint)c.RecvX); Put(b, ref at, (uint)c.QCount);
+                foreach (var v in c.Buf) Put(b, ref at, (ulong)v);
+                Put(b, ref at, (uint)c.RecvQ.Count);
+                foreach (var sg in c.RecvQ) { Put(b, ref at, (uint)sg.G); Put(b, ref at, (uint)(sg.Case + 1)); }
+                Put(b, ref at, (uint)c.SendQ.Count);
+                foreach (var sg in c.SendQ) { Put(b, ref at, (uint)sg.G); Put(b, ref at, (uint)(sg.Case + 1)); Put(b, ref at, (ulong)sg.Value); }
+                Put(b, ref at, (uint)c.Ledger.Count);
+                foreach (var v in c.Ledger) Put(b, ref at, (ulong)v);
+            }
         }
         return at;
+    }
+
+    /// <summary>A g's channel wait reason, selectDone and wake success in one byte (reasons are below 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte ChanFlags(G g) => (byte)((byte)g.ChanWait | (g.SelectDone ? 0x20 : 0) | (g.WakeSuccess ? 0x40 : 0));
+
+    private static void SetChanFlags(G g, byte x)
+    {
+        g.ChanWait = (WaitReason)(x & 0x1F);
+        g.SelectDone = (x & 0x20) != 0;
+        g.WakeSuccess = (x & 0x40) != 0;
     }
 
     /// <summary>An sp or bp offset below stack.hi for the encoding: frame offsets are multiples of 8, so those are
@@ -266,6 +353,46 @@ public sealed class SchedState
             w.Var(Off(g.Sched.Sp)); w.Var((uint)g.Sched.Pc.Code);
             w.Byte(GobufFlags(g.Sched)); w.Var((ulong)g.Sched.Ret); w.Var((ulong)g.Sched.Lr);
             w.Var(Off(g.Sched.Bp)); w.Var(Off(g.SyscallSp)); w.Var((uint)g.StackSize);
+            if (UsesChannels)
+            {
+                w.Var((uint)g.SendSeq); CanonValue(ref w, g.RecvSlot, rename);
+                w.Byte(ChanFlags(g)); w.Var((uint)(g.WakeCase - G.NoWake));
+            }
+        }
+        if (UsesChannels)
+        {
+            // The panicking g is named by its place in the order (its goid is an identity).
+            w.Var(PanicGoid == 0 ? 0u : (uint)(1 + CanonGoid(PanicGoid, rename)));
+            foreach (var c in Chans)
+            {
+                if (c.IsNil) continue;
+                w.Byte((byte)((c.Closed ? 1 : 0) | (c.FifoBroken ? 2 : 0)));
+                w.Var((uint)c.SendX); w.Var((uint)c.RecvX); w.Var((uint)c.QCount);
+                foreach (var v in c.Buf) CanonValue(ref w, v, rename);
+                w.Var((uint)c.RecvQ.Count);
+                foreach (var sg in c.RecvQ) { w.Var((uint)rename[sg.G]); w.Var((uint)(sg.Case + 1)); }
+                w.Var((uint)c.SendQ.Count);
+                foreach (var sg in c.SendQ) { w.Var((uint)rename[sg.G]); w.Var((uint)(sg.Case + 1)); CanonValue(ref w, sg.Value, rename); }
+                w.Var((uint)c.Ledger.Count);
+                foreach (var v in c.Ledger) CanonValue(ref w, v, rename);
+            }
+        }
+
+        // A value names its sender's goid: written as the sender's place in the order when it is a live g, else as the
+        // raw goid (a g that has died since; sound, if not minimal), then the sequence number.
+        void CanonValue(ref ByteWriter w, long v, Span<int> rename)
+        {
+            if (v == 0) { w.Var(0); return; }
+            var slot = CanonGoid(ChanValues.Goid(v), rename);
+            w.Var(slot >= 0 ? 1 + 2 * (ulong)slot : 2 + 2 * (ulong)ChanValues.Goid(v));
+            w.Var((ulong)ChanValues.Seq(v));
+        }
+
+        int CanonGoid(long goid, Span<int> rename)
+        {
+            foreach (var g in AllGs)
+                if (g.Goid == goid && g.Status != GStatus.Dead) return rename[g.Slot];
+            return -1;
         }
 
         static void Slots(ref ByteWriter w, List<int> slots, Span<int> rename)
@@ -292,6 +419,10 @@ public sealed class SchedState
         if (c == 0) c = a.Sched.Bp.CompareTo(b.Sched.Bp);
         if (c == 0) c = a.SyscallSp.CompareTo(b.SyscallSp);
         if (c == 0) c = a.StackSize.CompareTo(b.StackSize);
+        if (c == 0) c = a.SendSeq.CompareTo(b.SendSeq);
+        if (c == 0) c = ChanValues.Seq(a.RecvSlot).CompareTo(ChanValues.Seq(b.RecvSlot));
+        if (c == 0) c = ChanFlags(a).CompareTo(ChanFlags(b));
+        if (c == 0) c = a.WakeCase.CompareTo(b.WakeCase);
         return c;
     }
 
@@ -335,6 +466,29 @@ public sealed class SchedState
             g.Sched.Ret = (gflags & 2) != 0 ? (long)Get(b, ref at) : 0;
             g.Sched.Lr = (gflags & 4) != 0 ? (long)Get(b, ref at) : 0;
             g.Sched.Bp = GetOff(b, ref at); g.SyscallSp = GetOff(b, ref at); g.StackSize = (int)Get(b, ref at);
+            if (UsesChannels)
+            {
+                g.SendSeq = (int)Get(b, ref at); g.RecvSlot = (long)Get(b, ref at);
+                SetChanFlags(g, b[at++]); g.WakeCase = (int)Get(b, ref at) + G.NoWake;
+            }
+        }
+        if (UsesChannels)
+        {
+            PanicGoid = (long)Get(b, ref at);
+            foreach (var c in Chans)
+            {
+                if (c.IsNil) continue;
+                var x = b[at++];
+                c.Closed = (x & 1) != 0; c.FifoBroken = (x & 2) != 0;
+                c.SendX = (int)Get(b, ref at); c.RecvX = (int)Get(b, ref at); c.QCount = (int)Get(b, ref at);
+                for (var i = 0; i < c.Buf.Length; i++) c.Buf[i] = (long)Get(b, ref at);
+                c.RecvQ.Clear();
+                for (var i = (int)Get(b, ref at); i > 0; i--) c.RecvQ.Add(new Sudog((int)Get(b, ref at), (int)Get(b, ref at) - 1));
+                c.SendQ.Clear();
+                for (var i = (int)Get(b, ref at); i > 0; i--) c.SendQ.Add(new Sudog((int)Get(b, ref at), (int)Get(b, ref at) - 1, (long)Get(b, ref at)));
+                c.Ledger.Clear();
+                for (var i = (int)Get(b, ref at); i > 0; i--) c.Ledger.Add((long)Get(b, ref at));
+            }
         }
     }
 
@@ -379,11 +533,13 @@ public sealed class SchedState
         {
             $"sched: goidgen={GoidGen} runq=[{string.Join(",", RunQ)}] runqsize={RunQSize} nmspinning={NmSpinning} " +
             $"pidle=[{string.Join(",", Pidle)}] midle=[{string.Join(",", Midle)}] mainStarted={MainStarted}" +
-            (Outcome != Outcome.Running ? $" outcome={Outcome}" : "") + (Fatal != Throw.None ? $" fatal=\"{Fatal.Message()}\"" : ""),
+            (Outcome != Outcome.Running ? $" outcome={Outcome}" : "") + (Fatal != Throw.None ? $" fatal=\"{Fatal.Message()}\"" : "") + (PanicGoid != 0 ? $" panic in g{PanicGoid}" : ""),
             $"gFree: stack=[{string.Join(",", GFreeStack)}] noStack=[{string.Join(",", GFreeNoStack)}]",
         };
         for (var i = 0; i < SemaCount.Length; i++)
             lines.Add($"sema{i}: count={SemaCount[i]} waiters=[{string.Join(",", SemaWaiters[i])}]");
+        var names = Code.Workload.Channels;
+        foreach (var c in Chans) lines.Add($"{c} ({names[c.Index].Name})");
         foreach (var p in Ps) lines.Add(p.ToString());
         foreach (var m in Ms) lines.Add(m.ToString());
         foreach (var g in AllGs) lines.Add(g.ToString());

@@ -6,8 +6,13 @@ namespace Model;
 internal static partial class Stepper
 {
     /// <summary>Runs M's curg from where it resumes through its next op that enters the runtime. For M0 at boot:
-    /// rt0_go's newproc(runtime.main), then schedule.</summary>
-    internal static void Run(in StepContext cx, M m)
+    /// rt0_go's newproc(runtime.main), then schedule. <paramref name="pollCode"/> is the poll order of the select the
+    /// g reaches, when the action carries one (<see cref="PollChoices"/>).
+    /// <para>Where a g resumes: after the op at <see cref="G.After"/> (its subtree's end), except when After is a
+    /// select case: the select chose that case and the g enters the case's block. When a case's block ends, the g goes
+    /// on after the select. A g woken by a semaphore first retries it; a g woken by a channel first runs the rest of
+    /// the op it parked in (<see cref="ChanTail"/>); either is the whole step.</para></summary>
+    internal static void Run(in StepContext cx, M m, int pollCode = -1)
     {
         var s = cx.S;
         if (m.Phase == MPhase.Boot)
@@ -32,6 +37,11 @@ internal static partial class Stepper
             SemAcquire(cx, m, g, g.After, sema);
             return;
         }
+        if (g.WakeCase != G.NoWake)
+        {
+            ChanTail(cx, m, g);
+            return;
+        }
         int n, e;
         if (g.After < 0)
         {
@@ -39,6 +49,7 @@ internal static partial class Stepper
             e = -1;
             CheckEntryStack(cx, g, code);
         }
+        else if (code.Ops[g.After] is SelectCaseOp) { n = g.After + 1; e = g.After; }
         else { n = code.End[g.After]; e = code.Parent[g.After]; }
         while (true)
         {
@@ -46,11 +57,19 @@ internal static partial class Stepper
             if (n == blockEnd)
             {
                 if (e < 0) { GoExit1(cx, m, g, -1); return; }
-                if (code.Ops[e] is RepeatOp)
+                switch (code.Ops[e])
                 {
-                    var slot = code.RepDepth[e];
-                    if (--g.Counters[slot] > 0) { n = e + 1; continue; }
-                    g.Counters[slot] = 0;
+                    case RepeatOp:
+                    {
+                        var slot = code.RepDepth[e];
+                        if (--g.Counters[slot] > 0) { n = e + 1; continue; }
+                        g.Counters[slot] = 0;
+                        break;
+                    }
+                    case SelectCaseOp:
+                        // The chosen case's block is done: go on after the select.
+                        e = code.Parent[e];
+                        break;
                 }
                 n = code.End[e];
                 e = code.Parent[e];
@@ -99,6 +118,23 @@ internal static partial class Stepper
                     g.After = n;
                     GoExit1(cx, m, g, n);
                     return;
+                case SendOp:
+                    g.After = n;
+                    g.SendSeq++; // the emitted code writes the value into the send slot before the call
+                    ChanSend(cx, m, g, n, code.Chan[n], n);
+                    return;
+                case RecvOp:
+                    g.After = n;
+                    ChanRecv(cx, m, g, n, code.Chan[n], n);
+                    return;
+                case CloseOp:
+                    g.After = n;
+                    CloseChan(cx, m, g, n, code.Chan[n]);
+                    return;
+                case SelectOp:
+                    g.After = n;
+                    Select(cx, m, g, n, pollCode);
+                    return;
             }
         }
     }
@@ -117,5 +153,61 @@ internal static partial class Stepper
                 for (var c = n + 1; c < code.End[n]; c = code.End[c]) RunPure(cx, g, code, c);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The ordinal of the op that enters the runtime in <paramref name="g"/>'s next Run step, or -1 (the end of its
+    /// body, a semaphore retry, a channel op's tail). Walks like <see cref="Run"/> without changing anything: a repeat
+    /// block is only ever ended here if the g resumed inside it (a freshly entered block has an op that enters the
+    /// runtime, found first), so the g's own counters say whether it loops. Stack checks are left out: a prologue
+    /// that throws would end the step before the op, whatever this returns.
+    /// </summary>
+    internal static int PeekNextOp(CompiledWorkload.BodyCode code, G g)
+    {
+        if (g.WaitSema < 0 || g.WakeCase != G.NoWake) return -1;
+        int n, e;
+        if (g.After < 0) { n = 0; e = -1; }
+        else if (code.Ops[g.After] is SelectCaseOp) { n = g.After + 1; e = g.After; }
+        else { n = code.End[g.After]; e = code.Parent[g.After]; }
+        while (true)
+        {
+            var blockEnd = e < 0 ? code.Count : code.End[e];
+            if (n == blockEnd)
+            {
+                if (e < 0) return -1;
+                if (code.Ops[e] is RepeatOp && g.Counters[code.RepDepth[e]] > 1) { n = e + 1; continue; }
+                if (code.Ops[e] is SelectCaseOp) e = code.Parent[e];
+                n = code.End[e];
+                e = code.Parent[e];
+                continue;
+            }
+            if (!code.Sched[n]) { n = code.End[n]; continue; }
+            switch (code.Ops[n])
+            {
+                case RepeatOp r:
+                    if (r.Count == 0) { n = code.End[n]; continue; }
+                    e = n;
+                    n++;
+                    continue;
+                case CallOp:
+                    e = n;
+                    n++;
+                    continue;
+                default:
+                    return n;
+            }
+        }
+    }
+
+    /// <summary>How many Run actions M's next step offers: the poll orders (n!) of the selectgo its curg reaches with
+    /// n ≥ 2 non-nil channel cases, else 1.</summary>
+    internal static int PollChoices(CompiledWorkload code, SchedState s, M m)
+    {
+        if (!code.HasPollChoices || m.Phase != MPhase.Running || m.Curg == 0) return 1;
+        var g = s.AllGs[m.Curg - 1];
+        var body = code.Bodies[g.Body];
+        var n = PeekNextOp(body, g);
+        if (n < 0 || body.Ops[n] is not SelectOp) return 1;
+        return code.Selects[body.Select[n]].PollChoices;
     }
 }

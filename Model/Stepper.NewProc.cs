@@ -39,6 +39,9 @@ internal static partial class Stepper
         newg.Body = body;
         newg.After = -1;
         Array.Clear(newg.Counters);
+        // A new goid: its sends count from 1 again (ChanValues); the stack's slots start clear.
+        newg.SendSeq = 0;
+        newg.RecvSlot = 0;
         if (p.GoidCache == p.GoidCacheEnd)
         {
             // goidcache = goidgen += _GoidCacheBatch, minus _GoidCacheBatch - 1.

@@ -155,6 +155,8 @@ internal static partial class Stepper
         // The dead g's stack contents no longer matter; clear them so equal runs reach equal states.
         g.After = -1;
         Array.Clear(g.Counters);
+        g.SendSeq = 0;
+        g.RecvSlot = 0;
         DropG(m, g);
         cx.Emit(EventKind.GoEnd, g.Goid);
         GfPut(cx, cx.POf(m), g);

@@ -15,12 +15,15 @@ namespace Model;
 /// <item><c>Stepper.Schedule.cs</c>: schedule, findRunnable, execute, gosched_m, goexit0.</item>
 /// <item><c>Stepper.Procs.cs</c>: Ps and Ms (acquirep, pidle, wakep, startm, stopm, handoffp, checkdead).</item>
 /// <item><c>Stepper.Sysmon.cs</c>: retake.</item>
+/// <item><c>Stepper.Chan.cs</c>: chansend, chanrecv, closechan, waitq.dequeue, send, recv (chan.go).
+/// <c>Stepper.Select.cs</c>: selectgo and the selects Go's compiler rewrites (select.go).</item>
 /// </list>
 /// </summary>
 internal static partial class Stepper
 {
     /// <summary>Performs <paramref name="a"/> on <paramref name="s"/> in place, appending events if a sink is given.
-    /// A Go throw inside the step ends the run: Outcome Fatal with the throw's message.</summary>
+    /// A Go throw or panic inside the step ends the run: Outcome Fatal with the throw's message (and the panicking
+    /// goid). A Run action's <see cref="SchedAction.Victim"/> is the poll-order code of the select it reaches, if any.</summary>
     public static void Apply(SchedConfig cfg, CompiledWorkload code, SchedState s, SchedAction a, List<SchedEvent>? events)
     {
         var cx = new StepContext(cfg, code, s, events, a.Kind == SchedActionKind.Retake ? -1 : a.Id);
@@ -28,7 +31,7 @@ internal static partial class Stepper
         {
             switch (a.Kind)
             {
-                case SchedActionKind.Run: Run(cx, s.Ms[a.Id]); break;
+                case SchedActionKind.Run: Run(cx, s.Ms[a.Id], a.Victim); break;
                 case SchedActionKind.Schedule: Schedule(cx, s.Ms[a.Id], -1); break;
                 case SchedActionKind.Steal: Schedule(cx, s.Ms[a.Id], a.Victim); break;
                 case SchedActionKind.ExitSyscall: ExitSyscall(cx, s.Ms[a.Id]); break;
@@ -39,6 +42,7 @@ internal static partial class Stepper
         {
             s.Outcome = Outcome.Fatal;
             s.Fatal = e.What;
+            s.PanicGoid = e.Goid;
         }
     }
 }

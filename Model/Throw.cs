@@ -1,6 +1,6 @@
 namespace Model;
 
-/// <summary>The fatal errors a step can end in. Each carries Go's own message (<see cref="ThrowExtensions.Message"/>).</summary>
+/// <summary>The fatal errors a step can end in: Go's throws and the channel panics (<see cref="ThrowExtensions.IsPanic"/>). Each carries Go's own message (<see cref="ThrowExtensions.Message"/>).</summary>
 public enum Throw : byte
 {
     /// <summary>No fatal error.</summary>
@@ -31,6 +31,14 @@ public enum Throw : byte
     PidlePutNonEmpty,
     /// <summary>nmspinning went negative.</summary>
     NegativeSpinning,
+    /// <summary>selectgo's pass 3 found no case for the sudog that woke it: "selectgo: bad wakeup".</summary>
+    BadSelectWakeup,
+    /// <summary>Panic: chansend (or a select's send case) on a closed channel, or a blocked send woken by closechan.</summary>
+    SendOnClosed,
+    /// <summary>Panic: closechan on a closed channel.</summary>
+    CloseOfClosed,
+    /// <summary>Panic: closechan on a nil channel.</summary>
+    CloseOfNil,
 }
 
 /// <summary>Go's messages for <see cref="Throw"/>.</summary>
@@ -53,6 +61,19 @@ public static class ThrowExtensions
         Throw.NewprocNotDead => "newproc1: new g is not Gdead",
         Throw.PidlePutNonEmpty => "pidleput: P has non-empty run queue",
         Throw.NegativeSpinning => "findrunnable: negative nmspinning",
+        Throw.BadSelectWakeup => "selectgo: bad wakeup",
+        Throw.SendOnClosed => ChanContract.SendOnClosed,
+        Throw.CloseOfClosed => ChanContract.CloseOfClosed,
+        Throw.CloseOfNil => ChanContract.CloseOfNil,
         _ => t.ToString(),
     };
+
+    /// <summary>Whether Go reports it as an unrecovered panic ("panic: MSG" and the panicking goroutine's header)
+    /// rather than a throw ("fatal error: MSG"). Both end the run with a fatal outcome.</summary>
+    public static bool IsPanic(this Throw t) => t is Throw.SendOnClosed or Throw.CloseOfClosed or Throw.CloseOfNil;
+
+    /// <summary>What Go prints: <c>ChanContract.PanicText(msg, goid)</c> for a panic of goroutine
+    /// <paramref name="goid"/>, "fatal error: MSG" for a throw, "" for none.</summary>
+    public static string FullText(this Throw t, long goid) =>
+        t == Throw.None ? "" : t.IsPanic() ? ChanContract.PanicText(t.Message(), goid) : "fatal error: " + t.Message();
 }
