@@ -40,14 +40,21 @@ public static class SchedInvariants
         "a dead g has no M and waits on nothing (§7.23)",
         "no lost wakeup: a semaphore with waiters has a positive count only while as many readied gs are on their way to retry it (L2)",
         "no fatal error (Go throw)",
+        "NoBothQueues: no channel has both a waiting sender and a waiting receiver, stale select sudogs aside (C1)",
+        "QCountBounded: 0 <= qcount <= dataqsiz and sendx = (recvx + qcount) mod dataqsiz (C2)",
+        "BufferVsWaiters: a non-empty buffer has no waiting receiver and a non-full one no waiting sender (C3)",
+        "SudogWaits: each sudog's g waits on that channel, or is a select's g about to run pass 3 (C4)",
+        "FifoValues: every receive got the oldest value sent and not yet received; the buffer holds exactly those (C5)",
     ];
 
     /// <summary>Index of "no fatal error" in the property list.</summary>
     public const int NoFatalError = 18;
+    /// <summary>Indices of the channel invariants C1..C5 (docs/channels.md).</summary>
+    public const int NoBothQueues = 19, QCountBounded = 20, BufferVsWaiters = 21, SudogWaits = 22, FifoValues = 23;
     /// <summary>Index of the deadlock property (terminal).</summary>
-    public const int NoDeadlock = 19;
+    public const int NoDeadlock = 24;
     /// <summary>Index of L1 at terminal states.</summary>
-    public const int EveryGEnds = 20;
+    public const int EveryGEnds = 25;
 
     internal static IReadOnlyList<Property<SchedState>> Build(SchedModel model)
     {
@@ -139,6 +146,9 @@ public static class SchedInvariants
             }
         }
 
+        // Channels: C1-C5, and the places channel waits give gs (§7.4, §7.10).
+        if (s.UsesChannels) bad |= ChannelsFailing(s, waits);
+
         // Ms (§7.9, §7.17, §7.18).
         var spinning = 0;
         foreach (var m in s.Ms)
@@ -227,7 +237,7 @@ public static class SchedInvariants
                     if (g.Sched.Sp == 0 || g.Sched.Sp >= g.StackSize || g.Sched.Pc.Kind == PcKind.Zero) Fail(9);
                     break;
                 case GStatus.Dead:
-                    if (g.M != 0 || g.WaitSema != 0) Fail(16);
+                    if (g.M != 0 || g.WaitSema != 0 || g.ChanWait != WaitReason.None || g.WakeCase != G.NoWake || g.SelectDone) Fail(16);
                     break;
             }
             if (g.Status == GStatus.Syscall && (g.SyscallSp == 0 || g.Sched.Sp != g.SyscallSp)) Fail(11);
@@ -241,5 +251,123 @@ public static class SchedInvariants
         }
         _ = cfg;
         return bad;
+    }
+
+    /// <summary>A wait that no wake-up ends: a nil channel's send or receive, <c>select {}</c>, a select whose
+    /// cases all have nil channels.</summary>
+    private static bool ParksForever(SchedState s, G g)
+    {
+        switch (g.ChanWait)
+        {
+            case WaitReason.ChanSendNilChan or WaitReason.ChanReceiveNilChan or WaitReason.SelectNoCases: return true;
+            case WaitReason.Select:
+                var sel = g.After >= 0 ? s.Code.Bodies[g.Body].Select[g.After] : -1;
+                return sel >= 0 && s.Code.Selects[sel].PollCases.Length == 0;
+            default: return false;
+        }
+    }
+
+    /// <summary>
+    /// C1-C5 (docs/channels.md), and each channel wait's place for §7.10: a plain sudog is one place of its g; a
+    /// select's live sudogs together are one place of its g; a wait for good is one place. A select sudog is stale
+    /// once its g's selectDone is set (a waker won the select and its g has yet to take the others off in pass 3).
+    /// </summary>
+    private static ulong ChannelsFailing(SchedState s, Span<byte> waits)
+    {
+        ulong bad = 0;
+        void Fail(int i) => bad |= 1UL << i;
+        var n = s.AllGs.Count;
+        Span<byte> selectSudogs = n <= 512 ? stackalloc byte[n] : new byte[n];
+        selectSudogs.Clear();
+        var code = s.Code;
+        foreach (var h in s.Chans)
+        {
+            if (h.IsNil)
+            {
+                if (h.Closed || h.QCount != 0 || h.SendX != 0 || h.RecvX != 0 || h.RecvQ.Count + h.SendQ.Count != 0) Fail(SudogWaits);
+                continue;
+            }
+            var liveRecv = 0;
+            var liveSend = 0;
+            for (var q = 0; q < 2; q++)
+            {
+                var send = q == Stepper.SendQ;
+                foreach (var sg in send ? h.SendQ : h.RecvQ)
+                {
+                    if ((uint)sg.G >= (uint)n) { Fail(SudogWaits); continue; }
+                    var gp = s.AllGs[sg.G];
+                    var stale = sg.IsSelect && gp.SelectDone;
+                    if (!stale)
+                    {
+                        if (send) liveSend++;
+                        else liveRecv++;
+                        if (sg.IsSelect) selectSudogs[sg.G]++;
+                        else waits[sg.G]++;
+                    }
+                    // C4: the sudog stands for what its g waits on.
+                    if (stale)
+                    {
+                        // A waker won the select: the g is on its way to pass 3.
+                        if (gp.WakeCase == G.NoWake || gp.Status is not (GStatus.Runnable or GStatus.Running)) Fail(SudogWaits);
+                    }
+                    else if (gp.Status != GStatus.Waiting || gp.WakeCase != G.NoWake || !WaitsOn(code, gp, h.Index, send, sg.Case)) Fail(SudogWaits);
+                    if (send ? sg.Value != gp.SendValue : sg.Value != 0) Fail(SudogWaits);
+                }
+            }
+            // C1.
+            if (liveRecv > 0 && liveSend > 0) Fail(NoBothQueues);
+            // C2.
+            if (h.QCount < 0 || h.QCount > h.Capacity) Fail(QCountBounded);
+            else if (h.Capacity == 0 ? h.SendX != 0 || h.RecvX != 0
+                     : (uint)h.SendX >= (uint)h.Capacity || (uint)h.RecvX >= (uint)h.Capacity || h.SendX != (h.RecvX + h.QCount) % h.Capacity)
+                Fail(QCountBounded);
+            // C3.
+            if (h.QCount > 0 && liveRecv > 0 || h.QCount < h.Capacity && liveSend > 0) Fail(BufferVsWaiters);
+            // C5: no receive took a value out of order, and the ring holds exactly the unreceived values, oldest at
+            // recvx, every other slot cleared.
+            if (h.FifoBroken || h.Ledger.Count != h.QCount) Fail(FifoValues);
+            else if (h.Capacity > 0 && h.QCount >= 0 && h.QCount <= h.Capacity && (uint)h.RecvX < (uint)h.Capacity)
+                for (var i = 0; i < h.Capacity; i++)
+                {
+                    var at = (h.RecvX + i) % h.Capacity;
+                    if (i < h.QCount ? h.Buf[at] != h.Ledger[i] || h.Buf[at] == 0 : h.Buf[at] != 0) { Fail(FifoValues); break; }
+                }
+        }
+        foreach (var g in s.AllGs)
+        {
+            // A pending tail (gp.param set) belongs to a g that a channel has readied and that has not run since.
+            if (g.WakeCase != G.NoWake && g.Status is not (GStatus.Runnable or GStatus.Running)) Fail(SudogWaits);
+            if (g.SelectDone && g.WakeCase == G.NoWake) Fail(SudogWaits);
+            if (g.ChanWait == WaitReason.None) continue;
+            if (g.Status != GStatus.Waiting) { Fail(SudogWaits); continue; }
+            if (ParksForever(s, g)) waits[g.Slot]++;
+            else if (g.ChanWait == WaitReason.Select)
+            {
+                // Pass 2 queued one sudog per non-nil channel case, and none has been popped (selectDone is clear).
+                var sel = code.Selects[code.Bodies[g.Body].Select[g.After]];
+                if (selectSudogs[g.Slot] != sel.PollCases.Length) Fail(SudogWaits);
+                if (selectSudogs[g.Slot] > 0) waits[g.Slot]++;
+            }
+        }
+        return bad;
+    }
+
+    /// <summary>Whether a live sudog of <paramref name="g"/> on channel <paramref name="c"/> (its sendq when
+    /// <paramref name="send"/>) for case <paramref name="casi"/> (-1 plain) matches the op the g is parked in.</summary>
+    private static bool WaitsOn(CompiledWorkload code, G g, int c, bool send, int casi)
+    {
+        if (g.After < 0) return false;
+        var body = code.Bodies[g.Body];
+        var op = body.Ops[g.After];
+        var sel = body.Select[g.After];
+        if (sel < 0)
+            return casi < 0 && body.Chan[g.After] == c && (send ? op is Workload.SendOp && g.ChanWait == WaitReason.ChanSend
+                                                                : op is Workload.RecvOp && g.ChanWait == WaitReason.ChanReceive);
+        var info = code.Selects[sel];
+        if (info.Kind == SelectKind.Plain)
+            return casi < 0 && info.CaseChans[0] == c && (info.CaseKinds[0] == Workload.SelectCaseKind.Send) == send
+                   && g.ChanWait == (send ? WaitReason.ChanSend : WaitReason.ChanReceive);
+        return info.Kind == SelectKind.Selectgo && g.ChanWait == WaitReason.Select && (uint)casi < (uint)info.CaseChans.Length
+               && info.CaseChans[casi] == c && (info.CaseKinds[casi] == Workload.SelectCaseKind.Send) == send;
     }
 }
