@@ -177,7 +177,9 @@ internal sealed unsafe partial class Sched
             }
             if (n > ChanContract.MaxSelectCases) code = -1; // n! does not fit the event's contract: not reported
         }
+#if CHECKER_MUTANTS
         if (_mutant == Mutant.SelectIgnoresPollOrder) info.PollSet.CopyTo(poll); // seeded bug: source order
+#endif
 
         // Sort the cases by hchan address to get the locking order: Go's heap sort, started from the poll order so
         // that cases on the same channel are permuted too.
