@@ -227,9 +227,9 @@ internal sealed unsafe partial class Sched
 
     // ---- the Select event of a select rewritten to one channel op --------------------------------------------------
 
-    /// <summary>A Select event still to be emitted: a select that became one chansend/chanrecv (docs/channels.md: Go's
-    /// compiler rewrites one-case selects) announces its choice where the op decides, after any ChanDequeueStale of
-    /// its dequeue and before the op's own state event.</summary>
+    /// <summary>A Select event still to be emitted: a select with one channel case and a default, which became
+    /// selectnbsend/selectnbrecv (docs/channels.md: Go's compiler rewrites it), announces its choice where the op
+    /// decides, after any ChanDequeueStale of its dequeue and before the op's own state event.</summary>
     private struct SelectNote
     {
         public bool Pending;

@@ -167,8 +167,9 @@ internal sealed unsafe partial class Sched
         return sb.ToString();
     }
 
-    /// <summary>The channels the op at <paramref name="at"/> names, in source order, each once (a select's every case
-    /// channel, nil ones included; none for <c>select {}</c>).</summary>
+    /// <summary>The channels a g parked at <paramref name="at"/> waits on, as the model lists them: a send's or
+    /// receive's channel (nil or not), a one-case select's channel (it is the plain op), otherwise the select's non-nil
+    /// case channels in source order, each once (none for <c>select {}</c> or a select of nil channels).</summary>
     private List<string> ChannelsAt(Model.Workload.ProgramPoint? at)
     {
         var names = new List<string>();
@@ -177,9 +178,13 @@ internal sealed unsafe partial class Sched
         {
             case SendOp s: names.Add(s.Chan); break;
             case RecvOp r: names.Add(r.Chan); break;
+            case SelectOp sel when sel.ChannelCases == 1 && sel.DefaultIndex < 0:
+                names.Add(sel.CaseOps.First(c => c.Chan is not null).Chan!);
+                break;
             case SelectOp sel:
                 foreach (var c in sel.CaseOps)
-                    if (c.Chan is { } name && !names.Contains(name)) names.Add(name);
+                    if (c.Chan is { } name && !Program.Workload.Channels[Program.Workload.ChannelIndex(name)].IsNil && !names.Contains(name))
+                        names.Add(name);
                 break;
         }
         return names;

@@ -92,9 +92,12 @@ internal sealed unsafe partial class Sched
             {
                 var cc = info.ChannelCase;
                 var block = info.Form == SelectForm.Plain;
+                // The plain op's Select event comes first (it can only take its one case); the non-blocking one's
+                // once chansend/chanrecv has decided, after any stale sudog its dequeue dropped.
+                if (block && _tracing) Trace(mp, EventKind.Select, gp->Goid, 0, cc, info.PollSet.Length, 0);
                 var note = new SelectNote
                 {
-                    Pending = true, N = info.PollSet.Length, HasDefault = block ? 0 : 1, Case = cc, Default = info.Default,
+                    Pending = !block, N = info.PollSet.Length, HasDefault = block ? 0 : 1, Case = cc, Default = info.Default,
                 };
                 var r = info.Sends[cc]
                     ? ChanSend(mp, gp, info.Chans[cc], sendSlot, block, ref note)
