@@ -11,6 +11,9 @@ public enum ChoiceKind
     StealOrder,
     /// <summary>exitsyscall: 1 = the P was lost while blocked (sysmon's retake, then the slow path), 0 = fast path tried.</summary>
     SyscallSlowPath,
+    /// <summary>selectgo's poll order: Value is the code in [0, n!) that <c>ChanContract.PollOrder</c> decodes, n the
+    /// select's non-nil channel cases.</summary>
+    SelectOrder,
 }
 
 /// <summary>One recorded choice of a controlled run, in order; <see cref="RunResult.Choices"/> holds the bare values

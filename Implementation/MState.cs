@@ -68,8 +68,13 @@ internal sealed unsafe class MState
     public G* CurG;
     /// <summary>Where this M stands at its latest scheduling point (for snapshots; written by the M itself).</summary>
     public Snapshots.MPosition Position;
-    /// <summary>Semaphore index whose lock park_m must release (gopark's unlockf/lock), or -1.</summary>
-    public int WaitLock = -1;
+    /// <summary>m.waitunlockf: what park_m calls after making the g Waiting (null: nothing to release).</summary>
+    public delegate*<Sched, G*, nint, bool> WaitUnlockF;
+    /// <summary>m.waitlock: the unlock function's argument (a semaphore index, an hchan, ...).</summary>
+    public nint WaitLock;
+    /// <summary>m.waittraceev: park_m's block annotation (0 = no gopark pending), and its arguments.</summary>
+    public EventKind WaitTraceEv;
+    public long WaitTraceA, WaitTraceB;
     /// <summary>m.syscalltick: the P's syscalltick when this M entered its system call.</summary>
     public uint SyscallTick;
     /// <summary>The M's idle note (notesleep/notewakeup on m.park).</summary>
@@ -105,6 +110,9 @@ internal sealed unsafe class MState
         _rand = x;
         return (uint)(x >> 32);
     }
+
+    /// <summary>Go's fastrandn (stubs.go): a number in [0, n) from the M's own random source, by multiply and shift.</summary>
+    public uint FastRandN(uint n) => (uint)((ulong)CheapRand() * n >> 32);
 
     /// <summary>The P id for trace events, or -1.</summary>
     public short PId => P == null ? (short)-1 : (short)P->Id;

@@ -71,4 +71,18 @@ internal enum Mutant
     /// next execute's gogo jumps to an unmapped address and the process dies of SIGSEGV: the runtime-crashing mutant,
     /// which only an isolated checker survives.</summary>
     GoschedPcTruncated,
+
+    // ---- channels and select (docs/channels.md) ----
+
+    /// <summary>A send that finds receivers waiting hands its value to the newest one (recvq's tail), not the oldest.</summary>
+    ChanHandoffNewestReceiver,
+    /// <summary>A g woken by a channel partner (a direct send or receive, closechan) goes to the ring's tail, not runnext.</summary>
+    ChanWokenToTail,
+    /// <summary>recvx wraps one slot late (at dataqsiz + 1): a receive reads the spare slot past the ring (a zero) and
+    /// the ring's order slips; the runtime does not crash.</summary>
+    ChanRecvxNotWrapped,
+    /// <summary>closechan readies only the first waiter it dequeued; the others stay Waiting for good.</summary>
+    CloseWakesFirstOnly,
+    /// <summary>selectgo's pass 1 walks the cases in source order, whatever poll order it drew (and reports).</summary>
+    SelectIgnoresPollOrder,
 }

@@ -49,4 +49,10 @@ internal unsafe struct P
     public fixed long Runq[RunqSize];
     /// <summary>runnext: only the owner CASes it to a g; anyone may CAS it to null.</summary>
     public G* RunNext;
+
+    /// <summary>cap(p.sudogcache) in Go (runtime2.go: <c>sudogcache []*sudog; sudogbuf [128]*sudog</c>).</summary>
+    public const int SudogCacheSize = 128;
+    /// <summary>p.sudogcache: free sudogs, a stack of <see cref="SudogCacheN"/> entries. Owner only.</summary>
+    public fixed long SudogCache[SudogCacheSize];
+    public int SudogCacheN;
 }

@@ -70,6 +70,9 @@ internal sealed unsafe partial class Sched
         newg->WaitSema = -1;
         newg->WaitReason = 0;
         newg->M = null;
+        newg->SendSeq = 0; // ChanValues: the send count restarts with the new goid
+        newg->SelectDone = 0;
+        newg->Waiting = 0;
 
         if (pp->GoidCache == pp->GoidCacheEnd)
         {

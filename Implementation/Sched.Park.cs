@@ -35,8 +35,7 @@ internal sealed unsafe partial class Sched
         s.Tail = gp;
         s.Waiters++;
         gp->WaitSema = sema;
-        gp->WaitReason = WaitReasonSemacquire;
-        mp.WaitLock = sema;
+        Gopark(mp, gp, &SemParkCommit, sema, WaitReasonSemacquire, EventKind.GoBlock, sema, 0);
         return 1;
     }
 
@@ -79,18 +78,47 @@ internal sealed unsafe partial class Sched
         return 0;
     }
 
-    /// <summary>Mirrors runtime.park_m (proc.go): E5, dropg, then gopark's unlockf (release the semaphore's lock),
-    /// then schedule.</summary>
+    /// <summary>
+    /// The first half of runtime.gopark (proc.go), done by the service that decides to park: the wait reason goes on
+    /// the g, and the unlock function, its lock and the trace annotation on the M (m.waitunlockf, m.waitlock,
+    /// m.waittraceev); the emitted code then does the mcall(park_m). <paramref name="unlockf"/> null parks with no lock
+    /// to release (gopark(nil, nil, ...): a nil channel, a select with nothing to wait on).
+    /// </summary>
+    private static void Gopark(MState mp, G* gp, delegate*<Sched, G*, nint, bool> unlockf, nint lockArg, int reason,
+        EventKind traceEv, long traceA, long traceB)
+    {
+        gp->WaitReason = reason;
+        mp.WaitUnlockF = unlockf;
+        mp.WaitLock = lockArg;
+        mp.WaitTraceEv = traceEv;
+        mp.WaitTraceA = traceA;
+        mp.WaitTraceB = traceB;
+    }
+
+    /// <summary>semacquire's unlock function (goparkunlock of the semaphore's lock).</summary>
+    private static bool SemParkCommit(Sched s, G* gp, nint sema)
+    {
+        s._semas[sema].Lock.Unlock();
+        return true;
+    }
+
+    /// <summary>Mirrors runtime.park_m (proc.go): E5, dropg, the block annotation gopark asked for, then gopark's
+    /// unlockf with its lock (the semaphore's, the hchan's, a select's hchans), then schedule. Every unlock function
+    /// here returns true (Go's may refuse the park; none of ours does).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private G* ParkM(MState mp, G* gp)
     {
         CasGStatus(mp, gp, GStatus.Running, GStatus.Waiting); // E5
         DropG(mp, gp);
-        var sema = mp.WaitLock;
-        mp.WaitLock = -1;
-        if (sema < 0) Fatal("park_m: no wait lock");
-        if (_tracing) Trace(mp, EventKind.GoBlock, gp->Goid, sema);
-        _semas[sema].Lock.Unlock();
+        var ev = mp.WaitTraceEv;
+        mp.WaitTraceEv = 0;
+        if (ev == 0) Fatal("park_m: no gopark");
+        if (_tracing) Trace(mp, ev, gp->Goid, mp.WaitTraceA, mp.WaitTraceB);
+        var unlockf = mp.WaitUnlockF;
+        var lockArg = mp.WaitLock;
+        mp.WaitUnlockF = null;
+        mp.WaitLock = 0;
+        if (unlockf != null) unlockf(this, gp, lockArg);
         return null;
     }
 
@@ -98,19 +126,21 @@ internal sealed unsafe partial class Sched
     /// Mirrors runtime.ready (proc.go): the g must be Waiting ("bad g->status in ready"); E6; runqput(pp, gp,
     /// next=true); wakep. <paramref name="by"/> is the g that readied it.
     /// </summary>
+    /// <paramref name="index"/> is the semaphore's index (<paramref name="unblockKind"/> 0) or the channel's
+    /// (<see cref="ChanContract.UnblockByChannel"/>), for GoUnblock; <paramref name="next"/> false is only for a seeded bug.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void Ready(MState mp, G* gp, G* by, int sema)
+    private void Ready(MState mp, G* gp, G* by, int index, int unblockKind = 0, bool next = true)
     {
         if (ReadGStatus(gp) != GStatus.Waiting) Fatal("bad g->status in ready");
         gp->WaitSema = -1;
         gp->WaitReason = 0;
         CasGStatus(mp, gp, GStatus.Waiting, GStatus.Runnable); // E6
-        if (_tracing) Trace(mp, EventKind.GoUnblock, gp->Goid, by == null ? 0 : by->Goid, sema);
+        if (_tracing) Trace(mp, EventKind.GoUnblock, gp->Goid, by == null ? 0 : by->Goid, index, unblockKind);
 #if CHECKER_MUTANTS
         if (_mutant == Mutant.ReadyToGlobal) GlobRunQPutLocked(mp, gp);
         else
 #endif
-        RunQPut(mp, mp.P, gp, true);
+        RunQPut(mp, mp.P, gp, next);
         WakeP(mp);
     }
 }

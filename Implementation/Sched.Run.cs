@@ -101,9 +101,14 @@ internal sealed unsafe partial class Sched
                 if (status == GStatus.Waiting)
                 {
                     var sema = gp->WaitSema;
-                    blocked.Add(new BlockedGoroutine(gp->Goid, Program.Workload.Bodies[gp->Body].Name,
-                        sema >= 0 && sema < _semas.Length ? _semas[sema].Name : "?", "semacquire",
-                        Program.PointAt(gp->Sched.Pc)));
+                    var reason = (WaitReason)gp->WaitReason;
+                    var at = Program.PointAt(gp->Sched.Pc);
+                    // A semaphore waiter is described by the semaphore's name, a channel waiter by
+                    // ChanContract.BlockedOn (Go's wait reason and the channels its op names).
+                    var what = reason == WaitReason.Semacquire || sema >= 0
+                        ? (sema >= 0 && sema < _semas.Length ? _semas[sema].Name : "?")
+                        : ChanContract.BlockedOn(reason, ChannelsAt(at));
+                    blocked.Add(new BlockedGoroutine(gp->Goid, Program.Workload.Bodies[gp->Body].Name, what, reason.GoName(), at));
                 }
             }
         }
@@ -139,7 +144,7 @@ internal sealed unsafe partial class Sched
                 .OrderBy(g => ((G*)g)->Goid);
             foreach (var g in waiting)
             {
-                sb.Append("\n\n").Append(DescribeG((G*)g, "semacquire"));
+                sb.Append("\n\n").Append(DescribeG((G*)g, ((WaitReason)((G*)g)->WaitReason).GoName()));
             }
         }
         return sb.ToString();
@@ -156,10 +161,33 @@ internal sealed unsafe partial class Sched
                 var s = ReadGStatus((G*)g);
                 if (s == GStatus.Dead) continue;
                 if (sb.Length > 0) sb.Append("\n\n");
-                sb.Append(DescribeG((G*)g, s == GStatus.Waiting ? "semacquire" : StatusName(s)));
+                sb.Append(DescribeG((G*)g, s == GStatus.Waiting ? ((WaitReason)((G*)g)->WaitReason).GoName() : StatusName(s)));
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>The channels a g parked at <paramref name="at"/> waits on, as the model lists them: a send's or
+    /// receive's channel (nil or not), a one-case select's channel (it is the plain op), otherwise the select's non-nil
+    /// case channels in source order, each once (none for <c>select {}</c> or a select of nil channels).</summary>
+    private List<string> ChannelsAt(Model.Workload.ProgramPoint? at)
+    {
+        var names = new List<string>();
+        if (at is not { } pt) return names;
+        switch (Program.Points.OpAt(pt))
+        {
+            case SendOp s: names.Add(s.Chan); break;
+            case RecvOp r: names.Add(r.Chan); break;
+            case SelectOp sel when sel.ChannelCases == 1 && sel.DefaultIndex < 0:
+                names.Add(sel.CaseOps.First(c => c.Chan is not null).Chan!);
+                break;
+            case SelectOp sel:
+                foreach (var c in sel.CaseOps)
+                    if (c.Chan is { } name && !Program.Workload.Channels[Program.Workload.ChannelIndex(name)].IsNil && !names.Contains(name))
+                        names.Add(name);
+                break;
+        }
+        return names;
     }
 
     /// <summary>"goroutine 5 [semacquire]:\nworker line 7: acquire done (semaphore "done")\ncreated by main line 3: go worker".</summary>

@@ -95,7 +95,8 @@ internal sealed unsafe partial class Sched
 #endif
                 if (_snapshots) TakeSnapshot(mp, Snapshots.MPosition.SwitchedBack);
                 if (_tracing) Trace(mp, EventKind.GobufSave, gp->Goid, gp->Sched.Sp, gp->Sched.Pc, gp->Sched.Bp, (long)reason);
-                // No scheduling point here: park_m still has to release the semaphore lock semacquire kept.
+                // No scheduling point here: park_m still has to run the unlock function gopark left (the semaphore's,
+                // the hchan's or a select's locks are still held).
                 gp = reason switch
                 {
                     McallReason.Gosched => GoschedM(mp, gp),

@@ -12,7 +12,13 @@ internal sealed unsafe partial class Sched
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&AcquireService,
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&ReleaseService,
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&EnterSyscallService,
-        (nint)(delegate* unmanaged<G*, nint, nint, long>)&ExitSyscallService);
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&ExitSyscallService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&ChanSendService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&ChanRecvService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&ChanCloseService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&ChanWokenService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&SelectService,
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&SelectWokenService);
 
     /// <summary>The MState of the M running g (g.m.schedPtr is its registry slot).</summary>
     private static MState MOf(G* g) => MState.FromSlot(g->M->SchedPtr);
@@ -122,6 +128,119 @@ internal sealed unsafe partial class Sched
             if (s.Finished) return -1;
             s.ServicePoint(mp);
             return s.ExitSyscall(mp, g);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(chansend): a0 = channel index, a1 = the send slot (holding the value). 1 = park.</summary>
+    [UnmanagedCallersOnly]
+    private static long ChanSendService(G* g, nint chan, nint slot)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            s.ServicePoint(mp);
+            if ((uint)chan >= (uint)s._chans.Length) s.Fatal("chansend: bad channel index");
+            var none = default(SelectNote);
+            return s.ChanSend(mp, g, (int)chan, (long*)slot, block: true, ref none);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(chanrecv): a0 = channel index, a1 = the send slot (the value lands in the word below). 1 = park.</summary>
+    [UnmanagedCallersOnly]
+    private static long ChanRecvService(G* g, nint chan, nint slot)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            s.ServicePoint(mp);
+            if ((uint)chan >= (uint)s._chans.Length) s.Fatal("chanrecv: bad channel index");
+            var none = default(SelectNote);
+            return s.ChanRecv(mp, g, (int)chan, (long*)slot - 1, block: true, ref none);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(closechan): a0 = channel index.</summary>
+    [UnmanagedCallersOnly]
+    private static long ChanCloseService(G* g, nint chan, nint unused)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            s.ServicePoint(mp);
+            if ((uint)chan >= (uint)s._chans.Length) s.Fatal("closechan: bad channel index");
+            return s.CloseChan(mp, g, (int)chan);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(the code after chansend's/chanrecv's gopark): a0 = channel index, a1 = the send slot.</summary>
+    [UnmanagedCallersOnly]
+    private static long ChanWokenService(G* g, nint chan, nint slot)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            s.ServicePoint(mp);
+            return s.ChanWoken(mp, g, (int)chan, (long*)slot);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(selectgo): a0 = the select's number, a1 = the send slot. The case index or SelectParks.</summary>
+    [UnmanagedCallersOnly]
+    private static long SelectService(G* g, nint number, nint slot)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            s.ServicePoint(mp);
+            return s.Select(mp, g, (int)number, (long*)slot);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(selectgo's pass 3): a0 = the select's number, a1 = the send slot. The case index.</summary>
+    [UnmanagedCallersOnly]
+    private static long SelectWokenService(G* g, nint number, nint slot)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            s.ServicePoint(mp);
+            return s.SelectWoken(mp, g, (int)number, (long*)slot);
         }
         catch (Exception e)
         {

@@ -74,8 +74,10 @@ internal sealed unsafe partial class Sched
             semaCounts[i] = _semas[i].Count;
             semaWaiters[i] = Goids(_semas[i].Head);
         }
+        var chans = new ChanSnapshot?[_chans.Length];
+        for (var i = 0; i < chans.Length; i++) chans[i] = _chans[i] == null ? null : ReadChan(_chans[i]);
         _snapshotLog.Add(new RuntimeSnapshot(_recorder!.Recorded, mp.Id, _snapGs[..count], ps, [.. ms], Goids(_runqHead),
-            Goids(_gFreeHead), _npidle, _nmspinning, _nmidle, semaCounts, semaWaiters));
+            Goids(_gFreeHead), _npidle, _nmspinning, _nmidle, semaCounts, semaWaiters) { Chans = chans });
     }
 
     private static GSnapshot ReadG(G* gp, GobufWords? shadow)
@@ -84,7 +86,27 @@ internal sealed unsafe partial class Sched
         var words = new GobufWords(s.Sp, s.Pc, s.G, s.Ctxt, s.Ret, s.Lr, s.Bp);
         var m = gp->M == null ? -1 : (int)gp->M->Id;
         return new GSnapshot(gp->Index, (long)gp, gp->Goid, (GStatus)gp->AtomicStatus, m, gp->StackLo, gp->StackHi, gp->StackGuard0,
-            words, shadow, gp->SyscallSp, gp->WaitSema, gp->Body);
+            words, shadow, gp->SyscallSp, gp->WaitSema, gp->Body)
+        {
+            SendSeq = gp->SendSeq, SelectDone = Volatile.Read(ref gp->SelectDone), WaitReason = (Model.Contract.WaitReason)gp->WaitReason,
+        };
+    }
+
+    /// <summary>An hchan as it stands (only the baton holder moves, so no lock is needed; a parking M may hold it).</summary>
+    private static ChanSnapshot ReadChan(HChan* c)
+    {
+        var buffer = new long[Math.Clamp(c->QCount, 0, c->DataQSiz)];
+        for (var k = 0; k < buffer.Length; k++) buffer[k] = c->Buf[(c->RecvX + k) % c->DataQSiz];
+        return new ChanSnapshot(c->Index, c->QCount, c->DataQSiz, c->SendX, c->RecvX, c->Closed != 0, buffer,
+            Waiters(c->RecvQ.First), Waiters(c->SendQ.First));
+    }
+
+    private static WaiterSnapshot[] Waiters(Sudog* first)
+    {
+        var list = new List<WaiterSnapshot>();
+        for (var s = first; s != null && list.Count < 1_000_000; s = s->Next)
+            list.Add(new WaiterSnapshot(s->G->Goid, s->IsSelect != 0, s->CaseIndex));
+        return [.. list];
     }
 
     private static PSnapshot ReadP(P* pp)

@@ -98,4 +98,25 @@ internal sealed unsafe partial class Sched
     }
 
     internal int LocalGFreeCount(int p) => _allp[p]->GFreeN;
+
+    /// <summary>Sudogs ever allocated, and those back in a cache (the Ps' and the central list): equal at rest.</summary>
+    internal (int Allocated, int Free) SudogCounts()
+    {
+        var free = 0;
+        foreach (var p in _allp) free += p->SudogCacheN;
+        _sudogLock.Lock();
+        for (var s = _sudogCentral; s != null; s = s->Next) free++;
+        var allocated = _allSudogs.Count;
+        _sudogLock.Unlock();
+        return (allocated, free);
+    }
+
+    /// <summary>Each hchan's wait queue lengths (nil channels left out).</summary>
+    internal List<(int Index, int RecvQ, int SendQ)> ChanStates()
+    {
+        var list = new List<(int, int, int)>();
+        foreach (var c in _chans)
+            if (c != null) list.Add((c->Index, c->RecvQ.Len, c->SendQ.Len));
+        return list;
+    }
 }

@@ -140,6 +140,8 @@ internal sealed unsafe partial class Sched : IDisposable
         _semas = new Sema[program.Semaphores.Count];
         for (var i = 0; i < _semas.Length; i++) _semas[i] = new Sema(i, program.Semaphores[i]);
         if (_controlled) _control = new Controller(options.Seed, options.Replay);
+        MakeChans();
+        DescribeSelects();
     }
 
     // ---- small helpers -------------------------------------------------------------------------------------------
@@ -199,6 +201,7 @@ internal sealed unsafe partial class Sched : IDisposable
         {
             _allgs.Clear(); // the G records go with their slabs, the stacks with the pool's arenas
         }
+        FreeChans();
         _gslab.Dispose();
         _stacks.Dispose();
         _done.Dispose();

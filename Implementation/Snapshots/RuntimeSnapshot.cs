@@ -24,7 +24,31 @@ public enum MPosition : byte
 /// M in g.m, or -1 for nil; Shadow: the gobuf the g ran with, when its M has just switched back and the stubs recorded
 /// it; WaitSema: the semaphore it waits on, -1 for none.</summary>
 public sealed record GSnapshot(int Slot, long Self, long Goid, GStatus Status, int M, long StackLo, long StackHi, long StackGuard0,
-    GobufWords Sched, GobufWords? Shadow, long SyscallSp, int WaitSema, int Body);
+    GobufWords Sched, GobufWords? Shadow, long SyscallSp, int WaitSema, int Body)
+{
+    /// <summary>How many sends the g has started since newproc1 gave it its goid (g.sendSeq; the value of its next send
+    /// is <c>ChanValues.Of(Goid, SendSeq + 1)</c>).</summary>
+    public long SendSeq { get; init; }
+
+    /// <summary>g.selectDone: 1 from the moment a waker won the g's parked select until the select's pass 3 clears it.</summary>
+    public int SelectDone { get; init; }
+
+    /// <summary>g.waitreason (Go's numbers; <see cref="Model.Contract.WaitReason.None"/> unless Waiting, or parking).</summary>
+    public Model.Contract.WaitReason WaitReason { get; init; }
+}
+
+/// <summary>A sudog on a channel's wait queue: its g's goid, whether it is a select's (isSelect), and the select
+/// case it stands for (-1 for a plain send or receive). A select's sudog whose select was already won by another
+/// waker (a stale one) is listed until it is popped or taken off by the select's pass 3.</summary>
+public readonly record struct WaiterSnapshot(long Goid, bool IsSelect, int CaseIndex);
+
+/// <summary>
+/// One hchan (chan.go): Index, the channel's declaration index; QCount, DataQSiz (capacity; 0 = unbuffered), SendX,
+/// RecvX and Closed as the record holds them; Buffer, the QCount live values in ring order (oldest first, from
+/// recvx); RecvQ and SendQ, the waiting sudogs oldest first.
+/// </summary>
+public sealed record ChanSnapshot(int Index, long QCount, long DataQSiz, long SendX, long RecvX, bool Closed, long[] Buffer,
+    WaiterSnapshot[] RecvQ, WaiterSnapshot[] SendQ);
 
 /// <summary>One P: its status, whether it is on sched.pidle, owner, ring (goids from head to tail), runnext, schedtick, gFree list (goids, top
 /// first) and goid cache.</summary>
@@ -43,4 +67,8 @@ public sealed record MSnapshot(int Id, long Curg, int P, bool Spinning, MPositio
 /// first Events events); HolderM: the M at whose switch-back point it was taken.
 /// </summary>
 public sealed record RuntimeSnapshot(int Events, int HolderM, GSnapshot[] Gs, PSnapshot[] Ps, MSnapshot[] Ms, long[] GlobalRunQ,
-    long[] GFree, int NPidle, int NmSpinning, int NmIdle, long[] SemaCounts, long[][] SemaWaiters);
+    long[] GFree, int NPidle, int NmSpinning, int NmIdle, long[] SemaCounts, long[][] SemaWaiters)
+{
+    /// <summary>Every channel by declaration index; null for a nil channel (it has no hchan).</summary>
+    public ChanSnapshot?[] Chans { get; init; } = [];
+}

@@ -28,7 +28,12 @@ public sealed class CompiledWorkload : IDisposable
         _resume = resume;
         _yieldStart = yieldStart;
         Semaphores = workload.Semaphores();
+        Selects = SelectNumbering.Of(workload);
     }
+
+    /// <summary>The workload's selects by number (<see cref="SelectNumbering"/>): the a0 the Select and SelectWoken
+    /// services get.</summary>
+    public System.Collections.Immutable.ImmutableArray<SelectOp> Selects { get; }
 
     public Workload Workload { get; }
     public ProgramPoints Points { get; }

@@ -29,6 +29,17 @@ namespace Native.Compiler;
 /// repeat N {B}:  mov qword [rbp-slot],N ; top: nop ; B ; tail: dec qword [rbp-slot] ; jnz top
 /// call K {B}:    call fn ; nop                          ; fn is B's own function with a K-byte frame
 /// exit:          op: lea rax,[op] ; mov ecx,Exit ; jmp mcall     ; Goexit from any depth
+/// (value):       inc qword [r14+sendSeq] ; mov rax,[r14+goid] ; shl rax,32 ; add rax,[r14+sendSeq] ; mov [rbp-send],rax
+/// send C:        op: (value) ; systemstack(chansend, C, a1 = lea [rbp-send]) ; js fatal ; jz done
+///                lea rax,[woken] ; mov ecx,Park ; jmp mcall ; woken: nop ; systemstack(chanwoken, C, slot) ; js fatal
+///                done: nop
+/// recv C:        as send without the value (chanrecv; the runtime writes the value into [rbp-send-8])
+/// close C:       systemstack(closechan, C, 0) ; js fatal
+/// select #k:     op: (value, if a case sends) ; systemstack(select, k, slot) ; js fatal
+///                cmp rax,SelectParks ; jne dispatch ; lea rax,[woken] ; mov ecx,Park ; jmp mcall
+///                woken: nop ; systemstack(selectwoken, k, slot) ; js fatal
+///                dispatch: cmp rax,0 ; je case0 ; cmp rax,1 ; je case1 ... ; jmp fatal
+///                case0: nop ; B0 ; jmp end ; case1: nop ; B1 ; jmp end ... end: nop
 /// fatal:         lea rax,[fatal] ; xor ecx,ecx ; jmp mcall       ; a service failed: mcall(Bad)
 /// </code>
 /// Every op's first instruction is a marker for <see cref="CompiledWorkload.PointAt"/>; resume labels sit on their own
@@ -60,6 +71,10 @@ public static class WorkloadCompiler
         private readonly Queue<(Label Start, CallOp Op)> _pending = new();
         private Label _fatal;
         private int _body;
+        /// <summary>The send slot's offset below rbp in the function being emitted (0 when it has no channel slots).</summary>
+        private int _sendSlot;
+        /// <summary>Each select's number (<see cref="SelectNumbering"/>), by its program point.</summary>
+        private readonly Dictionary<ProgramPoint, int> _selectNumbers = [];
 
         public Emitter(Workload w, RuntimeServices svc, StubSet stubs)
         {
@@ -70,6 +85,8 @@ public static class WorkloadCompiler
             var names = w.Semaphores();
             _semas = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < names.Count; i++) _semas[names[i]] = i;
+            var selects = SelectNumbering.Of(w);
+            for (var i = 0; i < selects.Length; i++) _selectNumbers[selects[i].Point] = i;
         }
 
         public CompiledWorkload Run()
@@ -145,6 +162,7 @@ public static class WorkloadCompiler
             _a.mov(rbp, rsp);
             _a.sub(rsp, frame);
             if (touch && frame > 0) _a.mov(__qword_ptr[rsp], 0);
+            _sendSlot = FrameAbi.UsesChanSlots(block) ? FrameAbi.SendSlotOffset(block) : 0;
             Block(block, 0);
             var end = _a.CreateLabel();
             _a.Label(ref end);
@@ -180,6 +198,52 @@ public static class WorkloadCompiler
             _a.call(r11);
             _a.test(rax, rax);
             _a.js(_fatal);
+        }
+
+        /// <summary>A channel service: a0 = the channel or select number, a1 = the address of this frame's send slot
+        /// (0 when the op passes none: close, which has no value).</summary>
+        private void CallChanService(nint fn, int a0, bool slot)
+        {
+            if (fn == 0) throw new InvalidOperationException("the runtime provides no channel services");
+            _a.mov(edi, a0);
+            if (slot)
+            {
+                if (_sendSlot == 0) throw new InvalidOperationException("a channel op in a frame without channel slots");
+                _a.lea(rsi, __[rbp - _sendSlot]);
+            }
+            else
+            {
+                _a.xor(esi, esi);
+            }
+            _a.mov(rax, (ulong)fn);
+            _a.mov(r11, (ulong)_stubs.Systemstack);
+            _a.call(r11);
+            _a.test(rax, rax);
+            _a.js(_fatal);
+        }
+
+        /// <summary>The value the op sends (<see cref="ChanValues.Of"/>: goid × 2^32 + ++g.sendSeq) into the send slot.
+        /// Only RSP, RBP and R14 are live, so the sequence lives in the G record.</summary>
+        private void EmitSendValue()
+        {
+            _a.inc(__qword_ptr[r14 + GLayout.SendSeq]);
+            _a.mov(rax, __qword_ptr[r14 + GLayout.Goid]);
+            _a.shl(rax, 32);
+            _a.add(rax, __qword_ptr[r14 + GLayout.SendSeq]);
+            _a.mov(__qword_ptr[rbp - _sendSlot], rax);
+        }
+
+        /// <summary>send and recv: the service; 1 = park (mcall(Park)), then the woken tail (chansend/chanrecv's code
+        /// after gopark) on the resume path.</summary>
+        private void ChanOp(Op op, nint service, int chan)
+        {
+            CallChanService(service, chan, slot: true);
+            var done = _a.CreateLabel();
+            _a.jz(done);
+            McallAndResume(op, McallReason.Park, _a.CreateLabel());
+            CallChanService(_svc.ChanWoken, chan, slot: true);
+            _a.Label(ref done);
+            _a.nop();
         }
 
         /// <summary>lea rax,[resume]; mov ecx,reason; jmp mcall — then the resume label on its own NOP.</summary>
@@ -321,9 +385,76 @@ public static class WorkloadCompiler
                     _resume.Add((start, op.Point));
                     break;
                 }
+                case SendOp send:
+                {
+                    Marker(op);
+                    EmitSendValue();
+                    ChanOp(op, _svc.ChanSend, _w.ChannelIndex(send.Chan));
+                    break;
+                }
+                case RecvOp recv:
+                {
+                    Marker(op);
+                    ChanOp(op, _svc.ChanRecv, _w.ChannelIndex(recv.Chan));
+                    break;
+                }
+                case CloseOp close:
+                {
+                    Marker(op);
+                    CallChanService(_svc.ChanClose, _w.ChannelIndex(close.Chan), slot: false);
+                    break;
+                }
+                case SelectOp sel:
+                {
+                    Select(sel, depth);
+                    break;
+                }
                 default:
                     throw new NotSupportedException($"op {op.GetType().Name}");
             }
+        }
+
+        /// <summary>A select: the selectgo service returns the case index or SelectParks; a parked select resumes
+        /// into selectgo's pass 3 (the SelectWoken service), which returns the case index. Then a jump table runs the
+        /// case's block in this frame, and every case continues after the select.</summary>
+        private void Select(SelectOp sel, int depth)
+        {
+            var number = _selectNumbers[sel.Point];
+            Marker(sel);
+            if (sel.HasSend) EmitSendValue();
+            CallChanService(_svc.Select, number, slot: true);
+            var dispatch = _a.CreateLabel();
+            _a.cmp(rax, (int)RuntimeServices.SelectParks);
+            _a.jne(dispatch);
+            McallAndResume(sel, McallReason.Park, _a.CreateLabel());
+            CallChanService(_svc.SelectWoken, number, slot: true);
+            _a.Label(ref dispatch);
+            _markers.Add((dispatch, sel.Point));
+            var cases = sel.CaseOps.ToArray();
+            var labels = new Label[cases.Length];
+            for (var i = 0; i < cases.Length; i++)
+            {
+                labels[i] = _a.CreateLabel();
+                _a.cmp(rax, i);
+                _a.je(labels[i]);
+            }
+            _a.jmp(_fatal); // no case has that index: impossible unless the service broke its contract
+            var end = _a.CreateLabel();
+            for (var i = 0; i < cases.Length; i++)
+            {
+                _a.Label(ref labels[i]);
+                _markers.Add((labels[i], cases[i].Point));
+                _a.nop();
+                Block(cases[i].Body, depth);
+                if (i == cases.Length - 1) break;
+                var jump = _a.CreateLabel();
+                _a.Label(ref jump);
+                _markers.Add((jump, sel.Point));
+                _a.jmp(end);
+            }
+            _a.Label(ref end);
+            _markers.Add((end, sel.Point));
+            _a.nop();
         }
     }
 }

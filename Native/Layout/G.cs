@@ -74,7 +74,16 @@ public unsafe struct G
     /// Checked by <see cref="StackPool.CheckCanary"/>.</summary>
     [FieldOffset(GLayout.StackCanary)] public nint StackCanary;
 
-    /// <summary>Spare words owned by Implementation.</summary>
+    /// <summary>Ours: sends started since the g got its goid (<see cref="GLayout.SendSeq"/>; overlays Spare0).</summary>
+    [FieldOffset(GLayout.SendSeq)] public long SendSeq;
+
+    /// <summary>Go's selectDone: CASed 0 → 1 by the waker that wins a select (overlays Spare1).</summary>
+    [FieldOffset(GLayout.SelectDone)] public int SelectDone;
+
+    /// <summary>Go's waiting: the g's first sudog while it is parked on channels (an Implementation pointer; overlays Spare2).</summary>
+    [FieldOffset(GLayout.Waiting)] public nint Waiting;
+
+    /// <summary>Spare words owned by Implementation (the first three carry the channel fields above).</summary>
     [FieldOffset(GLayout.Spare0)] public nint Spare0;
     [FieldOffset(GLayout.Spare1)] public nint Spare1;
     [FieldOffset(GLayout.Spare2)] public nint Spare2;

@@ -11,7 +11,8 @@ namespace Native.Layout;
 ///   --- ours ---
 ///   +168 WaitSema (i32)  +172 Body (i32)       +176 GoPc            +184 ParentGoid
 ///   +192 WaitReason(i32) +196 Index (i32)      +200 StartPc         +208 StackCanary
-///   +216..+248 Spare0..Spare4 (owned by Implementation)
+///   +216 SendSeq         +224 SelectDone(i32) +232 Waiting         (channels: Spare0..Spare2)
+///   +216..+248 Spare0..Spare4 (owned by Implementation; the channel fields above overlay the first three)
 ///   =256 (a multiple of 64: one G never shares a cache line with another)
 /// </code>
 /// </summary>
@@ -41,6 +42,13 @@ public static class GLayout
     public const int StartPc = 200;
     public const int StackCanary = 208;
     public const int Spare0 = 216;
+    /// <summary>Ours: how many sends this g has started since newproc1 gave it its goid (Model.Workload.ChanValues).
+    /// Emitted code increments it and builds the value to send from it.</summary>
+    public const int SendSeq = Spare0;
+    /// <summary>Go's selectDone (runtime2.go): 1 once a waker has won this g's select (waitq.dequeue's CAS).</summary>
+    public const int SelectDone = Spare1;
+    /// <summary>Go's waiting: the sudogs this g is parked with (a select's in lock order, through waitlink).</summary>
+    public const int Waiting = Spare2;
     public const int Spare1 = 224;
     public const int Spare2 = 232;
     public const int Spare3 = 240;

@@ -28,8 +28,40 @@ public class MutantTests
         w { yield }
         """;
 
+    /// <summary>
+    /// For the channel mutants: three receivers queue on u (the oldest gets the first hand-off, readied into runnext; the first of main's yields comes straight back, schedtick 0 looking at the global queue first),
+    /// b's ring wraps five times, close x has two receivers to wake, and each select finds both p and q ready, so the
+    /// poll order decides which case wins.
+    /// </summary>
+    private const string ChanWorkload = """
+        chan u 0
+        chan b 2
+        chan x 0
+        chan p 1
+        chan q 1
+        main {
+          go r; go r; go r
+          yield; yield
+          send u; send u; send u
+          repeat 5 { send b; send b; recv b; recv b }
+          go w; go w
+          yield; yield
+          close x
+          repeat 8 { send p; send q; select { recv p; recv q }; select { recv p; recv q } }
+        }
+        r { recv u }
+        w { recv x }
+        """;
+
+    /// <summary>The mutants that only channels and select reach.</summary>
+    private static readonly HashSet<Mutant> ChanMutants =
+    [
+        Mutant.ChanHandoffNewestReceiver, Mutant.ChanWokenToTail, Mutant.ChanRecvxNotWrapped, Mutant.CloseWakesFirstOnly,
+        Mutant.SelectIgnoresPollOrder,
+    ];
+
     private static RunResult RunWith(Mutant mutant, int procs = 2)
-        => Run(Workload, new RuntimeOptions
+        => Run(ChanMutants.Contains(mutant) ? ChanWorkload : Workload, new RuntimeOptions
         {
             Procs = procs, Trace = true, Controlled = true, Seed = 3, Mutant = mutant, Timeout = TimeSpan.FromSeconds(20),
         });
@@ -81,6 +113,13 @@ public class MutantTests
         var b = RunWith(Mutant.None);
         Assert.True(a.Outcome == RunOutcome.Completed, a.Message);
         Assert.Equal(Signature(a), Signature(b));
+        foreach (var procs in new[] { 1, 2 })
+        {
+            var c = Run(ChanWorkload, new RuntimeOptions { Procs = procs, Trace = true, Controlled = true, Seed = 3 });
+            var d = Run(ChanWorkload, new RuntimeOptions { Procs = procs, Trace = true, Controlled = true, Seed = 3 });
+            Assert.True(c.Outcome == RunOutcome.Completed, c.Message);
+            Assert.Equal(Signature(c), Signature(d));
+        }
     }
 
     /// <summary>
@@ -158,7 +197,9 @@ public class MutantTests
         var differs = false;
         foreach (var procs in new[] { 1, 2 })
         {
-            var good = RunWith(Mutant.None, procs);
+            var good = ChanMutants.Contains(mutant)
+                ? Run(ChanWorkload, new RuntimeOptions { Procs = procs, Trace = true, Controlled = true, Seed = 3, Timeout = TimeSpan.FromSeconds(20) })
+                : RunWith(Mutant.None, procs);
             var bad = RunWith(mutant, procs);
             differs |= bad.Outcome != good.Outcome || !Signature(bad).SequenceEqual(Signature(good));
         }
