@@ -69,7 +69,8 @@ public static class Conformer
         var clock = Stopwatch.StartNew();
         var checker = new RefinementChecker(spec.Workload, ModelConfig(spec, trace));
         var abs = Abstraction.Native(run.Symbols);
-        var stateCheck = run.Snapshots is null ? null : new StateRefinement(run.Snapshots, abs, spec.Workload.Semaphores());
+        var stateCheck = run.Snapshots is null ? null : new StateRefinement(run.Snapshots, abs, spec.Workload.Semaphores(),
+            [.. spec.Workload.Channels.Select(c => c.Name)]);
         var verdict = checker.Check(trace, abs, runtimeOutcome, stateCheck);
         clock.Stop();
         // The model's outcome only means something when its run ended; a violation stops it midway.

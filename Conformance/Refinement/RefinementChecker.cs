@@ -151,8 +151,12 @@ public sealed class RefinementChecker
     {
         var blocked = ImmutableSortedDictionary.CreateBuilder<long, string>();
         foreach (var g in s.AllGs)
+        {
             if (g.Status == GStatus.Waiting && g.WaitSema > 0)
                 blocked[g.Goid] = g.WaitSema - 1 < _semaphores.Count ? _semaphores[g.WaitSema - 1] : $"sema {g.WaitSema - 1}";
+            else if (s.BlockedOn(g) is { } on)
+                blocked[g.Goid] = on;
+        }
         var kind = s.Outcome switch
         {
             ModelOutcome.Completed => OutcomeKind.Completed,

@@ -17,6 +17,7 @@ public sealed class SnapshotInvariants
     public static IReadOnlyList<string> Names { get; } =
     [
         B1, B2, B3, B5, DeadHasNoM, CurgPointsBack, QueuedIsRunnableOnce, FreeIsDeadOnce, RingBounds, IdlePHasEmptyQueue, StackGuard,
+        ChanQCount, ChanNoBothQueues, ChanBufferVsWaiters, ChanSudogWaits, ChanBufferInSendOrder,
     ];
 
     public const string B1 = "B1: sched.g is the g itself";
@@ -30,6 +31,11 @@ public sealed class SnapshotInvariants
     public const string RingBounds = "6: 0 <= runqtail - runqhead <= 256";
     public const string IdlePHasEmptyQueue = "17: a _Pidle P on sched.pidle has an empty run queue";
     public const string StackGuard = "stackguard0 = stack.lo + StackGuard for a g with a stack";
+    public const string ChanQCount = "C2: 0 <= qcount <= dataqsiz and sendx = (recvx + qcount) mod dataqsiz";
+    public const string ChanNoBothQueues = "C1: no channel has both a waiting sender and a waiting receiver (stale select sudogs aside)";
+    public const string ChanBufferVsWaiters = "C3: a non-empty buffer has no waiting receiver, a non-full one no waiting sender (stale select sudogs aside)";
+    public const string ChanSudogWaits = "C4: each sudog's g is waiting on a channel, or is a select whose race a waker has won";
+    public const string ChanBufferInSendOrder = "C5: the values in a buffer from one sender are in the order it sent them";
 
     private readonly List<GSnapshot> _changed = [];
     private readonly HashSet<long> _queued = [];
@@ -52,6 +58,48 @@ public sealed class SnapshotInvariants
                 return false;
         }
         return true;
+    }
+
+    /// <summary>The channel invariants (docs/channels.md): every hchan's counters, its queues against its buffer, each
+    /// sudog's g, and the order of each sender's values in the buffer. A select's sudog is stale once its g's
+    /// selectDone is set (a waker won the race; pass 3 has not taken the sudog off yet).</summary>
+    private static Broken? Channels(RuntimeSnapshot s, Dictionary<long, GSnapshot> byGoid)
+    {
+        foreach (var c in s.Chans)
+        {
+            if (c is null) continue;
+            var name = $"chan {c.Index}";
+            if (c.QCount < 0 || c.QCount > c.DataQSiz || c.Buffer.Length != c.QCount
+                || (c.DataQSiz > 0 ? c.SendX != (c.RecvX + c.QCount) % c.DataQSiz : c.SendX != 0 || c.RecvX != 0))
+                return new Broken(ChanQCount, $"{name} has qcount {c.QCount} ({c.Buffer.Length} values), dataqsiz {c.DataQSiz}, sendx {c.SendX}, recvx {c.RecvX}");
+            bool Live(WaiterSnapshot w) => !w.IsSelect || !byGoid.TryGetValue(w.Goid, out var g) || g.SelectDone == 0;
+            var liveRecv = c.RecvQ.Count(Live);
+            var liveSend = c.SendQ.Count(Live);
+            if (liveRecv > 0 && liveSend > 0)
+                return new Broken(ChanNoBothQueues, $"{name} has {liveSend} waiting senders and {liveRecv} waiting receivers");
+            if (c.QCount > 0 && liveRecv > 0)
+                return new Broken(ChanBufferVsWaiters, $"{name} holds {c.QCount} values and {liveRecv} waiting receivers");
+            if (c.QCount < c.DataQSiz && liveSend > 0)
+                return new Broken(ChanBufferVsWaiters, $"{name} has room for {c.DataQSiz - c.QCount} values and {liveSend} waiting senders");
+            foreach (var w in c.RecvQ.Concat(c.SendQ))
+            {
+                if (!byGoid.TryGetValue(w.Goid, out var g))
+                    return new Broken(ChanSudogWaits, $"{name} has a sudog of g{w.Goid}, which is no live g");
+                var waitsHere = g.Status == GStatus.Waiting && g.WaitReason is WaitReason.ChanSend or WaitReason.ChanReceive or WaitReason.Select;
+                if (!waitsHere && !(w.IsSelect && g.SelectDone != 0))
+                    return new Broken(ChanSudogWaits, $"{name} has a sudog of g{w.Goid}, which is {g.Status.GoName()} ({g.WaitReason.GoName()}) and no select's");
+            }
+            var lastSeq = new Dictionary<long, long>();
+            foreach (var v in c.Buffer)
+            {
+                var sender = Model.Workload.ChanValues.Goid(v);
+                var seq = Model.Workload.ChanValues.Seq(v);
+                if (lastSeq.TryGetValue(sender, out var before) && seq <= before)
+                    return new Broken(ChanBufferInSendOrder, $"{name}'s buffer holds g{sender}'s send #{before} before its send #{seq}");
+                lastSeq[sender] = seq;
+            }
+        }
+        return null;
     }
 
     /// <summary>The first invariant <paramref name="s"/> breaks, or null. After a break nothing is remembered as
@@ -106,6 +154,8 @@ public sealed class SnapshotInvariants
             if (g.StackLo != 0 && g.StackGuard0 != g.StackLo + Native.StackPool.StackGuard)
                 return new Broken(StackGuard, $"{name} has stackguard0 = 0x{g.StackGuard0:x}, stack.lo + {Native.StackPool.StackGuard} = 0x{g.StackLo + Native.StackPool.StackGuard:x}");
         }
+
+        if (Channels(s, byGoid) is { } bc) return bc;
 
         foreach (var m in s.Ms)
         {

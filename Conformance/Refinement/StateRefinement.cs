@@ -26,12 +26,16 @@ public sealed class StateRefinement : IStepObserver
     private readonly Dictionary<int, RuntimeSnapshot> _byEvents = [];
     private readonly Abstraction _abs;
     private readonly IReadOnlyList<string> _semaphores;
+    private readonly IReadOnlyList<string> _channels;
 
     /// <param name="snapshots">The run's snapshots, in the order taken.</param>
     /// <param name="abs">Maps raw pcs to program points and stub labels.</param>
     /// <param name="semaphores">The workload's semaphore names, for the rows' names.</param>
-    public StateRefinement(IReadOnlyList<RuntimeSnapshot> snapshots, Abstraction abs, IReadOnlyList<string> semaphores)
+    /// <param name="channels">The workload's channel names (declaration order), for the rows' names.</param>
+    public StateRefinement(IReadOnlyList<RuntimeSnapshot> snapshots, Abstraction abs, IReadOnlyList<string> semaphores,
+        IReadOnlyList<string>? channels = null)
     {
+        _channels = channels ?? [];
         foreach (var s in snapshots) _byEvents.TryAdd(s.Events, s);
         _abs = abs;
         _semaphores = semaphores;
@@ -123,7 +127,7 @@ public sealed class StateRefinement : IStepObserver
     /// <summary>What a g's rows were made of on the model's side, where its M stood and which runtime M its model M
     /// is (the runtime's record, shared between snapshots while unchanged, is kept beside it and compared by reference).</summary>
     private readonly record struct GRowsOf(long Goid, GStatus Status, int M, int StackSize, int SyscallSp,
-        int WaitSema, Gobuf Sched, MPosition Position, int MappedM);
+        int WaitSema, Gobuf Sched, MPosition Position, int MappedM, int SendSeq, bool SelectDone, WaitReason WaitReason);
 
     /// <summary>Per slot, the inputs of the g's rows when both sides last agreed: the same inputs give the same rows,
     /// so the g is skipped (this keeps the cost of a comparison proportional to what the step changed).</summary>
@@ -144,6 +148,7 @@ public sealed class StateRefinement : IStepObserver
             {
                 "allg" => $"allg[{index}].{field}",
                 "sema " => $"sema {SemaName(index)}.{field}",
+                "chan " => $"chan {ChanName(index)}.{field}",
                 _ => $"{entity}{index}.{field}",
             };
         return k;
@@ -164,6 +169,7 @@ public sealed class StateRefinement : IStepObserver
         string RuntimeM(int id) => id < 0 ? "nil" : $"m{id}";
         long GoidOf(int slot) => slot >= 0 && slot < model.AllGs.Count ? model.AllGs[slot].Goid : -1;
 
+        var channels = model.Channels.Count > 0;
         Row(m, "allgs", model.AllGs.Count);
         Row(r, "allgs", snap.Gs.Length);
         var positions = snap.Ms.ToDictionary(x => x.Id, x => x.Position);
@@ -176,7 +182,8 @@ public sealed class StateRefinement : IStepObserver
                 // Most gs have no M on either side: no lookups for them.
                 var pos0 = rg0.M < 0 ? MPosition.Scheduler : positions.TryGetValue(rg0.M, out var p0) ? p0 : MPosition.Scheduler;
                 var mapped = mg0.M == 0 ? -1 : toRuntime.TryGetValue(mg0.M - 1, out var rm0) ? rm0 : -2;
-                var inputs = new GRowsOf(mg0.Goid, mg0.Status, mg0.M, mg0.StackSize, mg0.SyscallSp, mg0.WaitSema, mg0.Sched, pos0, mapped);
+                var inputs = new GRowsOf(mg0.Goid, mg0.Status, mg0.M, mg0.StackSize, mg0.SyscallSp, mg0.WaitSema, mg0.Sched, pos0, mapped,
+                    mg0.SendSeq, mg0.SelectDone, mg0.WaitReason);
                 // The runtime's record by reference (records shared between snapshots are unchanged), the model's g by value.
                 if (i < _agreed.Length && ReferenceEquals(_agreedRuntime[i], rg0) && _agreed[i].Equals(inputs)) continue;
                 _pending.Add((i, rg0, inputs));
@@ -189,7 +196,15 @@ public sealed class StateRefinement : IStepObserver
                 Row(m, GKey(i, "m"), ModelM(g.M));
                 Row(m, GKey(i, "stack"), g.StackSize > 0 ? $"{g.StackSize} bytes" : "no");
                 Row(m, GKey(i, "syscallsp"), Gobuf.Offset(g.SyscallSp));
-                if (g.Status == GStatus.Waiting) Row(m, GKey(i, "waiting on"), g.WaitSema > 0 ? SemaName(g.WaitSema - 1) : "nothing");
+                if (g.Status == GStatus.Waiting) Row(m, GKey(i, "waiting on"), g.WaitSema > 0 ? SemaName(g.WaitSema - 1) : WaitText(g.WaitReason));
+                // A running g's own code counts its sends before it enters the runtime, so at a service entry the
+                // runtime's count may already include the op the model's next step performs: compared at rest. A dead g's
+                // count means nothing (newproc1 resets it when the g is reused).
+                if (channels)
+                {
+                    if (g.Status is not (GStatus.Running or GStatus.Dead)) Row(m, GKey(i, "sendSeq"), (long)g.SendSeq);
+                    Row(m, GKey(i, "selectDone"), g.SelectDone);
+                }
             }
             if (i < snap.Gs.Length)
             {
@@ -199,7 +214,12 @@ public sealed class StateRefinement : IStepObserver
                 Row(r, GKey(i, "m"), RuntimeM(g.M));
                 Row(r, GKey(i, "stack"), g.StackLo != 0 && g.StackHi > g.StackLo ? $"{g.StackHi - g.StackLo} bytes" : "no");
                 Row(r, GKey(i, "syscallsp"), BelowHi(g, g.SyscallSp));
-                if (g.Status == GStatus.Waiting) Row(r, GKey(i, "waiting on"), g.WaitSema >= 0 ? SemaName(g.WaitSema) : "nothing");
+                if (g.Status == GStatus.Waiting) Row(r, GKey(i, "waiting on"), g.WaitSema >= 0 ? SemaName(g.WaitSema) : WaitText(g.WaitReason));
+                if (channels)
+                {
+                    if (g.Status is not (GStatus.Running or GStatus.Dead)) Row(r, GKey(i, "sendSeq"), g.SendSeq);
+                    Row(r, GKey(i, "selectDone"), g.SelectDone != 0);
+                }
             }
             if (i < model.AllGs.Count && i < snap.Gs.Length)
             {
@@ -296,6 +316,36 @@ public sealed class StateRefinement : IStepObserver
             Row(r, Key("sema ", i, "waiters"), new GoidList(snap.SemaWaiters[i]));
         }
 
+        // Every hchan, field by field: the buffer's live values in ring order and both wait queues in FIFO order, each
+        // sudog as its g's goid and the select case it stands for.
+        for (var i = 0; i < model.Channels.Count; i++)
+        {
+            var c = model.Channels[i];
+            var rc = i < snap.Chans.Length ? snap.Chans[i] : null;
+            if (c.IsNil && rc is null) continue;
+            Row(m, Key("chan ", i, "qcount"), (long)c.QCount);
+            Row(m, Key("chan ", i, "dataqsiz"), (long)c.Capacity);
+            Row(m, Key("chan ", i, "sendx"), (long)c.SendX);
+            Row(m, Key("chan ", i, "recvx"), (long)c.RecvX);
+            Row(m, Key("chan ", i, "closed"), c.Closed);
+            Row(m, Key("chan ", i, "buf"), new ValueList([.. c.Queued()]));
+            Row(m, Key("chan ", i, "recvq"), WaiterList.Of(c.Receivers.Select(w => (GoidOf(w.G), w.Case))));
+            Row(m, Key("chan ", i, "sendq"), WaiterList.Of(c.Senders.Select(w => (GoidOf(w.G), w.Case))));
+            if (rc is null)
+            {
+                Row(r, Key("chan ", i, "qcount"), "no hchan");
+                continue;
+            }
+            Row(r, Key("chan ", i, "qcount"), rc.QCount);
+            Row(r, Key("chan ", i, "dataqsiz"), rc.DataQSiz);
+            Row(r, Key("chan ", i, "sendx"), rc.SendX);
+            Row(r, Key("chan ", i, "recvx"), rc.RecvX);
+            Row(r, Key("chan ", i, "closed"), rc.Closed);
+            Row(r, Key("chan ", i, "buf"), new ValueList(rc.Buffer));
+            Row(r, Key("chan ", i, "recvq"), WaiterList.Of(rc.RecvQ.Select(w => (w.Goid, w.IsSelect ? w.CaseIndex : -1))));
+            Row(r, Key("chan ", i, "sendq"), WaiterList.Of(rc.SendQ.Select(w => (w.Goid, w.IsSelect ? w.CaseIndex : -1))));
+        }
+
         foreach (var mm in model.Ms)
         {
             if (!toRuntime.TryGetValue(mm.Id, out var rmId)) continue;
@@ -325,6 +375,32 @@ public sealed class StateRefinement : IStepObserver
         public override string ToString() => "[" + string.Join(" ", _goids.Select(g => $"g{g}")) + "]";
     }
 
+    /// <summary>Channel values compared by content and shown as [g1#1 g1#2].</summary>
+    private sealed class ValueList(long[] values) : IEquatable<ValueList>
+    {
+        private readonly long[] _values = values;
+        public bool Equals(ValueList? other) => other is not null && _values.AsSpan().SequenceEqual(other._values);
+        public override bool Equals(object? obj) => Equals(obj as ValueList);
+        public override int GetHashCode() => _values.Length;
+        public override string ToString() => "[" + string.Join(" ", _values.Select(Model.Workload.ChanValues.Describe)) + "]";
+    }
+
+    /// <summary>A channel's wait queue compared by content and shown as [g4 g5(select case 1)].</summary>
+    private sealed class WaiterList((long Goid, int Case)[] waiters) : IEquatable<WaiterList>
+    {
+        private readonly (long Goid, int Case)[] _waiters = waiters;
+        public static WaiterList Of(IEnumerable<(long Goid, int Case)> waiters) => new([.. waiters]);
+        public bool Equals(WaiterList? other) => other is not null && _waiters.AsSpan().SequenceEqual(other._waiters);
+        public override bool Equals(object? obj) => Equals(obj as WaiterList);
+        public override int GetHashCode() => _waiters.Length;
+        public override string ToString() =>
+            "[" + string.Join(" ", _waiters.Select(w => w.Case >= 0 ? $"g{w.Goid}(select case {w.Case})" : $"g{w.Goid}")) + "]";
+    }
+
+    private static string WaitText(WaitReason reason) => reason == WaitReason.None ? "nothing" : reason.GoName();
+
+    private string ChanName(int i) => i >= 0 && i < _channels.Count ? _channels[i] : $"chan {i}";
+
     /// <summary>A raw sp or bp in the model's terms: "0", or "hi-N" when it lies in the g's stack (lo, hi].</summary>
     private static string BelowHi(GSnapshot g, long value) =>
         value == 0 ? "0" : value > g.StackLo && value <= g.StackHi ? Gobuf.Offset(checked((int)(g.StackHi - value))) : $"0x{value:x}, outside the stack";
@@ -349,7 +425,13 @@ public sealed class StateRefinement : IStepObserver
             "goid" => "newproc1 assigns it from the P's goid cache",
             "stack" => "malg allocates it, gfput frees a stack of the wrong size",
             "syscallsp" => "reentersyscall sets it, exitsyscall clears it",
-            "waiting on" => "semacquire records it before gopark, ready clears it",
+            "waiting on" => "semacquire and park_m (gopark's wait reason: chansend, chanrecv, selectgo) record it, ready clears it",
+            "sendSeq" => "the send op's own code counts it (the value's sequence number); newproc1 resets it",
+            "selectDone" => "waitq.dequeue's CAS sets it for the waker that wins a parked select; selectgo's pass 3 clears it",
+            "qcount" or "sendx" or "recvx" or "buf" => "chansend (buffered), chanrecv and recv (the full-buffer hand-off), selectgo's bufsend/bufrecv",
+            "dataqsiz" => "makechan",
+            "closed" => "closechan",
+            "recvq" or "sendq" => "chansend/chanrecv/selectgo's pass 2 enqueue; waitq.dequeue (send, recv, closechan, pass 1) and pass 3's dequeueSudoG remove",
             "sched.sp" => "mcall, systemstack and morestack save it; gogo clears it after loading it; newproc1 sets a new g's",
             "sched.bp" => "mcall, systemstack and morestack save it; gogo clears it after loading it",
             "sched.pc" => "mcall and morestack save the resume pc, systemstack saves systemstack_switch, gostartcallfn sets the entry",

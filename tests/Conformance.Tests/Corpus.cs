@@ -23,6 +23,9 @@ internal static class Corpus
         ("token-ring", "main {\n  go r0; go r1; go r2\n  release s0\n}\nr0 { repeat 3 { acquire s0; release s1 } }\nr1 { repeat 3 { acquire s1; release s2 } }\nr2 { repeat 3 { acquire s2; release s0 } }\n"),
         ("syscalls", "main {\n  go c; go c\n  syscall 3\n  yield\n}\nc {\n  syscall 1\n  yield\n  syscall 2\n}\n"),
         ("exit-in-repeat", "main {\n  go d\n  repeat 2 { yield }\n}\nd {\n  repeat 5 { call 64 { yield; exit } }\n}\n"),
+        // A receiver waiting on an empty buffer, a direct hand-off to it, a full buffer with its sender waiting, the
+        // full-buffer hand-off, and an unbuffered channel with a receiver waiting throughout.
+        ("chan-mix", "chan c 2\nchan d 0\nmain {\n  go consumer\n  go r\n  yield\n  repeat 4 { send c }\n  send d\n}\nconsumer { repeat 4 { recv c } }\nr { recv d }\n"),
     ];
 
     /// <summary>Every corpus workload by name; <paramref name="includeOverflow"/> adds the stack-overflow sample.</summary>
