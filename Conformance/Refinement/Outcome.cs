@@ -28,7 +28,19 @@ public sealed record Outcome(OutcomeKind Kind, ImmutableSortedSet<long> Finished
 
     public bool AgreesWith(Outcome other) =>
         Kind != OutcomeKind.Incomplete && Kind == other.Kind && Finished.SetEquals(other.Finished) &&
-        Blocked.Count == other.Blocked.Count && Blocked.All(b => other.Blocked.TryGetValue(b.Key, out var w) && w == b.Value);
+        Blocked.Count == other.Blocked.Count && Blocked.All(b => other.Blocked.TryGetValue(b.Key, out var w) && w == b.Value) &&
+        PanicText(Detail) == PanicText(other.Detail);
+
+    /// <summary>A panic's words as both sides print them ("panic: MSG", a blank line, "goroutine N [running]:"; the
+    /// runtime adds the op and its line after that), or null when the detail is no panic: a run that panics must
+    /// panic with the same message in the same goroutine on both sides.</summary>
+    public static string? PanicText(string detail)
+    {
+        if (!detail.StartsWith("panic: ", StringComparison.Ordinal)) return null;
+        const string running = "[running]:";
+        var end = detail.IndexOf(running, StringComparison.Ordinal);
+        return end < 0 ? detail : detail[..(end + running.Length)];
+    }
 
     public override string ToString()
     {

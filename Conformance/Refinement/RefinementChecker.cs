@@ -167,6 +167,7 @@ public sealed class RefinementChecker
         var detail = s.Outcome switch
         {
             ModelOutcome.Running => "the model's run had not ended",
+            ModelOutcome.Fatal when s.Fatal.IsPanic() => s.FatalText,
             ModelOutcome.Fatal => s.Fatal.Message(),
             _ => "",
         };
