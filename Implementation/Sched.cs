@@ -150,11 +150,23 @@ internal sealed unsafe partial class Sched : IDisposable
     /// recorder into each would only grow the hot paths (bigger frames, more registers saved) for the untraced run.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Trace(MState mp, EventKind kind, long g, long a = 0, long b = 0, long c = 0, long d = 0)
-        => mp.Trace!.Add(_recorder!.NextSeq(), kind, mp.PId, g, a, b, c, d);
+    {
+        // The trace ends at a fatal error or a panic, as a Go program's life does (fatalthrow, fatalpanic exit the
+        // process): the shutdown that follows (the failed g's mcall, the other Ms leaving) is ours, not a scheduling
+        // step of the run, and would only be misread as one.
+        if (_fatalEnded) return;
+        mp.Trace!.Add(_recorder!.NextSeq(), kind, mp.PId, g, a, b, c, d);
+    }
+
+    /// <summary>Set by <see cref="Finish"/> for a fatal outcome: no event is recorded after it.</summary>
+    private volatile bool _fatalEnded;
 
     /// <summary>A PStatus event: its P field is the P whose status changed (not the recording M's), C repeats it.</summary>
     private void TracePStatus(MState mp, P* pp, PStatus from, PStatus to)
-        => mp.Trace!.Add(_recorder!.NextSeq(), EventKind.PStatus, (short)pp->Id, 0, (int)from, (int)to, pp->Id, 0);
+    {
+        if (_fatalEnded) return;
+        mp.Trace!.Add(_recorder!.NextSeq(), EventKind.PStatus, (short)pp->Id, 0, (int)from, (int)to, pp->Id, 0);
+    }
 
     /// <summary>readgstatus (proc.go): an atomic load of the status word.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -174,6 +186,7 @@ internal sealed unsafe partial class Sched : IDisposable
     internal void Finish(RunOutcome outcome, string message)
     {
         if (Interlocked.CompareExchange(ref _finished, 1, 0) != 0) return;
+        if (outcome == RunOutcome.Fatal) _fatalEnded = true;
         _outcome = outcome;
         _message = message;
         _elapsed = _clock.Elapsed;

@@ -121,6 +121,20 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
                 if (p.Status == PStatus.Syscall) actions.Add(new SchedAction(SchedActionKind.Retake, p.Id));
     }
 
+    /// <summary>
+    /// <paramref name="state"/>, whose run a fatal error or a panic has ended, as if it went on: a copy with the outcome
+    /// cleared. A fatal error ends the native runtime's run wherever its other Ms stand, so one of them may have
+    /// recorded the first events of a step; Conformance asks this copy's <see cref="Actions(SchedState)"/> and
+    /// <see cref="Step"/> which steps those events begin. Not a state of the specification.
+    /// </summary>
+    public SchedState AsIfRunning(SchedState state)
+    {
+        var copy = state.Clone();
+        copy.Outcome = Outcome.Running;
+        copy.Fatal = Throw.None;
+        return copy;
+    }
+
     /// <summary>The state after <paramref name="action"/> and the events it produced. <paramref name="state"/> is not changed.</summary>
     public (SchedState Next, IReadOnlyList<SchedEvent> Events) Step(SchedState state, SchedAction action)
     {

@@ -88,7 +88,7 @@ public sealed class RefinementChecker
             if (enabled.Count == 0 || (alternatives.Count == 0 && at.Cursor.FirstUnconsumed() < 0))
             {
                 // The model's run has ended, or the runtime's trace has and the model can do nothing more.
-                failure = AtEnd(at, runtimeOutcome, report, out var outcome);
+                failure = AtEnd(at, runtimeOutcome, report, matcher, out var outcome);
                 if (failure is null) return new Verdict(at.Cursor.Consumed, null, outcome, at.Steps, at.State) { Backtracks = search.Backtracks };
             }
             else if (alternatives.Count == 0)
@@ -136,14 +136,45 @@ public sealed class RefinementChecker
 
     /// <summary>At the end of the model's run or of the trace: nothing may be left of the trace, and the outcomes must
     /// agree.</summary>
-    private Violation? AtEnd(CheckPosition at, Outcome? runtimeOutcome, ViolationBuilder report, out Outcome modelOutcome)
+    private Violation? AtEnd(CheckPosition at, Outcome? runtimeOutcome, ViolationBuilder report, StepMatcher matcher, out Outcome modelOutcome)
     {
         modelOutcome = OutcomeOf(at.State, at.Finished());
         var left = at.Cursor.FirstUnconsumed();
-        if (left >= 0) return report.AfterModelEnd(left, at.State);
+        if (left >= 0 && !CutShortByFatal(at, modelOutcome, runtimeOutcome, matcher)) return report.AfterModelEnd(left, at.State);
         if (runtimeOutcome is not null && !modelOutcome.AgreesWith(runtimeOutcome))
             return report.OutcomeMismatch(modelOutcome, runtimeOutcome, at.State);
         return null;
+    }
+
+    /// <summary>
+    /// A fatal error (a throw or a panic) ends the runtime's run wherever its other Ms stand: in a controlled run an M
+    /// that had begun a step and passed the baton at one of its scheduling points has recorded only that step's first
+    /// events. When both runs ended in the same fatal outcome, those leftovers are accepted if, M by M, they are the
+    /// beginning of a step the model offers that M beside the fatal one (every event matched, in order, until the M's
+    /// events ran out). Anything else left over is still a violation.
+    /// </summary>
+    private bool CutShortByFatal(CheckPosition at, Outcome model, Outcome? runtime, StepMatcher matcher)
+    {
+        if (runtime is null || model.Kind != OutcomeKind.Fatal || !model.AgreesWith(runtime)) return false;
+        var resumed = _model.AsIfRunning(at.State);
+        var actions = _model.Actions(resumed);
+        for (var slot = 0; slot < at.Cursor.Ms; slot++)
+        {
+            var pending = at.Cursor.Pending(slot);
+            if (pending.Length == 0) continue;
+            var bound = at.Binding.ModelOf(slot);
+            var begun = false;
+            foreach (var a in actions)
+            {
+                if (a.Kind == SchedActionKind.Retake) continue;
+                if (bound >= 0 ? a.Id != bound : at.Binding.RuntimeOf(a.Id) >= 0) continue;
+                var (_, events) = _model.Step(resumed, a);
+                var match = matcher.Match(events, pending);
+                if (match.RanOut && match.Matched == pending.Length) { begun = true; break; }
+            }
+            if (!begun) return false;
+        }
+        return true;
     }
 
     /// <summary>The model's outcome in the shared terms: deadlock is Go's checkdead throw; blocked gs are the waiting ones.</summary>

@@ -9,5 +9,9 @@ namespace Conformance.Refinement;
 /// <see cref="int.MaxValue"/> when the M recorded nothing more.</param>
 internal readonly record struct StepMatch(bool Fits, int Matched, string? Why, int At)
 {
+    /// <summary>The M's events ran out before the step's did, every one of them matching: the runtime's M recorded
+    /// the beginning of this step (and nothing that contradicts it).</summary>
+    public bool RanOut { get; init; }
+
     public static StepMatch NoRuntimeM { get; } = new(false, 0, "the runtime recorded nothing more for this M", int.MaxValue);
 }

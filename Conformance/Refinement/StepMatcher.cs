@@ -36,7 +36,7 @@ internal sealed class StepMatcher(IReadOnlyList<TraceEvent> trace, Abstraction a
             if (j >= pending.Length)
             {
                 var missing = FirstUnused(used, nextState, events.Count);
-                return new StepMatch(false, j, $"the model's step goes on with {EventMatcher.Describe(events[missing])}, but this M recorded nothing more", int.MaxValue);
+                return new StepMatch(false, j, $"the model's step goes on with {EventMatcher.Describe(events[missing])}, but this M recorded nothing more", int.MaxValue) { RanOut = true };
             }
             var idx = pending[j];
             ObserveUpTo(idx);
@@ -83,10 +83,9 @@ internal sealed class StepMatcher(IReadOnlyList<TraceEvent> trace, Abstraction a
     }
 
     /// <summary>An operation on a queue whose indices the events carry: a P's ring or runnext, the global queue, a
-    /// gFree list, a semaphore's count.</summary>
-    public static bool IsQueueEvent(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet
-        or EventKind.RunqPutSlow or EventKind.RunqSteal or EventKind.GlobRunqPut or EventKind.GlobRunqGet
-        or EventKind.GfPut or EventKind.GfGet or EventKind.SemCount;
+    /// gFree list, a semaphore's count, a channel (its buffer, its wait queues, its closing: done under the hchan's
+    /// lock, so the runtime's order of a channel's events is the order they took effect).</summary>
+    public static bool IsQueueEvent(EventKind k) => EventKinds.IsQueueOp(k);
 
     private static int FirstUnused(Span<bool> used, int from, int count)
     {
