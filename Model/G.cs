@@ -37,6 +37,11 @@ public sealed class G
     public int SyscallSp { get; internal set; }
     /// <summary>hi − lo, 0 when the stack was freed (gfput of a grown stack).</summary>
     public int StackSize { get; internal set; }
+    /// <summary>Parked by time.Sleep with its timer on a P's heap (wait reason "sleep"); cleared when the timer fires.</summary>
+    public bool Sleeping { get; internal set; }
+    /// <summary>gp.timer.when: the deadline of the g's sleep timer (µs), kept after it fired as Go keeps gp.timer;
+    /// 0 when it never slept. Cleared by goexit0 (the record's next life starts afresh).</summary>
+    public long TimerWhen { get; internal set; }
 
     // ---- channels (docs/channels.md); always 0 / None in a workload without channels or selects ----
 
@@ -78,6 +83,7 @@ public sealed class G
         Sched = o.Sched; SyscallSp = o.SyscallSp; StackSize = o.StackSize;
         SendSeq = o.SendSeq; RecvSlot = o.RecvSlot; ChanWait = o.ChanWait; SelectDone = o.SelectDone;
         WakeCase = o.WakeCase; WakeSuccess = o.WakeSuccess;
+        Sleeping = o.Sleeping; TimerWhen = o.TimerWhen;
         Array.Copy(o.Counters, Counters, Counters.Length);
     }
 
@@ -87,5 +93,6 @@ public sealed class G
         (Counters.Length > 0 ? $" repeat=[{string.Join(",", Counters)}]" : "") + $" stack={StackSize}" +
         (SendSeq != 0 ? $" sendseq={SendSeq}" : "") + (RecvSlot != 0 ? $" recvslot={Hchan.V(RecvSlot)}" : "") +
         (ChanWait != WaitReason.None ? $" wait=\"{ChanWait.GoName()}\"" : "") + (SelectDone ? " selectDone" : "") +
-        (WakeCase != NoWake ? $" woken(case {WakeCase}, {(WakeSuccess ? "ok" : "closed")})" : "");
+        (WakeCase != NoWake ? $" woken(case {WakeCase}, {(WakeSuccess ? "ok" : "closed")})" : "") +
+        (Sleeping ? " sleeping" : "") + (TimerWhen != 0 ? $" timer.when={TimerWhen}" : "");
 }

@@ -34,6 +34,15 @@ public sealed class P
     /// <summary>p.gFree.n: Go's separate count (property: equals the list's length).</summary>
     public int GFreeN { get; internal set; }
 
+    /// <summary>p.timers: the P's timer heap, 4-ary, ordered by when (time.go). Each entry is a sleeping g's timer.</summary>
+    internal readonly List<TimerEntry> Timers = [];
+
+    /// <summary>p.timer0When: the first timer's when, 0 for none.</summary>
+    public long Timer0When => Timers.Count == 0 ? 0 : Timers[0].When;
+
+    /// <summary>The heap's entries in array order (g slots and deadlines).</summary>
+    public IReadOnlyList<TimerEntry> TimerHeap => Timers;
+
     /// <summary>tail − head in wrapping uint32 arithmetic.</summary>
     public uint Length => unchecked(Tail - Head);
 
@@ -56,9 +65,15 @@ public sealed class P
         Head = o.Head; Tail = o.Tail;
         for (var i = o.Head; i != o.Tail; i++) RunQ[i % RunQSize] = o.RunQ[i % RunQSize];
         GFree.Clear(); GFree.AddRange(o.GFree);
+        Timers.Clear(); Timers.AddRange(o.Timers);
     }
 
     public override string ToString() =>
         $"p{Id} {Status} m={M - 1} runq[{Head}..{Tail})=[{string.Join(",", RunQSlots())}] runnext={RunNext - 1} " +
-        $"schedtick={SchedTick} goidcache={GoidCache}/{GoidCacheEnd} gFree=[{string.Join(",", GFreeSlots())}]";
+        $"schedtick={SchedTick} goidcache={GoidCache}/{GoidCacheEnd} gFree=[{string.Join(",", GFreeSlots())}]" +
+        (Timers.Count > 0 ? $" timers=[{string.Join(",", Timers.Select(t => $"{t.When}:{t.G}"))}]" : "");
 }
+
+/// <summary>One timer of a P's heap: a sleeping g (its slot) and its deadline in µs (time.go's timer, reduced to
+/// what timeSleep's timers hold: f = goroutineReady, arg = the g, period 0).</summary>
+public readonly record struct TimerEntry(long When, int G);

@@ -45,16 +45,20 @@ public static class SchedInvariants
         "BufferVsWaiters: a non-empty buffer has no waiting receiver and a non-full one no waiting sender (C3)",
         "SudogWaits: each sudog's g waits on that channel, or is a select's g about to run pass 3 (C4)",
         "FifoValues: every receive got the oldest value sent and not yet received; the buffer holds exactly those (C5)",
+        "a sleeping g is in exactly one timer heap, once, with its deadline; every heap is a 4-ary min-heap by when (T1)",
+        "no timer fires before its deadline: a g whose sleep timer has fired has timer.when <= now (T2)",
     ];
 
     /// <summary>Index of "no fatal error" in the property list.</summary>
     public const int NoFatalError = 18;
     /// <summary>Indices of the channel invariants C1..C5 (docs/channels.md).</summary>
     public const int NoBothQueues = 19, QCountBounded = 20, BufferVsWaiters = 21, SudogWaits = 22, FifoValues = 23;
+    /// <summary>Index of T1 (timer heaps) and T2 (no early fire).</summary>
+    public const int TimerHeaps = 24, NoEarlyTimer = 25;
     /// <summary>Index of the deadlock property (terminal).</summary>
-    public const int NoDeadlock = 24;
+    public const int NoDeadlock = 26;
     /// <summary>Index of L1 at terminal states.</summary>
-    public const int EveryGEnds = 25;
+    public const int EveryGEnds = 27;
 
     internal static IReadOnlyList<Property<SchedState>> Build(SchedModel model)
     {
@@ -151,6 +155,21 @@ public static class SchedInvariants
 
         // Channels: C1-C5, and the places channel waits give gs (§7.4, §7.10).
         if (s.UsesChannels) bad |= ChannelsFailing(s, waits);
+        // Timer heaps (T1): each entry is a sleeping g's, at its deadline, below no earlier parent; it is where the
+        // g waits (§7.10).
+        foreach (var p in s.Ps)
+        {
+            var t = p.Timers;
+            for (var i = 0; i < t.Count; i++)
+            {
+                var slot = t[i].G;
+                if ((uint)slot >= (uint)n) { Fail(TimerHeaps); continue; }
+                waits[slot]++;
+                var g = s.AllGs[slot];
+                if (!g.Sleeping || g.TimerWhen != t[i].When || t[i].When <= 0) Fail(TimerHeaps);
+                if (i > 0 && t[(i - 1) / TimerContract.HeapArity].When > t[i].When) Fail(TimerHeaps);
+            }
+        }
 
         // Ms (§7.9, §7.17, §7.18).
         var spinning = 0;
@@ -244,6 +263,8 @@ public static class SchedInvariants
                     break;
             }
             if (g.Status == GStatus.Syscall && (g.SyscallSp == 0 || g.Sched.Sp != g.SyscallSp)) Fail(11);
+            if (g.Sleeping && (g.Status != GStatus.Waiting || waits[i] != 1)) Fail(TimerHeaps);
+            if (!g.Sleeping && g.TimerWhen > s.Now) Fail(NoEarlyTimer);
         }
         if (n > 32 && s.AllGs.Select(g => g.Goid).Distinct().Count() != n) Fail(12);
         if (s.GoidGen % SchedConstants.GoidCacheBatch != 0) Fail(12);

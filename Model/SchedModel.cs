@@ -98,13 +98,12 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
                     var before = actions.Count;
                     if (!Stepper.HasLocalWork(state, p) && Stepper.MayTrySteal(state, m))
                     {
-                        var anyRing = false;
-                        foreach (var v in state.Ps)
-                            if (v != p && v.Head != v.Tail) { anyRing = true; break; }
+                        var anyRing = Stepper.AnyRingBut(state, p);
                         foreach (var v in state.Ps)
                         {
                             if (v == p) continue;
-                            if (anyRing ? v.Head != v.Tail : v.RunNext != 0)
+                            // stealWork's last pass: a P's due timers (run first), or its runnext.
+                            if (anyRing ? v.Head != v.Tail : v.RunNext != 0 || Stepper.HasDueTimer(state, v))
                                 actions.Add(new SchedAction(SchedActionKind.Steal, m.Id, v.Id));
                         }
                     }

@@ -73,6 +73,10 @@ public sealed class SchedState
     internal readonly int[] SemaCount;
     /// <summary>Each semaphore's waiters, FIFO (head first).</summary>
     internal readonly List<int>[] SemaWaiters;
+    /// <summary>The virtual clock (µs): Go's faketime, moved only by checkdead's timejump (Stepper.Timers.cs).</summary>
+    public long Now { get; internal set; }
+    /// <summary>netpollInited: set by the first doaddtimer (netpollGenericInit) or the first poll descriptor.</summary>
+    public bool NetpollInited { get; internal set; }
     /// <summary>How the run ended, if it has.</summary>
     public Outcome Outcome { get; internal set; }
     /// <summary>The fatal error, when <see cref="Outcome"/> is Fatal.</summary>
@@ -155,6 +159,7 @@ public sealed class SchedState
         GoidGen = o.GoidGen; RunQSize = o.RunQSize; NmSpinning = o.NmSpinning; MainStarted = o.MainStarted;
         Outcome = o.Outcome; Fatal = o.Fatal; PanicGoid = o.PanicGoid;
         for (var i = 0; i < Chans.Length; i++) Chans[i].CopyFrom(o.Chans[i]);
+        Now = o.Now; NetpollInited = o.NetpollInited;
         Copy(RunQ, o.RunQ); Copy(GFreeStack, o.GFreeStack); Copy(GFreeNoStack, o.GFreeNoStack);
         Copy(Pidle, o.Pidle); Copy(Midle, o.Midle);
         Array.Copy(o.SemaCount, SemaCount, SemaCount.Length);
@@ -178,6 +183,8 @@ public sealed class SchedState
             n += 1 + AllGs.Count * 4;
             foreach (var c in Chans) n += 8 + c.Capacity + 3 * (c.RecvQ.Count + c.SendQ.Count) + c.Ledger.Count;
         }
+        n += 2 + AllGs.Count * 2;
+        foreach (var p in Ps) n += 1 + 2 * p.Timers.Count;
         return n * 10;
     }
 
@@ -249,6 +256,7 @@ public sealed class SchedState
                 foreach (var v in c.Ledger) Put(b, ref at, (ulong)v);
             }
         }
+        EncodeTime(b, ref at);
         return at;
     }
 
@@ -261,6 +269,33 @@ public sealed class SchedState
         g.ChanWait = (WaitReason)(x & 0x1F);
         g.SelectDone = (x & 0x20) != 0;
         g.WakeSuccess = (x & 0x40) != 0;
+    }
+
+    /// <summary>Timers and the clock, after everything else: the clock, each P's heap (deadline and slot per entry, in
+    /// heap order), each g's sleeping flag and timer deadline.</summary>
+    private void EncodeTime(Span<byte> b, ref int at)
+    {
+        Put(b, ref at, (ulong)Now);
+        b[at++] = (byte)(NetpollInited ? 1 : 0);
+        foreach (var p in Ps)
+        {
+            Put(b, ref at, (uint)p.Timers.Count);
+            foreach (var t in CollectionsMarshal.AsSpan(p.Timers)) { Put(b, ref at, (ulong)t.When); Put(b, ref at, (uint)t.G); }
+        }
+        foreach (var g in AllGs) { b[at++] = (byte)(g.Sleeping ? 1 : 0); Put(b, ref at, (ulong)g.TimerWhen); }
+    }
+
+    private void DecodeTime(ReadOnlySpan<byte> b, ref int at)
+    {
+        Now = (long)Get(b, ref at);
+        NetpollInited = b[at++] != 0;
+        foreach (var p in Ps)
+        {
+            p.Timers.Clear();
+            var n = (int)Get(b, ref at);
+            for (var i = 0; i < n; i++) { var when = (long)Get(b, ref at); p.Timers.Add(new TimerEntry(when, (int)Get(b, ref at))); }
+        }
+        foreach (var g in AllGs) { g.Sleeping = b[at++] != 0; g.TimerWhen = (long)Get(b, ref at); }
     }
 
     /// <summary>An sp or bp offset below stack.hi for the encoding: frame offsets are multiples of 8, so those are
@@ -358,6 +393,14 @@ public sealed class SchedState
                 w.Var((uint)g.SendSeq); CanonValue(ref w, g.RecvSlot, rename);
                 w.Byte(ChanFlags(g)); w.Var((uint)(g.WakeCase - G.NoWake));
             }
+            w.Byte((byte)(g.Sleeping ? 1 : 0)); w.Var((ulong)g.TimerWhen);
+        }
+        w.Var((ulong)Now);
+        w.Byte((byte)(NetpollInited ? 1 : 0));
+        foreach (var p in Ps)
+        {
+            w.Var((uint)p.Timers.Count);
+            foreach (var t in p.Timers) { w.Var((ulong)t.When); w.Var((uint)rename[t.G]); }
         }
         if (UsesChannels)
         {
@@ -423,6 +466,8 @@ public sealed class SchedState
         if (c == 0) c = ChanValues.Seq(a.RecvSlot).CompareTo(ChanValues.Seq(b.RecvSlot));
         if (c == 0) c = ChanFlags(a).CompareTo(ChanFlags(b));
         if (c == 0) c = a.WakeCase.CompareTo(b.WakeCase);
+        if (c == 0) c = a.Sleeping.CompareTo(b.Sleeping);
+        if (c == 0) c = a.TimerWhen.CompareTo(b.TimerWhen);
         return c;
     }
 
@@ -490,6 +535,7 @@ public sealed class SchedState
                 for (var i = (int)Get(b, ref at); i > 0; i--) c.Ledger.Add((long)Get(b, ref at));
             }
         }
+        DecodeTime(b, ref at);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -533,7 +579,8 @@ public sealed class SchedState
         {
             $"sched: goidgen={GoidGen} runq=[{string.Join(",", RunQ)}] runqsize={RunQSize} nmspinning={NmSpinning} " +
             $"pidle=[{string.Join(",", Pidle)}] midle=[{string.Join(",", Midle)}] mainStarted={MainStarted}" +
-            (Outcome != Outcome.Running ? $" outcome={Outcome}" : "") + (Fatal != Throw.None ? $" fatal=\"{Fatal.Message()}\"" : "") + (PanicGoid != 0 ? $" panic in g{PanicGoid}" : ""),
+            (Outcome != Outcome.Running ? $" outcome={Outcome}" : "") + (Fatal != Throw.None ? $" fatal=\"{Fatal.Message()}\"" : "") + (PanicGoid != 0 ? $" panic in g{PanicGoid}" : "") +
+            (Now != 0 ? $" now={Now}" : ""),
             $"gFree: stack=[{string.Join(",", GFreeStack)}] noStack=[{string.Join(",", GFreeNoStack)}]",
         };
         for (var i = 0; i < SemaCount.Length; i++)

@@ -135,6 +135,12 @@ internal static partial class Stepper
                     g.After = n;
                     Select(cx, m, g, n, pollCode);
                     return;
+                case SleepOp sl:
+                    g.After = n;
+                    TimeSleep(cx, m, g, n, sl.Micros);
+                    return;
+                case IoOp:
+                    throw new NotSupportedException("io is not modelled yet");
             }
         }
     }

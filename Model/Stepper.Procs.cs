@@ -100,7 +100,8 @@ internal static partial class Stepper
     }
 
     /// <summary>Mirrors runtime.checkdead (proc.go): with no M running, a g that could run is "checkdead: runnable g";
-    /// gs that all wait are "all goroutines are asleep - deadlock!". Unlike Go, all gs dead is a completed run.</summary>
+    /// gs that all wait are "all goroutines are asleep - deadlock!" unless a timer is pending, when the faketime
+    /// branch jumps the clock (<see cref="TimeJump"/>). Unlike Go, all gs dead is a completed run.</summary>
     internal static void CheckDead(in StepContext cx)
     {
         var s = cx.S;
@@ -118,6 +119,8 @@ internal static partial class Stepper
         }
         if (waiting)
         {
+            // Maybe jump time forward (faketime): a pending timer is not a deadlock.
+            if (TimeJump(cx)) return;
             s.Outcome = Outcome.Fatal;
             s.Fatal = Throw.Deadlock;
         }
@@ -144,6 +147,9 @@ internal static partial class Stepper
             StartM(cx, p, spinning: true);
             return;
         }
+        // nobarrierWakeTime, then pidleput; a P going idle with timers makes sure some M will look at them.
+        var when = p.Timer0When;
         PidlePut(cx, p);
+        if (when != 0) WakeNetPoller(cx, when);
     }
 }

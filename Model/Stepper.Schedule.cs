@@ -3,8 +3,18 @@ namespace Model;
 /// <summary>schedule, findRunnable, execute, and the mcall functions that end a g's turn: gosched_m and goexit0.</summary>
 internal static partial class Stepper
 {
-    /// <summary>Whether findRunnable finds work without stealing (the 61 check, runqget, globrunqget).</summary>
-    internal static bool HasLocalWork(SchedState s, P p) => s.RunQSize != 0 || !p.RunQEmpty;
+    /// <summary>Whether findRunnable finds work without stealing (its own P's due timers, the 61 check, runqget,
+    /// globrunqget).</summary>
+    internal static bool HasLocalWork(SchedState s, P p) => s.RunQSize != 0 || !p.RunQEmpty || HasDueTimer(s, p);
+
+    /// <summary>Whether some P other than <paramref name="p"/> has gs in its ring: stealWork's first three passes
+    /// (ring only, no timers) then find work, so only those Ps are victims.</summary>
+    internal static bool AnyRingBut(SchedState s, P p)
+    {
+        foreach (var v in s.Ps)
+            if (v != p && v.Head != v.Tail) return true;
+        return false;
+    }
 
     /// <summary>findRunnable's steal condition: the M spins, or 2·nmspinning &lt; gomaxprocs − npidle.</summary>
     internal static bool MayTrySteal(SchedState s, M m) => m.Spinning || 2 * s.NmSpinning < s.Ps.Count - s.NPidle;
@@ -27,16 +37,21 @@ internal static partial class Stepper
         Execute(cx, m, gp, inheritTime);
     }
 
-    /// <summary>Mirrors runtime.findRunnable (proc.go, 1.19 order), the parts the model has: the 1-in-61 global check,
-    /// the local queue (runnext first), a global batch, stealing from <paramref name="victim"/> (when spinning or when
-    /// fewer than half the busy Ps have spinning Ms), then giving up (<see cref="FindRunnableGiveUp"/>). Null when
-    /// nothing was found this step: the M then stopped, or took an idle P back to look again.</summary>
+    /// <summary>Mirrors runtime.findRunnable (proc.go, 1.19 order), the parts the model has: checkTimers on its own P,
+    /// the 1-in-61 global check, the local queue (runnext first), a global batch, stealing from
+    /// <paramref name="victim"/> (when spinning or when fewer than half the busy Ps have spinning Ms), then giving up
+    /// (<see cref="FindRunnableGiveUp"/>). stealWork's last pass runs a victim's due timers before trying its runnext
+    /// (the readied gs land in this P's runnext, which runqget then takes); with gs in some other ring, the first
+    /// passes steal from a ring and no timer runs. Null when nothing was found this step: the M then stopped, or took
+    /// an idle P back to look again.</summary>
     internal static G? FindRunnable(in StepContext cx, M m, int victim, out bool inheritTime)
     {
         var s = cx.S;
         var p = cx.POf(m);
         inheritTime = false;
         G? gp = null;
+        // now and pollUntil are saved for work stealing later (checkTimers at findRunnable's top).
+        CheckTimers(cx, m, p, out _);
         // 6. Check the global runnable queue once in a while to ensure fairness.
         if (p.SchedTick % SchedConstants.GlobalRunQCheckPeriod == 0 && s.RunQSize > 0) gp = GlobRunQGet(cx, p, 1);
         // 8. Local runq, runnext first.
@@ -51,7 +66,17 @@ internal static partial class Stepper
                 m.Spinning = true;
                 s.NmSpinning++;
             }
-            if (victim >= 0) gp = RunQSteal(cx, p, s.Ps[victim]);
+            if (victim >= 0)
+            {
+                var v = s.Ps[victim];
+                if (!AnyRingBut(s, p) && HasDueTimer(s, v))
+                {
+                    // stealWork, last pass: checkTimers(p2) ran timers, so look in the local queue.
+                    CheckTimers(cx, m, v, out _);
+                    gp = RunQGet(cx, p, out inheritTime);
+                }
+                else gp = RunQSteal(cx, p, v);
+            }
         }
         if (gp is null) FindRunnableGiveUp(cx, m, p);
         return gp;
@@ -152,6 +177,8 @@ internal static partial class Stepper
         CasGStatus(cx, g, GStatus.Running, GStatus.Dead, Transitions.GoExit);
         g.M = 0;
         g.WaitSema = 0;
+        g.Sleeping = false;
+        g.TimerWhen = 0;
         // The dead g's stack contents no longer matter; clear them so equal runs reach equal states.
         g.After = -1;
         Array.Clear(g.Counters);

@@ -39,6 +39,12 @@ public enum Throw : byte
     CloseOfClosed,
     /// <summary>Panic: closechan on a nil channel.</summary>
     CloseOfNil,
+    /// <summary>checkdead's timejump found no idle P.</summary>
+    CheckdeadNoP,
+    /// <summary>checkdead's timejump found no idle M.</summary>
+    CheckdeadNoM,
+    /// <summary>A timer ran before its deadline (ours: Go's runtimer never lets it, the model states it as a throw).</summary>
+    TimerEarly,
 }
 
 /// <summary>Go's messages for <see cref="Throw"/>.</summary>
@@ -65,6 +71,9 @@ public static class ThrowExtensions
         Throw.SendOnClosed => ChanContract.SendOnClosed,
         Throw.CloseOfClosed => ChanContract.CloseOfClosed,
         Throw.CloseOfNil => ChanContract.CloseOfNil,
+        Throw.CheckdeadNoP => "checkdead: no p for timer",
+        Throw.CheckdeadNoM => "checkdead: no m for timer",
+        Throw.TimerEarly => "runtimer: timer ran before its deadline",
         _ => t.ToString(),
     };
 

@@ -116,6 +116,22 @@ public enum EventKind : byte
     /// <summary>State. selectgo's pass 3 after the wake-up. G = goid; A = the case index whose sudog woke it; B = the
     /// sudogs it took off the other cases' queues (those a waker had not already popped); C = 1 success, 0 closed.</summary>
     SelectWoken,
+
+    // ---- Timers and the network poller (docs: README "sleep and io"). Appended after the channel kinds. ----
+
+    /// <summary>Annotation. park_m for time.Sleep (traceEvGoSleep, wait reason "sleep"). G = goid.</summary>
+    GoSleep,
+    /// <summary>State. doaddtimer put a g's sleep timer on a P's heap. G = the sleeping goid; A = the heap's P;
+    /// B = when (µs; virtual in controlled runs); C = the heap's size after.</summary>
+    TimerAdd,
+    /// <summary>State. runOneTimer took the heap's first timer off (dodeltimer0) to run it (goroutineReady). G = the
+    /// goid it readies; A = the heap's P (a thief's stealWork runs another P's timers); B = when; C = the heap's size
+    /// after. The g's ready (Status E6, GoUnblock, RunnextPut) follows.</summary>
+    TimerFire,
+    /// <summary>State. checkdead's timejump (Go's faketime): every M was idle, so the virtual clock jumped to the
+    /// earliest deadline and an M was started, spinning, to run it. G = 0; A = the clock after (µs); B = the P it was
+    /// given; C = the M started.</summary>
+    TimeJump,
 }
 
 /// <summary>Facts about <see cref="EventKind"/>s that both sides rely on.</summary>
@@ -128,7 +144,8 @@ public static class EventKinds
     /// name, on one side or the other).
     /// </summary>
     public static bool IsState(EventKind kind) =>
-        kind is >= EventKind.Status and <= EventKind.PStatus or >= EventKind.ChanSend and <= EventKind.SelectWoken;
+        kind is >= EventKind.Status and <= EventKind.PStatus or >= EventKind.ChanSend and <= EventKind.SelectWoken
+            or >= EventKind.TimerAdd and <= EventKind.TimeJump;
 
     /// <summary>Whether a kind is an operation on a queue or a count whose indices order it (see the refinement checker).</summary>
     public static bool IsQueueOp(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet
