@@ -75,6 +75,8 @@ internal sealed unsafe class MState
     /// <summary>m.waittraceev: park_m's block annotation (0 = no gopark pending), and its arguments.</summary>
     public EventKind WaitTraceEv;
     public long WaitTraceA, WaitTraceB;
+    /// <summary>time.Sleep's deadline (µs) for park_m's unlock function resetForSleep, 0 when the park is not a sleep.</summary>
+    public long SleepWhen;
     /// <summary>m.syscalltick: the P's syscalltick when this M entered its system call.</summary>
     public uint SyscallTick;
     /// <summary>The M's idle note (notesleep/notewakeup on m.park).</summary>

@@ -85,4 +85,11 @@ internal enum Mutant
     CloseWakesFirstOnly,
     /// <summary>selectgo's pass 1 walks the cases in source order, whatever poll order it drew (and reports).</summary>
     SelectIgnoresPollOrder,
+
+    // ---- timers and the network poller (issue 14) ----
+
+    /// <summary>checkTimers runs the first timer that is not due yet (once per run): a sleeper wakes before its deadline.</summary>
+    TimerFiresEarly,
+    /// <summary>checkdead ignores pending timers: a run whose only waiters sleep is reported as Go's deadlock.</summary>
+    CheckdeadIgnoresTimers,
 }

@@ -118,7 +118,8 @@ internal sealed unsafe partial class Sched
         var lockArg = mp.WaitLock;
         mp.WaitUnlockF = null;
         mp.WaitLock = 0;
-        if (unlockf != null) unlockf(this, gp, lockArg);
+        if (mp.SleepWhen != 0) ResetForSleep(mp, gp); // time.Sleep's unlock function (Sched.Timers.cs) needs the M's P
+        else if (unlockf != null) unlockf(this, gp, lockArg);
         return null;
     }
 

@@ -61,7 +61,7 @@ internal sealed unsafe partial class Sched
         mp.IdleLink = _midle;
         _midle = mp;
         _nmidle++;
-        CheckDead();
+        CheckDead(mp);
     }
 
     /// <summary>Mirrors runtime.mget (proc.go). sched.lock held.</summary>
@@ -82,7 +82,7 @@ internal sealed unsafe partial class Sched
     /// starting counts as running) and goroutines left, every one of them is blocked: Go's deadlock. With none left,
     /// the run is complete (unlike Go, main ending does not end the run). sched.lock held.
     /// </summary>
-    private void CheckDead()
+    private void CheckDead(MState? caller = null)
     {
         int mcount;
         long live = 0;
@@ -100,6 +100,8 @@ internal sealed unsafe partial class Sched
             Finish(RunOutcome.Completed, ""); // every g has ended: the run is complete
             return;
         }
+        // Maybe jump time forward (faketime, Sched.Timers.cs): a pending timer is not a deadlock.
+        if (_mutant != Mutant.CheckdeadIgnoresTimers && TimeJump(caller)) return;
         Finish(RunOutcome.Deadlock, DeadlockMessage());
     }
 
@@ -114,9 +116,11 @@ internal sealed unsafe partial class Sched
         _lock.Lock();
         MPut(mp);
         _lock.Unlock();
-        if (_controlled) _control!.Block(mp);
+        // checkdead's timejump may have handed this very M a P (mget is LIFO): it keeps the baton.
+        var selfWoken = _controlled && mp.NextP != null;
+        if (_controlled && !selfWoken) _control!.Block(mp);
         mp.Park.Wait(); // notesleep(&mp.park)
-        if (_controlled) _control!.Unblock(mp);
+        if (_controlled && !selfWoken) _control!.Unblock(mp);
         if (mp.Exit) return;
         var pp = mp.NextP;
         mp.NextP = null;
@@ -198,8 +202,11 @@ internal sealed unsafe partial class Sched
             StartM(mp, pp, false);
             return;
         }
+        // The scheduler lock cannot be held when calling wakeNetPoller below, because it may call wakep.
+        var when = NoBarrierWakeTime(pp);
         PidlePut(mp, pp);
         _lock.Unlock();
+        if (when != 0) WakeNetPoller(mp, when);
     }
 
     /// <summary>Mirrors runtime.newm (proc.go): a new M on its own dedicated thread (MThread blocks async signals),

@@ -229,6 +229,9 @@ internal sealed unsafe partial class Sched
             }
             var pp = mp.P;
             G* gp;
+            // now and pollUntil are saved for work stealing later, which may steal timers.
+            long now = 0;
+            var pollUntil = CheckTimers(mp, pp, ref now, out _);
             // Check the global runnable queue once in a while to ensure fairness.
             if (_mutant != Mutant.No61TickCheck && pp->SchedTick % SchedConstants.GlobalRunQCheckPeriod == 0 && Volatile.Read(ref _runqSize) > 0)
             {
@@ -256,8 +259,10 @@ internal sealed unsafe partial class Sched
                     mp.Spinning = true;
                     Interlocked.Increment(ref _nmspinning);
                 }
-                gp = StealWork(mp, pp, out inheritTime);
+                gp = StealWork(mp, pp, ref now, out inheritTime, out var w);
                 if (gp != null) return gp;
+                // Earlier timer to wait for.
+                if (w != 0 && (pollUntil == 0 || w < pollUntil)) pollUntil = w;
             }
             // Nothing to do: release the P, re-checking the global queue under the lock.
             _lock.Lock();
@@ -295,8 +300,12 @@ internal sealed unsafe partial class Sched
                     Interlocked.Increment(ref _nmspinning);
                     continue;
                 }
+                // Finally, check for timer creation or expiry concurrently with transitioning from spinning to
+                // non-spinning.
+                pollUntil = CheckTimersNoP(pollUntil);
             }
-            _ = wasSpinning;
+            // Poll network until next timer (Sched.Netpoll.cs); true: it got a P back, look again.
+            if (PollUntilNextTimer(mp, pollUntil, wasSpinning)) continue;
             StopM(mp);
             if (mp.Exit || mp.P == null) return null;
         }
@@ -307,11 +316,14 @@ internal sealed unsafe partial class Sched
 
     /// <summary>
     /// Mirrors runtime.stealWork (proc.go): 4 passes over the Ps in a random order (start and coprime stride from
-    /// cheaprand), skipping Ps on sched.pidle (Go's idlepMask) and pp itself; runnext is taken only on the last pass.
+    /// cheaprand), skipping pp itself; on the last pass a P's timers are run first (checkTimers(p2): the gs it readies
+    /// land in this M's P, whose runqget then returns one), then its runnext may be taken; the ring of a P on
+    /// sched.pidle (Go's idlepMask) is never tried. <paramref name="pollUntil"/>: the earliest timer seen not yet due.
     /// </summary>
-    private G* StealWork(MState mp, P* pp, out bool inheritTime)
+    private G* StealWork(MState mp, P* pp, ref long now, out bool inheritTime, out long pollUntil)
     {
         inheritTime = false;
+        pollUntil = 0;
         const int stealTries = 4;
         var count = Procs;
         if (count == 1) return null;
@@ -327,6 +339,17 @@ internal sealed unsafe partial class Sched
                 if (mp.Exit) return null;
                 var p2 = _allp[pos];
                 if (p2 == pp) continue;
+                // Steal timers from p2 (once, on the last pass, before its runnext).
+                if (stealRunNext && HasTimers(p2))
+                {
+                    var w = CheckTimers(mp, p2, ref now, out var ran);
+                    if (w != 0 && (pollUntil == 0 || w < pollUntil)) pollUntil = w;
+                    if (ran)
+                    {
+                        var g1 = RunQGet(mp, pp, out inheritTime);
+                        if (g1 != null) return g1;
+                    }
+                }
                 if (Volatile.Read(ref p2->OnPidle) != 0) continue; // idlepMask: an idle P has nothing to steal
                 var gp = RunQSteal(mp, pp, p2, stealRunNext);
                 if (gp != null) return gp;

@@ -18,7 +18,10 @@ internal sealed unsafe partial class Sched
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&ChanCloseService,
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&ChanWokenService,
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&SelectService,
-        (nint)(delegate* unmanaged<G*, nint, nint, long>)&SelectWokenService);
+        (nint)(delegate* unmanaged<G*, nint, nint, long>)&SelectWokenService)
+    {
+        Sleep = (nint)(delegate* unmanaged<G*, nint, nint, long>)&SleepService,
+    };
 
     /// <summary>The MState of the M running g (g.m.schedPtr is its registry slot).</summary>
     private static MState MOf(G* g) => MState.FromSlot(g->M->SchedPtr);
@@ -241,6 +244,24 @@ internal sealed unsafe partial class Sched
             if (s.Finished) return -1;
             s.ServicePoint(mp);
             return s.SelectWoken(mp, g, (int)number, (long*)slot);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(timeSleep): a0 = microseconds. 1 = park.</summary>
+    [UnmanagedCallersOnly]
+    private static long SleepService(G* g, nint micros, nint pc)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            s.ServicePoint(mp);
+            return s.TimeSleep(mp, g, (int)micros);
         }
         catch (Exception e)
         {

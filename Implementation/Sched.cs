@@ -210,6 +210,7 @@ internal sealed unsafe partial class Sched : IDisposable
         foreach (var m in _allm) m.Dispose();
         _sysmonM?.Dispose();
         _recorder?.Dispose();
+        DisposeNetpoll();
         lock (_allgLock)
         {
             _allgs.Clear(); // the G records go with their slabs, the stacks with the pool's arenas

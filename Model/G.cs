@@ -72,7 +72,7 @@ public sealed class G
     public long SendValue => SendSeq == 0 ? 0 : ChanValues.Of(Goid, SendSeq);
 
     /// <summary>g.waitreason as Go names it, for a waiting g: the semaphore's or the channel op's (None otherwise).</summary>
-    public WaitReason WaitReason => WaitSema > 0 ? WaitReason.Semacquire : ChanWait;
+    public WaitReason WaitReason => WaitSema > 0 ? WaitReason.Semacquire : Sleeping ? WaitReason.Sleep : ChanWait;
 
     /// <summary>Whether a channel op's tail is pending (the g was woken by a channel and has not run since).</summary>
     public bool ChanWoken => WakeCase != NoWake;

@@ -38,6 +38,7 @@ public static class WorkloadGen
         WorkloadShape.NestedExit => NestedExit,
         WorkloadShape.Deadlock => Deadlock,
         WorkloadShape.Mixed => Mixed,
+        WorkloadShape.SleepersAndSpinners => SleepersAndSpinners,
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "unknown workload shape"),
     };
 
@@ -227,6 +228,22 @@ public static class WorkloadGen
             Bdy("spinner", [.. other, new WorkOp(200), new YieldOp()]),
         ]);
 
+    /// <summary>k sleepers (each sleeps a few times, deadlines that collide or not, a yield between) and s spinners
+    /// (yields and work), all signalling main, which may sleep too.</summary>
+    public static Gen<Workload> SleepersAndSpinners =>
+        from k in Upto(1, 6)
+        from s in Gen.Choose(0, 4)
+        from naps in Gen.ListOf(Gen.Elements(0, 1, 5, 10, 10, 25, 100), 3)
+        from times in Gen.Choose(1, 3)
+        from spin in Upto(1, 8)
+        from mainNap in Gen.Elements(0, 0, 7, 30)
+        select new Workload([
+            Bdy(Workload.MainBody, [new RepeatOp(k, Blk(new GoOp("sleeper"))), .. Enumerable.Repeat<Op>(new GoOp("spinner"), s),
+                new SleepOp(mainNap), new RepeatOp(k + s, Blk(new AcquireOp("done")))]),
+            Bdy("sleeper", [new RepeatOp(times, Blk(new SleepOp(naps[0]), new YieldOp(), new SleepOp(naps[1]))), new SleepOp(naps[2]), new ReleaseOp("done")]),
+            Bdy("spinner", [new RepeatOp(spin, Blk(new YieldOp(), new WorkOp(50))), new ReleaseOp("done")]),
+        ]);
+
     /// <summary>Frames nested up to three deep, a yield inside, and a Goexit from the deepest one (or not).</summary>
     public static Gen<Workload> NestedExit =>
         from depth in Gen.Choose(1, 3)
@@ -307,6 +324,7 @@ public static class WorkloadGen
             (4, Gen.Constant<Op>(new YieldOp())),
             (2, Gen.Choose(0, 300).Select(n => (Op)new WorkOp(n))),
             (1, Gen.Choose(0, 100).Select(n => (Op)new SyscallOp(n))),
+            (1, Gen.Choose(0, 40).Select(n => (Op)new SleepOp(n))),
         };
         if (semaCount > 0)
         {

@@ -26,4 +26,7 @@ public enum WorkloadShape
     Deadlock,
     /// <summary>Everything at once, at random.</summary>
     Mixed,
+    /// <summary>Sleepers and spinners: goroutines that sleep (timers on their P's heap, checkTimers, a thief stealing a
+    /// timer, checkdead's timejump) beside goroutines that yield and compute.</summary>
+    SleepersAndSpinners,
 }

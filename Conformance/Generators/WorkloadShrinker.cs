@@ -97,6 +97,9 @@ public static class WorkloadShrinker
             case SyscallOp s:
                 foreach (var n in SmallerCounts(s.Micros)) yield return [s with { Micros = n }];
                 break;
+            case SleepOp sl:
+                foreach (var n in SmallerCounts(sl.Micros)) yield return [sl with { Micros = n }];
+                break;
         }
     }
 

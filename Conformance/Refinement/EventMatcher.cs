@@ -64,6 +64,12 @@ public static class EventMatcher
             case EventKind.Select:
                 return Field("poll order code", m.A, r.A) ?? Field("case taken", m.B, r.B, v => v < 0 ? "none (park)" : $"case {v}")
                     ?? Field("channel cases", m.C, r.C) ?? Field("has default", m.D, r.D);
+            case EventKind.TimerAdd:
+            case EventKind.TimerFire:
+                return Field("heap's P", m.A, r.A) ?? Field("when", m.B, r.B) ?? Field("heap size after", m.C, r.C);
+            case EventKind.TimeJump:
+                // C names the M started: model and runtime M ids differ (the M binding maps them), so it is not compared.
+                return Field("clock after", m.A, r.A) ?? Field("P handed over", m.B, r.B);
             case EventKind.SelectWoken:
                 return Field("case that woke it", m.A, r.A) ?? Field("sudogs dequeued in pass 3", m.B, r.B) ?? Field("success", m.C, r.C);
             case EventKind.RunqPut:
@@ -132,7 +138,7 @@ public static class EventMatcher
     private static string Queue(long q) => q == 0 ? "sendq" : "recvq";
 
     private static string WaitedOn((long Kind, long Index) w) =>
-        w.Kind == ChanContract.UnblockByChannel ? $"channel {w.Index}" : $"semaphore {w.Index}";
+        w.Kind == ChanContract.UnblockByChannel ? $"channel {w.Index}" : w.Kind == TimerContract.UnblockByTimer ? "its timer" : $"semaphore {w.Index}";
 
     private static string? Field<T>(string name, T model, T runtime, Func<T, string> show) where T : IEquatable<T> =>
         model.Equals(runtime) ? null : $"{name}: the model has {show(model)}, the runtime {show(runtime)}";

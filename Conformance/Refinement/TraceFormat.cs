@@ -43,6 +43,7 @@ public static class TraceFormat
             EventKind.GoStart => $"GoStart g{e.G} on {where}{(e.A != 0 ? " (inherits time)" : "")}",
             EventKind.GoSched => $"GoSched g{e.G} on {where}",
             EventKind.GoBlock => $"GoBlock g{e.G} on sema {e.A} on {where}",
+            EventKind.GoUnblock when e.C == TimerContract.UnblockByTimer => $"GoUnblock g{e.G} by its timer on {where}",
             EventKind.GoUnblock => $"GoUnblock g{e.G} by g{e.A} ({(e.C == ChanContract.UnblockByChannel ? "chan" : "sema")} {e.B}) on {where}",
             EventKind.GoSysCall => $"GoSysCall g{e.G} on {where}",
             EventKind.GoSysExit => $"GoSysExit g{e.G} {(e.A != 0 ? "fast" : "slow")} on {where}",
@@ -73,6 +74,10 @@ public static class TraceFormat
             EventKind.ChanWoken => $"ChanWoken g{e.G} chan {e.A} {(e.D == 0 ? "send" : "recv")} value {ChanValues.Describe(e.B)}{(e.C == 0 ? " (closed)" : "")}",
             EventKind.Select => $"Select g{e.G} order #{e.A} of {e.C} cases{(e.D != 0 ? " + default" : "")}: {(e.B < 0 ? "parks" : $"case {e.B}")}",
             EventKind.SelectWoken => $"SelectWoken g{e.G} by case {e.A}, {e.B} sudogs dequeued{(e.C == 0 ? " (closed)" : "")}",
+            EventKind.GoSleep => $"GoSleep g{e.G} on {where}",
+            EventKind.TimerAdd => $"TimerAdd g{e.G} on p{e.A}'s heap when={e.B} heap size={e.C} on {where}",
+            EventKind.TimerFire => $"TimerFire g{e.G} from p{e.A}'s heap when={e.B} heap size={e.C} on {where}",
+            EventKind.TimeJump => $"TimeJump clock={e.A} starts m{e.C} with p{e.B} on {where}",
             _ => e.ToString(),
         };
     }

@@ -19,6 +19,8 @@ public enum WaitReason : byte
     ChanSend = 15,
     /// <summary>waitReasonSemacquire.</summary>
     Semacquire = 18,
+    /// <summary>waitReasonSleep: time.Sleep (<see cref="TimerContract.WaitReasonSleep"/>).</summary>
+    Sleep = TimerContract.WaitReasonSleep,
 }
 
 /// <summary>Go's words for <see cref="WaitReason"/>s.</summary>
@@ -34,6 +36,7 @@ public static class WaitReasons
         WaitReason.ChanReceive => "chan receive",
         WaitReason.ChanSend => "chan send",
         WaitReason.Semacquire => "semacquire",
+        WaitReason.Sleep => "sleep",
         _ => "waiting",
     };
 }

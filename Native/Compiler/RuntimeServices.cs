@@ -21,9 +21,12 @@ namespace Native.Compiler;
 /// <param name="Select">selectgo: a0 = the select's number (<c>CompiledWorkload.Selects</c>). Result: the case index
 /// taken (≥ 0), or <see cref="SelectParks"/> (mcall(Park), then <paramref name="SelectWoken"/>).</param>
 /// <param name="SelectWoken">selectgo's pass 3: a0 = the select's number. Result: the case index.</param>
+/// <param name="Sleep">timeSleep: a0 = microseconds (&gt; 0). 1 = park (mcall(Park); the timer readies the g).</param>
+/// <param name="Io">an <c>io N</c> read: a0 = microseconds. 1 = park in netpollblock (mcall(Park)), then call again.</param>
 public readonly record struct RuntimeServices(
     nint NewProc, nint Acquire, nint Release, nint EnterSyscall, nint ExitSyscall,
-    nint ChanSend = 0, nint ChanRecv = 0, nint ChanClose = 0, nint ChanWoken = 0, nint Select = 0, nint SelectWoken = 0)
+    nint ChanSend = 0, nint ChanRecv = 0, nint ChanClose = 0, nint ChanWoken = 0, nint Select = 0, nint SelectWoken = 0,
+    nint Sleep = 0, nint Io = 0)
 {
     /// <summary>What <see cref="Select"/> returns when the select parks (pass 2).</summary>
     public const long SelectParks = 1 << 20;

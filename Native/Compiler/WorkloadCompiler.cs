@@ -40,6 +40,8 @@ namespace Native.Compiler;
 ///                woken: nop ; systemstack(selectwoken, k, slot) ; js fatal
 ///                dispatch: cmp rax,0 ; je case0 ; cmp rax,1 ; je case1 ... ; jmp fatal
 ///                case0: nop ; B0 ; jmp end ; case1: nop ; B1 ; jmp end ... end: nop
+/// sleep N:       op: systemstack(sleep, N) ; js fatal ; jz done ; lea rax,[done] ; mov ecx,Park ; jmp mcall ; done: nop
+///                (sleep 0: a marker nop, as timeSleep returns at once)
 /// fatal:         lea rax,[fatal] ; xor ecx,ecx ; jmp mcall       ; a service failed: mcall(Bad)
 /// </code>
 /// Every op's first instruction is a marker for <see cref="CompiledWorkload.PointAt"/>; resume labels sit on their own
@@ -373,6 +375,22 @@ public static class WorkloadCompiler
                     _a.call(fn);
                     _a.nop(); // the return address: its own marker, so it maps to the call op
                     _pending.Enqueue((fn, call));
+                    break;
+                }
+                case SleepOp sl:
+                {
+                    // timeSleep(0) returns at once: pure code. Otherwise the service sets the deadline and the g parks;
+                    // its timer readies it at the resume point.
+                    var start = Marker(op);
+                    if (sl.Micros <= 0)
+                    {
+                        _a.nop();
+                        break;
+                    }
+                    CallService(_svc.Sleep, sl.Micros, start);
+                    var done = _a.CreateLabel();
+                    _a.jz(done);
+                    McallAndResume(op, McallReason.Park, done);
                     break;
                 }
                 case ExitOp:

@@ -33,6 +33,7 @@ public class WorkloadGenTests
                     case RepeatOp r: numbers += r.Count; Walk(r.Body); break;
                     case WorkOp x: numbers += x.Iterations; break;
                     case SyscallOp s: numbers += s.Micros; break;
+                    case SleepOp sl: numbers += sl.Micros; break;
                 }
             }
         }
