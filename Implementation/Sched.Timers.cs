@@ -157,13 +157,18 @@ internal sealed unsafe partial class Sched
         var next = Volatile.Read(ref h.Timer0When);
         if (next == 0) return 0;
         if (now == 0) now = NanoTime();
-        if (now < next) return next;
+        var early = false;
+        if (now < next)
+        {
+            if (!FireEarly()) return next;
+            early = true; // the seeded bug: run the first timer anyway
+        }
         long pollUntil = 0;
         h.Lock.Lock();
         while (h.Count > 0)
         {
             var when = h.When[0];
-            if (when > now && !FireEarly())
+            if (when > now && !early)
             {
                 pollUntil = when;
                 break;
@@ -171,6 +176,7 @@ internal sealed unsafe partial class Sched
             var gp = (G*)h.G[0];
             DoDelTimer0(h);
             if (_tracing) Trace(mp, EventKind.TimerFire, gp->Goid, pp->Id, when, h.Count);
+            early = false;
             h.Lock.Unlock();
             GoReadyFromTimer(mp, gp);
             h.Lock.Lock();

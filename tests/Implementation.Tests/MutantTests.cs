@@ -15,6 +15,7 @@ public class MutantTests
 {
     private const string Workload = """
         main {
+          go z
           yield
           go a
           yield
@@ -26,6 +27,7 @@ public class MutantTests
         a { acquire s; exit }
         c { yield }
         w { yield }
+        z { sleep 5 }
         """;
 
     /// <summary>
