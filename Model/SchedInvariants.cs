@@ -59,6 +59,8 @@ public static class SchedInvariants
     public const int NoDeadlock = 26;
     /// <summary>Index of L1 at terminal states.</summary>
     public const int EveryGEnds = 27;
+    /// <summary>Index of "the workload does not panic" at terminal states.</summary>
+    public const int NoPanic = 28;
 
     internal static IReadOnlyList<Property<SchedState>> Build(SchedModel model)
     {
@@ -72,6 +74,10 @@ public static class SchedInvariants
             s => !(s.Outcome == Outcome.Fatal && s.Fatal == Throw.Deadlock), isDeadlock: true));
         list.Add(Property<SchedState>.AtEnd("every g ends or waits: none is left runnable (L1)",
             s => s.AllGs.All(g => g.Status is GStatus.Dead or GStatus.Waiting)));
+        // A panic is the workload's own error, not the scheduler's: not an Always property (the refinement checker
+        // then expects the runtime to panic the same way), but explore reports a run that can end in one.
+        list.Add(Property<SchedState>.AtEnd("the workload does not panic (send on closed channel, close of closed or nil channel)",
+            s => !(s.Outcome == Outcome.Fatal && s.Fatal.IsPanic())));
         return list;
     }
 
