@@ -161,7 +161,7 @@ public static class ExploreCommand
             w.WriteLine();
             var fatal = v.Path.Last.Fatal;
             w.WriteLine($"{(v.IsDeadlock ? "Deadlock" : "Violation")}: {v.Property} ({v.Count.ToString("N0", CultureInfo.InvariantCulture)} state(s))" +
-                        (fatal != Throw.None ? $": fatal error: {fatal.Message()}" : ""));
+                        (fatal != Throw.None ? $": {v.Path.Last.FatalText.Split('\n')[0]}" : ""));
             w.WriteLine($"Shortest counterexample, {v.Path.Actions.Count} step(s), with the events and the state diff of each step:");
             WritePath(model, v.Path, w);
         }
