@@ -139,8 +139,6 @@ internal static partial class Stepper
                     g.After = n;
                     TimeSleep(cx, m, g, n, sl.Micros);
                     return;
-                case IoOp:
-                    throw new NotSupportedException("io is not modelled yet");
             }
         }
     }

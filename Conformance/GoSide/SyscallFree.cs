@@ -11,7 +11,7 @@ public static class SyscallFree
 
     public static bool Has(Workload w) => w.Bodies.Any(b => HasIn(b.Ops));
 
-    private static Block Strip(Block b) => new(b.Ops.Where(op => op is not (SyscallOp or SleepOp or IoOp)).Select(op => op switch
+    private static Block Strip(Block b) => new(b.Ops.Where(op => op is not (SyscallOp or SleepOp)).Select(op => op switch
     {
         CallOp c => c with { Body = Strip(c.Body) },
         RepeatOp r => r with { Body = Strip(r.Body) },
@@ -20,7 +20,7 @@ public static class SyscallFree
 
     private static bool HasIn(Block b) => b.Ops.Any(op => op switch
     {
-        SyscallOp or SleepOp or IoOp => true,
+        SyscallOp or SleepOp => true,
         CallOp c => HasIn(c.Body),
         RepeatOp r => HasIn(r.Body),
         _ => false,

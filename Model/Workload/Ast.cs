@@ -73,10 +73,6 @@ public sealed record SyscallOp(int Micros) : Op;
 /// <summary><c>sleep N</c>: time.Sleep for N microseconds: the g parks ("sleep") on a timer of its P's heap and the
 /// timer readies it (runtime.timeSleep, addtimer, goroutineReady). Controlled runs use virtual time.</summary>
 public sealed record SleepOp(int Micros) : Op;
-/// <summary><c>io N</c>: a network read whose reply is ready after about N microseconds: the g parks ("IO wait") in
-/// netpollblock on a real file descriptor registered with epoll, and the network poller makes it runnable again
-/// (netpoll → injectglist). Unlike <c>syscall N</c>, the g holds no M and no P while it waits.</summary>
-public sealed record IoOp(int Micros) : Op;
 /// <summary><c>work N</c>: N iterations of pure computation.</summary>
 public sealed record WorkOp(int Iterations) : Op;
 /// <summary><c>call BYTES { ... }</c>: a real frame of BYTES bytes; the block runs one frame deeper.</summary>

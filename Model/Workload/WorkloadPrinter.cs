@@ -29,7 +29,6 @@ public static class WorkloadPrinter
         SyscallOp s => $"syscall {s.Micros}",
         WorkOp w => $"work {w.Iterations}",
         SleepOp s => $"sleep {s.Micros}",
-        IoOp i => $"io {i.Micros}",
         CallOp c => $"call {c.FrameBytes}",
         RepeatOp r => $"repeat {r.Count}",
         ExitOp => "exit",
