@@ -9,7 +9,9 @@ namespace Conformance.Generators;
 /// FsCheck generators of well-formed workloads, one per <see cref="WorkloadShape"/>, plus <see cref="Any"/> that mixes
 /// them. Every workload they make terminates or deadlocks: the spawn graph is acyclic (a body only starts bodies
 /// declared after it), loops are bounded, nested frames stay far below a goroutine stack, and the total number of
-/// goroutines is at most <see cref="MaxGoroutines"/>.
+/// goroutines is at most <see cref="MaxGoroutines"/>. Channel workloads declare exactly the channels their ops name,
+/// and only <see cref="WorkloadShape.ChanPanic"/> panics: elsewhere a channel is closed at most once, by its only
+/// sender, after its last send.
 /// </summary>
 public static class WorkloadGen
 {
@@ -19,8 +21,20 @@ public static class WorkloadGen
     /// <summary>Upper bound on the bytes of nested <c>call</c> frames along any path.</summary>
     public const int MaxNestedFrameBytes = 3 * 1024;
 
-    /// <summary>Every shape, each with its own generator.</summary>
-    public static readonly ImmutableArray<WorkloadShape> Shapes = [.. Enum.GetValues<WorkloadShape>()];
+    /// <summary>The scheduler shapes (no channels), each with its own generator: the ten the campaign had before
+    /// channels, and the sleepers. (The mutation run's turns in this commit; the next one adds the channels.)</summary>
+    public static readonly ImmutableArray<WorkloadShape> Shapes =
+    [
+        WorkloadShape.SpawnTree, WorkloadShape.SpawnChain, WorkloadShape.RunnextChain, WorkloadShape.RingOverflow,
+        WorkloadShape.SemaphoreHandoff, WorkloadShape.YieldStorm, WorkloadShape.SyscallLosesP, WorkloadShape.NestedExit,
+        WorkloadShape.Deadlock, WorkloadShape.Mixed, WorkloadShape.SleepersAndSpinners,
+    ];
+
+    /// <summary>The channel shapes (docs/channels.md).</summary>
+    public static readonly ImmutableArray<WorkloadShape> ChannelShapes = [.. Enum.GetValues<WorkloadShape>().Where(s => !Shapes.Contains(s))];
+
+    /// <summary>Every shape: what <see cref="Tagged"/> draws from.</summary>
+    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. Shapes, .. ChannelShapes];
 
     /// <summary>A generator of one shape. Sharing an op object between places is harmless: the Workload numbers its
     /// own copy of every op (<see cref="Op.Point"/>).</summary>
@@ -39,13 +53,35 @@ public static class WorkloadGen
         WorkloadShape.Deadlock => Deadlock,
         WorkloadShape.Mixed => Mixed,
         WorkloadShape.SleepersAndSpinners => SleepersAndSpinners,
+        WorkloadShape.ChanPingPong => ChanPingPong,
+        WorkloadShape.ChanProducerConsumer => ChanProducerConsumer,
+        WorkloadShape.ChanFan => ChanFan,
+        WorkloadShape.ChanCloseDrain => ChanCloseDrain,
+        WorkloadShape.ChanSelect => ChanSelect,
+        WorkloadShape.ChanSelectRace => ChanSelectRace,
+        WorkloadShape.ChanDeadlock => ChanDeadlock,
+        WorkloadShape.ChanMixed => ChanMixed,
+        WorkloadShape.ChanPanic => ChanPanic,
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "unknown workload shape"),
     };
 
-    /// <summary>A shape chosen at random (ring overflows less often: they are the slowest), with its workload.</summary>
+    /// <summary>
+    /// A shape chosen at random, with its workload. The scheduler shapes keep their weights among themselves (ring
+    /// overflows least: they are the slowest; mixed most); the channel shapes together get about 30% of the draws (a
+    /// deliberate panic the least), so a time-boxed campaign spends most of its budget where it did before channels.
+    /// </summary>
     public static Gen<(WorkloadShape Shape, Workload Workload)> Tagged =>
-        Gen.Frequency(Shapes.Select(s => (s == WorkloadShape.RingOverflow ? 1 : s == WorkloadShape.Mixed ? 4 : 2,
-            Of(s).Select(w => (s, w)))));
+        Gen.Frequency(AllShapes.Select(s => (Weight(s), Of(s).Select(w => (s, w)))));
+
+    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 63).</summary>
+    public static int Weight(WorkloadShape shape) => shape switch
+    {
+        WorkloadShape.RingOverflow => 2,
+        WorkloadShape.Mixed => 8,
+        WorkloadShape.ChanPanic => 1,
+        _ when ChannelShapes.Contains(shape) => 2,
+        _ => 4,
+    };
 
     /// <summary>Workloads of every shape.</summary>
     public static Gen<Workload> Any => Tagged.Select(t => t.Workload);
@@ -347,6 +383,305 @@ public static class WorkloadGen
         return Gen.Frequency(choices);
     }
 
+    // ---- channels ----------------------------------------------------------------------------------------------------
+
+    private static ChanDecl Chan(string name, int capacity) => new(name, capacity);
+    private static ChanDecl NilChan(string name) => new(name, 0, IsNil: true);
+    private static SelectCaseOp RecvCase(string chan, params Op[] body) => new(SelectCaseKind.Recv, chan, Blk(body));
+    private static SelectCaseOp SendCase(string chan, params Op[] body) => new(SelectCaseKind.Send, chan, Blk(body));
+    private static SelectCaseOp DefaultCase(params Op[] body) => new(SelectCaseKind.Default, null, Blk(body));
+    private static SelectOp Select(params SelectCaseOp[] cases) => new(Blk(cases));
+    private static SelectOp Select(IEnumerable<SelectCaseOp> cases) => new(Blk(cases));
+
+    /// <summary>A workload with exactly the channels its ops name, in the order of <paramref name="decls"/>.</summary>
+    private static Workload WithChans(IEnumerable<Body> bodies, params ChanDecl[] decls)
+    {
+        var list = bodies.ToList();
+        var used = ChannelsUsed(list);
+        return new Workload(list, decls.Where(d => used.Contains(d.Name)));
+    }
+
+    /// <summary>The channel names the ops of <paramref name="bodies"/> use (select cases and nested blocks included).</summary>
+    public static HashSet<string> ChannelsUsed(IEnumerable<Body> bodies)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(Block b)
+        {
+            foreach (var op in b)
+            {
+                switch (op)
+                {
+                    case SendOp s: names.Add(s.Chan); break;
+                    case RecvOp r: names.Add(r.Chan); break;
+                    case CloseOp c: names.Add(c.Chan); break;
+                    case SelectCaseOp { Chan: { } name }: names.Add(name); break;
+                }
+                if (op.Nested is { } inner) Walk(inner);
+            }
+        }
+        foreach (var body in bodies) Walk(body.Ops);
+        return names;
+    }
+
+    /// <summary>Ping-pong over two unbuffered channels (or one, used both ways), the pong side doing some work.</summary>
+    public static Gen<Workload> ChanPingPong =>
+        from rounds in Upto(1, 30)
+        from work in Gen.Choose(0, 50)
+        from oneChannel in Gen.Elements(false, false, true)
+        from tail in Fillers(0, 2)
+        select oneChannel
+            ? WithChans([
+                Bdy(Workload.MainBody, [new GoOp("pong"), new RepeatOp(rounds, Blk(new SendOp("c"), new RecvOp("c"))), .. tail]),
+                Bdy("pong", [new RepeatOp(rounds, Blk(new RecvOp("c"), new WorkOp(work), new SendOp("c")))]),
+            ], Chan("c", 0))
+            : WithChans([
+                Bdy(Workload.MainBody, [new GoOp("pong"), new RepeatOp(rounds, Blk(new SendOp("ping"), new RecvOp("pong"))), .. tail]),
+                Bdy("pong", [new RepeatOp(rounds, Blk(new RecvOp("ping"), new WorkOp(work), new SendOp("pong")))]),
+            ], Chan("ping", 0), Chan("pong", 0));
+
+    /// <summary>k producers each send n values into a buffered channel that main drains (or main produces for one
+    /// consumer goroutine); every value sent is received.</summary>
+    public static Gen<Workload> ChanProducerConsumer =>
+        from capacity in Gen.Choose(1, 4)
+        from producers in Gen.Choose(1, 3)
+        from n in Upto(1, 12)
+        from mainConsumes in Gen.Elements(true, true, false)
+        from producerFiller in Fillers(0, 1)
+        from consumerFiller in Fillers(0, 1)
+        select mainConsumes
+            ? WithChans([
+                Bdy(Workload.MainBody, [new RepeatOp(producers, Blk(new GoOp("producer"))), new RepeatOp(producers * n, Blk([new RecvOp("q"), .. consumerFiller]))]),
+                Bdy("producer", [new RepeatOp(n, Blk([new SendOp("q"), .. producerFiller]))]),
+            ], Chan("q", capacity))
+            : WithChans([
+                Bdy(Workload.MainBody, [new GoOp("consumer"), new RepeatOp(n, Blk([new SendOp("q"), .. producerFiller]))]),
+                Bdy("consumer", [new RepeatOp(n, Blk([new RecvOp("q"), .. consumerFiller]))]),
+            ], Chan("q", capacity));
+
+    /// <summary>Fan-in: k senders, one receiver (main) taking all k·n values. Fan-out: main hands k·n jobs to k
+    /// workers, each takes n and reports on "done", which main receives k times.</summary>
+    public static Gen<Workload> ChanFan =>
+        from k in Gen.Choose(2, 4)
+        from n in Upto(1, 6)
+        from capacity in Gen.Choose(0, 2)
+        from fanIn in Gen.Elements(true, false)
+        from work in Gen.Choose(0, 40)
+        select fanIn
+            ? WithChans([
+                Bdy(Workload.MainBody, [new RepeatOp(k, Blk(new GoOp("sender"))), new RepeatOp(k * n, Blk(new RecvOp("c")))]),
+                Bdy("sender", [new RepeatOp(n, Blk(new WorkOp(work), new SendOp("c")))]),
+            ], Chan("c", capacity))
+            : WithChans([
+                Bdy(Workload.MainBody, [
+                    new RepeatOp(k, Blk(new GoOp("worker"))),
+                    new RepeatOp(k * n, Blk(new SendOp("jobs"))),
+                    new RepeatOp(k, Blk(new RecvOp("done"))),
+                ]),
+                Bdy("worker", [new RepeatOp(n, Blk(new RecvOp("jobs"), new WorkOp(work))), new SendOp("done")]),
+            ], Chan("jobs", capacity), Chan("done", 0));
+
+    /// <summary>
+    /// One sender sends n values and then closes the channel; receivers take at least n values between them, so every
+    /// send completes, and the receives after the drain get the zero value and !ok. The sender is main (with r drain
+    /// goroutines) or a goroutine (main drains).
+    /// </summary>
+    public static Gen<Workload> ChanCloseDrain =>
+        from capacity in Gen.Choose(0, 3)
+        from n in Upto(0, 8)
+        from receivers in Gen.Choose(1, 3)
+        from extra in Gen.Choose(0, 2)
+        from mainSends in Gen.Elements(true, false)
+        from yieldBeforeClose in Gen.Elements(true, false)
+        select BuildCloseDrain(capacity, n, receivers, extra, mainSends, yieldBeforeClose);
+
+    private static Workload BuildCloseDrain(int capacity, int n, int receivers, int extra, bool mainSends, bool yieldBeforeClose)
+    {
+        var sends = new List<Op> { new RepeatOp(n, Blk(new SendOp("q"))) };
+        if (yieldBeforeClose) sends.Add(new YieldOp());
+        sends.Add(new CloseOp("q"));
+        if (mainSends)
+        {
+            // Each of r receivers takes ceil(n / r) + extra: at least n in all.
+            var each = (n + receivers - 1) / receivers + extra;
+            return WithChans([
+                Bdy(Workload.MainBody, [new RepeatOp(receivers, Blk(new GoOp("drain"))), .. sends]),
+                Bdy("drain", [new RepeatOp(each, Blk(new RecvOp("q")))]),
+            ], Chan("q", capacity));
+        }
+        return WithChans([
+            Bdy(Workload.MainBody, [new GoOp("producer"), new RepeatOp(n + 1 + extra, Blk(new RecvOp("q")))]),
+            Bdy("producer", sends),
+        ], Chan("q", capacity));
+    }
+
+    /// <summary>
+    /// Selects: main takes 2n values from two senders with a two-case select (no default); or a sender offers n values
+    /// with a select that has a default, then closes, while main receives until it sees the close; or main polls a
+    /// buffered channel with a default; or a select with a nil channel's case next to a real one.
+    /// </summary>
+    public static Gen<Workload> ChanSelect => Gen.OneOf(
+        from n in Upto(1, 6)
+        from capacity in Gen.Choose(0, 2)
+        from work in Gen.Choose(0, 30)
+        select WithChans([
+            Bdy(Workload.MainBody, [new GoOp("sa"), new GoOp("sb"), new RepeatOp(2 * n, Blk(Select(RecvCase("a", new WorkOp(work)), RecvCase("b"))))]),
+            Bdy("sa", [new RepeatOp(n, Blk(new SendOp("a")))]),
+            Bdy("sb", [new RepeatOp(n, Blk(new SendOp("b"), new YieldOp()))]),
+        ], Chan("a", capacity), Chan("b", capacity)),
+        from n in Upto(1, 8)
+        from capacity in Gen.Choose(0, 2)
+        from m in Gen.Choose(1, 4)
+        select WithChans([
+            Bdy(Workload.MainBody, [new GoOp("offer"), new RepeatOp(m, Blk(new RecvOp("c")))]),
+            Bdy("offer", [new RepeatOp(n, Blk(Select(SendCase("c"), DefaultCase(new YieldOp())))), new CloseOp("c")]),
+        ], Chan("c", capacity)),
+        from n in Gen.Choose(1, 4)
+        from polls in Upto(1, 10)
+        select WithChans([
+            Bdy(Workload.MainBody, [new GoOp("fill"), new RepeatOp(polls, Blk(Select(RecvCase("c", new WorkOp(5)), DefaultCase(new YieldOp()))))]),
+            Bdy("fill", [new RepeatOp(n, Blk(new SendOp("c")))]),
+        ], Chan("c", n)),
+        from n in Upto(1, 5)
+        from capacity in Gen.Choose(0, 1)
+        select WithChans([
+            Bdy(Workload.MainBody, [new GoOp("s"), new RepeatOp(n, Blk(Select(RecvCase("n"), RecvCase("c"))))]),
+            Bdy("s", [new RepeatOp(n, Blk(new SendOp("c")))]),
+        ], NilChan("n"), Chan("c", capacity)));
+
+    /// <summary>
+    /// A select that finds two cases ready: two senders (or two receivers) parked on, or having filled, two channels,
+    /// or one sender that did <c>send c1; send c2</c> into buffered channels; main yields first so that they get there,
+    /// then selects twice (taking both, in the order the poll order gives).
+    /// </summary>
+    public static Gen<Workload> ChanSelectRace => Gen.OneOf(
+        from capacity in Gen.Choose(0, 1)
+        from bodies in Gen.Elements(true, false)
+        select WithChans([
+            Bdy(Workload.MainBody, [new GoOp("sa"), new GoOp("sb"), new YieldOp(),
+                new RepeatOp(2, Blk(Select(bodies ? RecvCase("a", new WorkOp(3)) : RecvCase("a"), bodies ? RecvCase("b", new YieldOp()) : RecvCase("b"))))]),
+            Bdy("sa", [new SendOp("a")]),
+            Bdy("sb", [new SendOp("b")]),
+        ], Chan("a", capacity), Chan("b", capacity)),
+        from yields in Gen.Choose(1, 2)
+        select WithChans([
+            Bdy(Workload.MainBody, [new GoOp("s"), .. Enumerable.Repeat<Op>(new YieldOp(), yields),
+                Select(RecvCase("c1"), RecvCase("c2")), Select(RecvCase("c1"), RecvCase("c2"))]),
+            Bdy("s", [new SendOp("c1"), new SendOp("c2")]),
+        ], Chan("c1", 1), Chan("c2", 1)),
+        from capacity in Gen.Choose(0, 1)
+        select WithChans([
+            Bdy(Workload.MainBody, [new GoOp("ra"), new GoOp("rb"), new YieldOp(), new RepeatOp(2, Blk(Select(SendCase("a"), SendCase("b"))))]),
+            Bdy("ra", [new RecvOp("a")]),
+            Bdy("rb", [new RecvOp("b")]),
+        ], Chan("a", capacity), Chan("b", capacity)));
+
+    /// <summary>One to three goroutines each stuck for good on a channel (a receive nobody sends to, a send nobody
+    /// takes, a full buffer, a nil channel, <c>select {}</c>, a select nobody serves); main may be stuck too.</summary>
+    public static Gen<Workload> ChanDeadlock =>
+        from first in Gen.Elements(0, 1, 2, 3, 4, 6)
+        from count in Gen.Choose(0, 2)
+        from rest in Gen.ListOf(Gen.Choose(0, 6), count)
+        let waiters = rest.Prepend(first)
+        from mainWaits in Gen.Elements(true, false)
+        from mainOp in Gen.Choose(0, 6)
+        select BuildChanDeadlock(waiters.ToList(), mainWaits ? mainOp : -1);
+
+    private static Op[] Stuck(int kind) => kind switch
+    {
+        0 => [new RecvOp("never")],
+        1 => [new SendOp("nobody")],
+        2 => [new SendOp("full"), new SendOp("full")],
+        3 => [new RecvOp("nilc")],
+        4 => [new SendOp("nilc")],
+        5 => [Select()],
+        _ => [Select(RecvCase("never"), RecvCase("nilc"), SendCase("nobody"))],
+    };
+
+    private static Workload BuildChanDeadlock(List<int> waiters, int mainOp)
+    {
+        var bodies = new List<Body>();
+        var main = new List<Op>();
+        for (var i = 0; i < waiters.Count; i++) main.Add(new GoOp($"w{i}"));
+        if (mainOp >= 0) main.AddRange(Stuck(mainOp));
+        bodies.Add(Bdy(Workload.MainBody, main));
+        for (var i = 0; i < waiters.Count; i++) bodies.Add(Bdy($"w{i}", [new YieldOp(), .. Stuck(waiters[i])]));
+        // Nobody sends on "never" and nobody receives from "nobody" or "full" (whose one slot the first send fills).
+        return WithChans(bodies, Chan("never", 0), Chan("nobody", 0), Chan("full", 1), NilChan("nilc"));
+    }
+
+    /// <summary>
+    /// Up to four bodies of random ops (as <see cref="Mixed"/>: body i starts only bodies after it, never in a loop)
+    /// over one to three channels of capacity 0 to 2 and a semaphore: sends, receives, selects of two or three cases
+    /// with or without a default, yields, work, releases. Nothing closes, so nothing panics; it may deadlock.
+    /// </summary>
+    public static Gen<Workload> ChanMixed =>
+        from bodyCount in Gen.Choose(1, 4)
+        from chanCount in Gen.Choose(1, 3)
+        from capacities in Gen.ListOf(Gen.Choose(0, 2), chanCount)
+        from blocks in Gen.CollectToList(Enumerable.Range(0, bodyCount), i => ChanMixedBody(i, bodyCount, capacities.Count))
+        // main does at least one channel op, so every workload of the shape has a channel.
+        from first in Gen.Choose(0, capacities.Count - 1).SelectMany(c => Gen.Elements<Op>(new SendOp($"c{c}"), new RecvOp($"c{c}"),
+            Select(RecvCase($"c{c}"), DefaultCase())))
+        from at in Gen.Choose(0, 1000)
+        select WithChans(blocks.Select((ops, i) => Bdy(i == 0 ? Workload.MainBody : $"b{i}", i == 0 ? Insert(ops, at, first) : ops)),
+            [.. capacities.Select((c, i) => Chan($"c{i}", c))]);
+
+    private static List<Op> Insert(List<Op> ops, int at, Op op)
+    {
+        var result = new List<Op>(ops);
+        result.Insert(at % (result.Count + 1), op);
+        return result;
+    }
+
+    private static Gen<List<Op>> ChanMixedBody(int index, int bodyCount, int chans) =>
+        from ops in Gen.Choose(0, 6).SelectMany(n => Gen.ListOf(ChanMixedOp(chans, depth: 1), n)).Select(l => l.ToList())
+        from targets in index + 1 < bodyCount
+            ? Gen.Choose(0, 2).SelectMany(n => Gen.ListOf(Gen.Choose(index + 1, bodyCount - 1), n)).Select(l => l.ToList())
+            : Gen.Constant(new List<int>())
+        from positions in Gen.ListOf(Gen.Choose(0, 1000), targets.Count)
+        select Splice(ops, targets.ToList(), positions.ToList());
+
+    private static Gen<Op> ChanMixedOp(int chans, int depth)
+    {
+        var chan = Gen.Choose(0, chans - 1).Select(i => $"c{i}");
+        var caseGen = Gen.OneOf(chan.Select(c => RecvCase(c)), chan.Select(c => SendCase(c)), chan.Select(c => RecvCase(c, new YieldOp())));
+        var choices = new List<(int, Gen<Op>)>
+        {
+            (2, Gen.Constant<Op>(new YieldOp())),
+            (1, Gen.Choose(0, 200).Select(n => (Op)new WorkOp(n))),
+            (1, Gen.Constant<Op>(new ReleaseOp("s"))),
+            (3, chan.Select(c => (Op)new SendOp(c))),
+            (3, chan.Select(c => (Op)new RecvOp(c))),
+            (3,
+                from cases in Gen.Choose(1, 3).SelectMany(n => Gen.ListOf(caseGen, n))
+                from withDefault in Gen.Elements(true, false)
+                select (Op)Select(withDefault ? cases.Append(DefaultCase()) : cases)),
+        };
+        if (depth > 0)
+            choices.Add((1,
+                from count in Gen.Choose(0, 3)
+                from body in Gen.Choose(1, 3).SelectMany(n => Gen.ListOf(ChanMixedOp(chans, depth - 1), n))
+                select (Op)new RepeatOp(count, Blk(body))));
+        return Gen.Frequency(choices);
+    }
+
+    /// <summary>A deliberate panic: a send on a closed channel (plain, or a select's send case, or a sender parked
+    /// when the channel is closed under it), a second close, or a close of a nil channel.</summary>
+    public static Gen<Workload> ChanPanic =>
+        from kind in Gen.Choose(0, 4)
+        from before in Fillers(0, 2)
+        select kind switch
+        {
+            0 => WithChans([Bdy(Workload.MainBody, [.. before, new CloseOp("c"), new SendOp("c")])], Chan("c", 1)),
+            1 => WithChans([Bdy(Workload.MainBody, [.. before, new CloseOp("c"), new CloseOp("c")])], Chan("c", 0)),
+            2 => WithChans([Bdy(Workload.MainBody, [.. before, new CloseOp("n")])], NilChan("n")),
+            3 => WithChans([Bdy(Workload.MainBody, [.. before, new CloseOp("c"), Select(SendCase("c"), DefaultCase())])], Chan("c", 0)),
+            _ => WithChans([
+                Bdy(Workload.MainBody, [new GoOp("sender"), new YieldOp(), .. before, new CloseOp("c")]),
+                Bdy("sender", [new SendOp("c")]),
+            ], Chan("c", 0)),
+        };
+
     // ---- bounds ------------------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -375,6 +710,8 @@ public static class WorkloadGen
                     GoOp g => Count(g.Body),
                     CallOp c => Spawns(c.Body),
                     RepeatOp r => Math.Min((long)r.Count * Spawns(r.Body), long.MaxValue / 4),
+                    // A select runs one case: the most any case spawns.
+                    SelectOp s => s.Cases.Count == 0 ? 0 : s.Cases.Max(c => Spawns(c.Nested!)),
                     _ => 0,
                 };
                 if (n >= long.MaxValue / 4) return long.MaxValue / 4;
@@ -392,6 +729,8 @@ public static class WorkloadGen
         {
             CallOp c => c.FrameBytes + Deepest(c.Body),
             RepeatOp r => Deepest(r.Body),
+            SelectOp s => Deepest(s.Cases),
+            SelectCaseOp c => Deepest(c.Body),
             _ => 0,
         });
         return workload.Bodies.Max(b => Deepest(b.Ops));

@@ -29,4 +29,34 @@ public enum WorkloadShape
     /// <summary>Sleepers and spinners: goroutines that sleep (timers on their P's heap, checkTimers, a thief stealing a
     /// timer, checkdead's timejump) beside goroutines that yield and compute.</summary>
     SleepersAndSpinners,
+
+    // ---- channels (docs/channels.md) ----
+
+    /// <summary>Two goroutines hand a token back and forth over two unbuffered channels: chansend/chanrecv's direct
+    /// hand-off to a parked partner, park_m and ready.</summary>
+    ChanPingPong,
+    /// <summary>Producers and consumers over one buffered channel: the ring buffer (sendx, recvx, wrap-around), full
+    /// and empty buffers, the full-buffer hand-off that refills the slot a receive frees.</summary>
+    ChanProducerConsumer,
+    /// <summary>Several senders into one channel (fan-in) or one sender to several receivers (fan-out) with a "done"
+    /// channel: sendq and recvq with several waiters, FIFO dequeue.</summary>
+    ChanFan,
+    /// <summary>A producer sends, then closes; receivers drain what is buffered and then get the zero value and !ok:
+    /// closechan readying every waiting receiver. Never panics (only the producer sends and closes, once).</summary>
+    ChanCloseDrain,
+    /// <summary>Selects over several channels, with and without a default: selectgo's passes 1-3, selectnbsend and
+    /// selectnbrecv, stale select sudogs.</summary>
+    ChanSelect,
+    /// <summary>One select that sees two ready cases (two senders, or one sender doing <c>send c1; send c2</c> into
+    /// buffered channels): the poll order is a real choice.</summary>
+    ChanSelectRace,
+    /// <summary>Goroutines that wait on a channel nobody serves (a receive nobody sends to, a send nobody receives, a
+    /// nil channel, <c>select {}</c>): "all goroutines are asleep" with the channel wait reasons.</summary>
+    ChanDeadlock,
+    /// <summary>Channel ops at random over one to three channels, with semaphores and the scheduler ops (no close, so
+    /// no panic; it may deadlock).</summary>
+    ChanMixed,
+    /// <summary>A deliberate panic: a send on a closed channel, a second close, or a close of a nil channel (drawn
+    /// rarely).</summary>
+    ChanPanic,
 }

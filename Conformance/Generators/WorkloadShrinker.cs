@@ -6,8 +6,11 @@ namespace Conformance.Generators;
 /// <summary>
 /// Shrinks a workload to smaller workloads that stay well-formed (<see cref="WorkloadValidator.IsWellFormed"/>),
 /// biggest cuts first: drop a body with every <c>go</c> that names it, empty a body, drop one op, unwrap a
-/// <c>call</c> or <c>repeat</c> into its block, then lower a count. No candidate adds an op, a body or a spawn,
-/// so shrinking keeps a generated workload's bounds (acyclic spawns, bounded frames) and always terminates.
+/// <c>call</c>, <c>repeat</c> or a select's case into its block, drop a select case, then lower a count or a
+/// channel's capacity. Every candidate keeps only the channel declarations its ops still name (so no op is left
+/// naming an undeclared channel and no declaration is left unused), and dropping a case never adds a default. No
+/// candidate adds an op, a body, a spawn or a channel, so shrinking keeps a generated workload's bounds (acyclic
+/// spawns, bounded frames) and always terminates.
 /// </summary>
 public static class WorkloadShrinker
 {
@@ -18,43 +21,53 @@ public static class WorkloadShrinker
     private static IEnumerable<Workload> Candidates(Workload workload)
     {
         var bodies = workload.Bodies;
+        var chans = workload.Channels;
+        // Every candidate keeps the channels its ops still use, in their order (channel i stays the i-th of those left).
+        Workload Make(IEnumerable<Body> b, ImmutableArray<ChanDecl>? c = null)
+        {
+            var list = b.ToList();
+            var used = WorkloadGen.ChannelsUsed(list);
+            return new Workload(list, (c ?? chans).Where(d => used.Contains(d.Name)));
+        }
 
         // 1. Drop a whole body (never main), and every `go` that starts it.
         for (var i = 0; i < bodies.Length; i++)
         {
             if (bodies[i].Name == Workload.MainBody) continue;
             var dropped = bodies[i].Name;
-            yield return new Workload(bodies.RemoveAt(i).Select(b => b with { Ops = WithoutGo(b.Ops, dropped) }));
+            yield return Make(bodies.RemoveAt(i).Select(b => b with { Ops = WithoutGo(b.Ops, dropped) }));
         }
 
         // 2. Empty a body.
         for (var i = 0; i < bodies.Length; i++)
         {
             if (bodies[i].Ops.Count == 0) continue;
-            yield return new Workload(bodies.SetItem(i, bodies[i] with { Ops = Block.Empty }));
+            yield return Make(bodies.SetItem(i, bodies[i] with { Ops = Block.Empty }));
         }
 
         // 3. Smaller variants of one body's block.
         for (var i = 0; i < bodies.Length; i++)
         {
             foreach (var block in ShrinkBlock(bodies[i].Ops))
-                yield return new Workload(bodies.SetItem(i, bodies[i] with { Ops = block }));
+                yield return Make(bodies.SetItem(i, bodies[i] with { Ops = block }));
+        }
+
+        // 4. A smaller capacity for one buffered channel.
+        for (var i = 0; i < chans.Length; i++)
+        {
+            foreach (var n in SmallerCounts(chans[i].Capacity))
+                yield return Make(bodies, chans.SetItem(i, chans[i] with { Capacity = n }));
         }
     }
 
-    /// <summary>Removes every <c>go <paramref name="body"/></c> from a block and its nested blocks.</summary>
+    /// <summary>Removes every <c>go <paramref name="body"/></c> from a block and its nested blocks (select cases included).</summary>
     public static Block WithoutGo(Block block, string body)
     {
         var ops = ImmutableArray.CreateBuilder<Op>(block.Count);
         foreach (var op in block)
         {
-            switch (op)
-            {
-                case GoOp g when g.Body == body: break;
-                case CallOp c: ops.Add(c with { Body = WithoutGo(c.Body, body) }); break;
-                case RepeatOp r: ops.Add(r with { Body = WithoutGo(r.Body, body) }); break;
-                default: ops.Add(op); break;
-            }
+            if (op is GoOp g && g.Body == body) continue;
+            ops.Add(op.Nested is { } inner ? op.WithNested(WithoutGo(inner, body)) : op);
         }
         return new Block(ops.ToImmutable());
     }
@@ -100,6 +113,23 @@ public static class WorkloadShrinker
             case SleepOp sl:
                 foreach (var n in SmallerCounts(sl.Micros)) yield return [sl with { Micros = n }];
                 break;
+            case SelectOp sel:
+            {
+                var cases = sel.Cases.Ops;
+                // Unwrap a case: its block alone, as if that case were always chosen (the select and its wait go).
+                foreach (var c in cases)
+                    if (c.Nested is { Count: > 0 } body) yield return body.Ops;
+                // Drop one case (a select never gains a default this way; dropping the last gives `select {}`).
+                for (var i = 0; i < cases.Length; i++) yield return [sel with { Cases = new Block(cases.RemoveAt(i)) }];
+                // Shrink one case's block.
+                for (var i = 0; i < cases.Length; i++)
+                {
+                    var c = (SelectCaseOp)cases[i];
+                    foreach (var b in ShrinkBlock(c.Body))
+                        yield return [sel with { Cases = new Block(cases.SetItem(i, c with { Body = b })) }];
+                }
+                break;
+            }
         }
     }
 

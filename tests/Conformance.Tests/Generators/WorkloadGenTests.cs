@@ -10,7 +10,7 @@ public class WorkloadGenTests
     public static TheoryData<WorkloadShape> AllShapes()
     {
         var data = new TheoryData<WorkloadShape>();
-        foreach (var s in WorkloadGen.Shapes) data.Add(s);
+        foreach (var s in WorkloadGen.AllShapes) data.Add(s);
         return data;
     }
 
@@ -29,15 +29,17 @@ public class WorkloadGenTests
                 nodes++;
                 switch (op)
                 {
-                    case CallOp c: numbers += c.FrameBytes; Walk(c.Body); break;
-                    case RepeatOp r: numbers += r.Count; Walk(r.Body); break;
+                    case CallOp c: numbers += c.FrameBytes; break;
+                    case RepeatOp r: numbers += r.Count; break;
                     case WorkOp x: numbers += x.Iterations; break;
                     case SyscallOp s: numbers += s.Micros; break;
                     case SleepOp sl: numbers += sl.Micros; break;
                 }
+                if (op.Nested is { } inner) Walk(inner);
             }
         }
         foreach (var body in w.Bodies) { nodes++; Walk(body.Ops); }
+        foreach (var c in w.Channels) { nodes++; numbers += c.Capacity; }
         return (nodes, numbers);
     }
 
@@ -74,8 +76,7 @@ public class WorkloadGenTests
                 foreach (var op in b)
                 {
                     Assert.True(seen.Add(op), $"op '{WorkloadPrinter.Head(op)}' appears twice as one object\n{w}");
-                    if (op is CallOp c) Walk(c.Body);
-                    if (op is RepeatOp r) Walk(r.Body);
+                    if (op.Nested is { } inner) Walk(inner);
                 }
             }
             foreach (var b in w.Bodies) Walk(b.Ops);
@@ -111,13 +112,24 @@ public class WorkloadGenTests
         // Every shape shows up in the mix.
         var tagged = WorkloadGen.Sample(WorkloadGen.Tagged, 30, 3, 400);
         Assert.Equal(400, tagged.Length);
-        Assert.Equal(WorkloadGen.Shapes.Length, tagged.Select(t => t.Shape).Distinct().Count());
+        Assert.Equal(WorkloadGen.AllShapes.Length, tagged.Select(t => t.Shape).Distinct().Count());
     }
 
-    private static bool Has<T>(Workload w) where T : Op
+    internal static bool Has<T>(Workload w) where T : Op => Ops(w).Any(op => op is T);
+
+    /// <summary>Every op of every body, nested blocks (select cases and their blocks) included.</summary>
+    internal static IEnumerable<Op> Ops(Workload w)
     {
-        static bool In(Block b) => b.Any(op => op is T || (op is CallOp c && In(c.Body)) || (op is RepeatOp r && In(r.Body)));
-        return w.Bodies.Any(b => In(b.Ops));
+        static IEnumerable<Op> In(Block b)
+        {
+            foreach (var op in b)
+            {
+                yield return op;
+                if (op.Nested is { } inner)
+                    foreach (var x in In(inner)) yield return x;
+            }
+        }
+        return w.Bodies.SelectMany(b => In(b.Ops));
     }
 
     [Fact]
