@@ -14,7 +14,7 @@ internal static class BodyMatcher
 {
     /// <summary>Null when the steps match, else what differs. <paramref name="running"/>: the goroutine is already
     /// running when the steps begin (main after the start marker); otherwise the first steps are its creation and start.</summary>
-    public static string? Match(Workload w, int body, IReadOnlyList<GoStatusStep> steps, bool running)
+    public static string? Match(Workload w, int body, IReadOnlyList<GoStatusStep> steps, bool running, bool truncated = false)
     {
         var i = 0;
         if (!running)
@@ -62,6 +62,31 @@ internal static class BodyMatcher
                         if (!Take(GoStatus.Dead)) { failure = Fail("exit (dead)"); return; }
                         ended = true;
                         return;
+                    case SendOp or RecvOp:
+                        // chansend/chanrecv park at most once: woken, the op is done (or, closed under a sender, panics).
+                        if (!Park(WorkloadPrinter.Head(op))) return;
+                        break;
+                    case SelectOp sel:
+                    {
+                        // A default never parks; else selectgo's pass 2 parks once, and the woken case's block runs.
+                        // Which case ran the trace does not say: the case blocks must all agree on what they cause.
+                        if (sel.DefaultIndex < 0 && !Park("select")) return;
+                        var at = i;
+                        string? caseFailure = null;
+                        var end = -1;
+                        foreach (var c in sel.CaseOps)
+                        {
+                            i = at;
+                            failure = null;
+                            Walk(c.Body);
+                            if (failure is null && !ended) { end = i; break; }
+                            caseFailure ??= failure;
+                            if (ended) return;
+                        }
+                        if (end < 0) { failure = caseFailure; return; }
+                        i = end;
+                        break;
+                    }
                     case CallOp c: Walk(c.Body); break;
                     case RepeatOp r:
                         for (var n = 0; n < r.Count && failure is null && !ended; n++) Walk(r.Body);
@@ -70,15 +95,29 @@ internal static class BodyMatcher
             }
         }
 
+        // Nothing, or parked once and then runnable and running again; parked for good when the steps end there.
+        bool Park(string what)
+        {
+            if (Peek() != GoStatus.Waiting) return true;
+            i++;
+            if (i == steps.Count) { ended = true; return false; }
+            if (Take(GoStatus.Runnable) && Take(GoStatus.Running)) return true;
+            failure = Fail($"{what} (waiting, runnable, running)");
+            return false;
+        }
+
         GoStatus? Peek() => i < steps.Count ? steps[i].To : null;
         bool Take(GoStatus s)
         {
             if (i < steps.Count && steps[i].To == s) { i++; return true; }
             return false;
         }
-        string Fail(string expected) => i < steps.Count
-            ? $"at {expected} Go shows {steps[i]}"
-            : $"at {expected} Go shows nothing more (the trace ends)";
-        string Where(string expected) => Fail(expected);
+        string? Fail(string expected)
+        {
+            // A run that ended in a panic stops the goroutines' histories wherever they were.
+            if (truncated && i >= steps.Count) { ended = true; return null; }
+            return i < steps.Count ? $"at {expected} Go shows {steps[i]}" : $"at {expected} Go shows nothing more (the trace ends)";
+        }
+        string? Where(string expected) => Fail(expected);
     }
 }

@@ -13,6 +13,10 @@ namespace Conformance.GoSide;
 /// marks where the workload begins: from there, on one P, the run queues are empty, runnext is empty, every other
 /// goroutine is parked, and the next schedule's 61-check sees PHASE; the model's initial state has main running
 /// with schedtick 0 (main came from runnext, inheritTime), so PHASE 0 is the model's state.</para>
+/// <para><b>Panics.</b> A workload goroutine's panic is recovered by its deferred <c>finish</c>, which logs a
+/// "checker panic" trace event, stops the trace, prints the panic in Go's own format and exits 2: the trace holds the
+/// run up to the panic, and events after the "panic" marker (trace.Stop may let other goroutines run) are not the
+/// workload's.</para>
 /// <para>GC is off (GOGC=off in the environment, debug.SetGCPercent(-1)): no GC worker or assist runs mid-workload.</para>
 /// </summary>
 internal static class GoHarness
@@ -57,14 +61,27 @@ internal static class GoHarness
 
         var live int32 = 1
         var blocked int32
+        var chanSink int64
+        var chanOk bool
         var done = make(chan struct{})
         var sink int
         var frameIndex int
         var traceFile *os.File
         var tickAtStart uint32
 
-        // finish is deferred by every workload goroutine: the last one to end wakes the watchdog.
+        // finish is deferred by every workload goroutine: the last one to end wakes the watchdog. A panic of the
+        // workload (send on a closed channel, close of a closed or nil channel) passes through it first: the trace
+        // is marked and stopped (so the run order up to the panic is on disk), and the panic is printed as Go's
+        // printpanics and traceback header print it ("panic: MSG", a blank line, "goroutine N [running]:"), exit 2.
         func finish() {
+        	if r := recover(); r != nil {
+        		trace.Log(context.Background(), "checker", "panic")
+        		buf := make([]byte, 1<<16)
+        		n := runtime.Stack(buf, false)
+        		stopTrace("panic")
+        		fmt.Fprintf(os.Stderr, "panic: %v\n\n%s", r, buf[:n])
+        		os.Exit(2)
+        	}
         	if atomic.AddInt32(&live, -1) == 0 {
         		close(done)
         	}

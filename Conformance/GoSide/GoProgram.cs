@@ -11,6 +11,12 @@ public sealed class GoProgram
     public required IReadOnlyDictionary<string, string> Files { get; init; }
     /// <summary>Per workload: line of workloads.go → index of the semaphore acquired there.</summary>
     public required IReadOnlyList<IReadOnlyDictionary<int, int>> AcquireLines { get; init; }
+    /// <summary>Per workload: line of workloads.go → the channel op (send, recv, or the select, for its header and each
+    /// case line) written there, to name what a goroutine of Go's deadlock dump waits on.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<int, Model.Workload.Op>> ChanLines { get; init; } = [];
+
+    /// <summary>The Go variable of channel <paramref name="chan"/> (its declaration index) of workload <paramref name="k"/>.</summary>
+    public static string ChanVariable(int k, int chan) => $"c{k}_{chan}";
 
     /// <summary>The Go function a body of workload <paramref name="k"/> starts in (the start function the trace names).</summary>
     public static string BodyFunction(int k, int body) => $"w{k}b{body}";

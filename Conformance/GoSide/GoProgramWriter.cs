@@ -18,6 +18,13 @@ namespace Conformance.GoSide;
 /// <item><c>exit</c>: runtime.Goexit. <c>work N</c>: a noinline loop of N steps whose result is stored in a global.
 /// <c>syscall N</c>: syscall.Syscall(SYS_NANOSLEEP) of N µs, a real blocking system call through entersyscall.
 /// <c>repeat N</c>: a for loop.</item>
+/// <item><c>chan c N</c>: a package variable <c>make(chan int64, N)</c>; <c>chan n nil</c>: <c>var n chan int64</c>.</item>
+/// <item><c>send c</c>: <c>c &lt;- v</c>; <c>recv c</c>: <c>chanSink, chanOk = &lt;-c</c> (into package variables, so
+/// nothing about the receive can be dropped); <c>close c</c>: <c>close(c)</c>; <c>select</c>: a Go select statement
+/// written literally, case for case, with the default last if it has one (so a one-case select becomes the plain op
+/// and a one-case select with a default becomes selectnbsend/selectnbrecv in Go's own compiler: walkSelectCases).
+/// The value sent is the goroutine's own count of sends started (ChanValues' n, without the goid: values are not
+/// compared, only the scheduling): every body function holds the counter, and call functions get a pointer to it.</item>
 /// </list>
 /// How a run ends (see docs/go-vs-model.md, "The harness"): the workload's semantics say a run is complete when every
 /// goroutine has ended and that main ending does not end the others. So main.main runs the main body on the main
@@ -48,7 +55,13 @@ public static class GoProgramWriter
         src.Line("var _ = runtime.Gosched");
         src.Line("");
         var acquireLines = new List<IReadOnlyDictionary<int, int>>();
-        for (var k = 0; k < workloads.Count; k++) acquireLines.Add(WriteWorkload(src, k, workloads[k]));
+        var chanLines = new List<IReadOnlyDictionary<int, Op>>();
+        for (var k = 0; k < workloads.Count; k++)
+        {
+            var chanLinesK = new Dictionary<int, Op>();
+            acquireLines.Add(WriteWorkload(src, k, workloads[k], chanLinesK));
+            chanLines.Add(chanLinesK);
+        }
         src.Line("var table = []func(){");
         for (var k = 0; k < workloads.Count; k++)
             src.Line($"\t{GoProgram.BodyFunction(k, workloads[k].BodyIndex(Workload.MainBody))},");
@@ -57,6 +70,7 @@ public static class GoProgramWriter
         {
             Workloads = workloads,
             AcquireLines = acquireLines,
+            ChanLines = chanLines,
             Files = new Dictionary<string, string>
             {
                 ["go.mod"] = "module checkergo\n\ngo 1.19\n",
@@ -67,17 +81,26 @@ public static class GoProgramWriter
         };
     }
 
-    private static Dictionary<int, int> WriteWorkload(Src src, int k, Workload w)
+    private static Dictionary<int, int> WriteWorkload(Src src, int k, Workload w, Dictionary<int, Op> chanLines)
     {
         var semas = w.Semaphores().ToList();
         var acquires = new Dictionary<int, int>();
         src.Line($"// workload {k}");
         if (semas.Count > 0) src.Line($"var s{k} [{semas.Count}]uint32 // {string.Join(", ", semas)}");
+        for (var i = 0; i < w.Channels.Length; i++)
+        {
+            var c = w.Channels[i];
+            src.Line(c.IsNil
+                ? $"var {GoProgram.ChanVariable(k, i)} chan int64 // chan {c.Name} nil"
+                : $"var {GoProgram.ChanVariable(k, i)} = make(chan int64, {c.Capacity.ToString(CultureInfo.InvariantCulture)}) // chan {c.Name} {c.Capacity.ToString(CultureInfo.InvariantCulture)}");
+        }
         var calls = new List<(string Name, CallOp Op, int Body)>();
         for (var b = 0; b < w.Bodies.Length; b++)
         {
             src.Line($"func {GoProgram.BodyFunction(k, b)}() {{ // {w.Bodies[b].Name}");
             src.Line("\tdefer finish()");
+            src.Line("\tsent := new(int64) // sends started by this goroutine");
+            src.Line("\t_ = sent");
             Ops(w.Bodies[b].Ops, b, 1, 0);
             src.Line("}");
             src.Line("");
@@ -86,7 +109,7 @@ public static class GoProgramWriter
         {
             var (name, op, body) = calls[c];
             src.Line("//go:noinline");
-            src.Line($"func {name}() {{ // call {op.FrameBytes}");
+            src.Line($"func {name}(sent *int64) {{ // call {op.FrameBytes}");
             if (op.FrameBytes > 0)
             {
                 src.Line($"\tvar frame [{op.FrameBytes}]byte");
@@ -135,7 +158,7 @@ public static class GoProgramWriter
                     {
                         var name = $"w{k}b{body}c{c.Point.Ordinal}";
                         calls.Add((name, c, body));
-                        src.Line($"{tab}{name}()");
+                        src.Line($"{tab}{name}(sent)");
                         break;
                     }
                     case RepeatOp r:
@@ -143,10 +166,56 @@ public static class GoProgramWriter
                         Ops(r.Body, body, indent + 1, loopDepth + 1);
                         src.Line($"{tab}}}");
                         break;
+                    case SendOp so:
+                        chanLines[src.LineNumber] = so;
+                        src.Line($"{tab}*sent++; atomic.AddInt32(&blocked, 1); {Chan(so.Chan)} <- *sent; atomic.AddInt32(&blocked, -1) // send {so.Chan}");
+                        break;
+                    case RecvOp ro:
+                        chanLines[src.LineNumber] = ro;
+                        src.Line($"{tab}atomic.AddInt32(&blocked, 1); chanSink, chanOk = <-{Chan(ro.Chan)}; atomic.AddInt32(&blocked, -1) // recv {ro.Chan}");
+                        break;
+                    case CloseOp co:
+                        src.Line($"{tab}close({Chan(co.Chan)}) // close {co.Chan}");
+                        break;
+                    case SelectOp sel:
+                        Select(sel, body, indent, loopDepth);
+                        break;
                     default:
                         throw new NotSupportedException($"vs-go cannot translate the op {op.GetType().Name} yet");
                 }
             }
+        }
+
+        string Chan(string name) => GoProgram.ChanVariable(k, w.ChannelIndex(name));
+
+        // A select as Go writes it. Without a default it may park: the watchdog's blocked count goes up before it and
+        // down first thing in whichever case runs. With a send case, the send counter goes up once, whichever case wins.
+        void Select(SelectOp sel, int body, int indent, int loopDepth)
+        {
+            var tab = new string('\t', indent);
+            var blocks = sel.DefaultIndex < 0;
+            var prefix = (sel.HasSend ? "*sent++; " : "") + (blocks ? "atomic.AddInt32(&blocked, 1); " : "");
+            chanLines[src.LineNumber] = sel;
+            if (sel.Cases.Count == 0)
+            {
+                src.Line($"{tab}{prefix}select {{}} // select {{ }}");
+                return;
+            }
+            src.Line($"{tab}{prefix}select {{");
+            // Go's select takes no notice of where the default is written; ours goes last, as gofmt users write it.
+            foreach (var c in sel.CaseOps.OrderBy(c => c.Kind == SelectCaseKind.Default ? 1 : 0))
+            {
+                chanLines[src.LineNumber] = sel;
+                src.Line(c.Kind switch
+                {
+                    SelectCaseKind.Send => $"{tab}case {Chan(c.Chan!)} <- *sent: // send {c.Chan}",
+                    SelectCaseKind.Recv => $"{tab}case chanSink, chanOk = <-{Chan(c.Chan!)}: // recv {c.Chan}",
+                    _ => $"{tab}default:",
+                });
+                if (blocks) src.Line($"{tab}\tatomic.AddInt32(&blocked, -1)");
+                Ops(c.Body, body, indent + 1, loopDepth);
+            }
+            src.Line($"{tab}}}");
         }
     }
 

@@ -14,13 +14,22 @@ public sealed partial class GoRun
     public GoTrace? Trace { get; init; }
     public string? TraceError { get; init; }
 
-    /// <summary>"completed", "blocked", or null when the harness did not say.</summary>
+    /// <summary>"completed", "blocked", "panic", or null when the harness did not say.</summary>
     public string? HarnessOutcome => OutcomeLine().Match(Process.StdOut) is { Success: true } m ? m.Groups[1].Value : null;
 
     public uint? TickAtStart => TickLine().Match(Process.StdOut) is { Success: true } m ? uint.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     /// <summary>Go's own message: "fatal error: all goroutines are asleep - deadlock!".</summary>
     public bool GoReportedDeadlock => Process.StdErr.Contains("fatal error: all goroutines are asleep - deadlock!", StringComparison.Ordinal);
+
+    /// <summary>The workload's panic, as Go prints it: "panic: MSG", a blank line, "goroutine N [running]:"; null if none.</summary>
+    public (string Message, ulong Goid)? Panic => ParsePanic(Process.StdErr);
+
+    public static (string Message, ulong Goid)? ParsePanic(string stderr)
+    {
+        var m = PanicHeader().Match(stderr);
+        return m.Success ? (m.Groups[1].Value, ulong.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)) : null;
+    }
 
     /// <summary>The goroutines of Go's dump (GOTRACEBACK=all), each with its wait reason and workload frame.</summary>
     public IReadOnlyList<GoBlockedGoroutine> Dump => ParseDump(Process.StdErr);
@@ -53,6 +62,8 @@ public sealed partial class GoRun
         return list;
     }
 
+    [GeneratedRegex(@"(?m)^panic: (.+?)(?: \[recovered\])?\n\ngoroutine (\d+) \[running\]:")]
+    private static partial Regex PanicHeader();
     [GeneratedRegex(@"checker-go: outcome (\w+)")]
     private static partial Regex OutcomeLine();
     [GeneratedRegex(@"checker-go: schedtick-at-start (\d+)")]

@@ -13,6 +13,7 @@ public sealed partial class GoWorkloadView
     {
         Trace = trace;
         Marker = trace.Events.FirstOrDefault(e => e.Type == GoEventType.UserLog && e.Text == "start")?.Index ?? -1;
+        PanicMarker = trace.Events.FirstOrDefault(e => e.Type == GoEventType.UserLog && e.Text == "panic")?.Index ?? -1;
         var list = new List<(GoGoroutine G, int Body)>();
         var main = trace.Goroutines.FirstOrDefault(g => g.Kind == GoGoroutineKind.Main);
         Main = main;
@@ -27,13 +28,18 @@ public sealed partial class GoWorkloadView
         if (main is not null) Members.Add(main.Goid);
         LastWorkloadEvent = -1;
         foreach (var e in trace.Events)
-            if (e.Index > Marker && (Members.Contains(e.G) || (e.Kind is GoEventType.GoCreate or GoEventType.GoUnblock && Members.Contains(e.Target))))
+            if (e.Index > Marker && (PanicMarker < 0 || e.Index < PanicMarker) && (Members.Contains(e.G) || (e.Kind is GoEventType.GoCreate or GoEventType.GoUnblock && Members.Contains(e.Target))))
                 LastWorkloadEvent = e.Index;
     }
 
     public GoTrace Trace { get; }
     /// <summary>Merged index of the start marker, or -1 when the harness never reached the workload.</summary>
     public int Marker { get; }
+    /// <summary>Merged index of the harness's "panic" marker (a workload goroutine panicked there), or -1. Events
+    /// after it are the harness stopping the trace, not the workload.</summary>
+    public int PanicMarker { get; }
+    /// <summary>Whether event <paramref name="index"/> is the workload's: after the start marker and before any panic marker.</summary>
+    public bool InWorkload(int index) => index > Marker && (PanicMarker < 0 || index < PanicMarker);
     public GoGoroutine? Main { get; }
     /// <summary>The workload's goroutines other than main, in creation order, with the body each runs.</summary>
     public IReadOnlyList<(GoGoroutine G, int Body)> Created { get; }

@@ -8,4 +8,6 @@ public enum ModelEnd : byte
     Deadlock,
     /// <summary>Any other fatal error.</summary>
     Fatal,
+    /// <summary>A workload goroutine panicked (send on a closed channel, close of a closed or nil channel).</summary>
+    Panic,
 }

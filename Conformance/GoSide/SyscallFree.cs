@@ -7,22 +7,13 @@ namespace Conformance.GoSide;
 /// is real).</summary>
 public static class SyscallFree
 {
-    public static Workload Of(Workload w) => new(w.Bodies.Select(b => b with { Ops = Strip(b.Ops) }));
+    public static Workload Of(Workload w) => new(w.Bodies.Select(b => b with { Ops = Strip(b.Ops) }), w.Channels);
 
     public static bool Has(Workload w) => w.Bodies.Any(b => HasIn(b.Ops));
 
-    private static Block Strip(Block b) => new(b.Ops.Where(op => op is not (SyscallOp or SleepOp)).Select(op => op switch
-    {
-        CallOp c => c with { Body = Strip(c.Body) },
-        RepeatOp r => r with { Body = Strip(r.Body) },
-        _ => op,
-    }));
+    private static bool TimeDependent(Op op) => op is SyscallOp or SleepOp;
 
-    private static bool HasIn(Block b) => b.Ops.Any(op => op switch
-    {
-        SyscallOp or SleepOp => true,
-        CallOp c => HasIn(c.Body),
-        RepeatOp r => HasIn(r.Body),
-        _ => false,
-    });
+    private static Block Strip(Block b) => new(b.Ops.Where(op => !TimeDependent(op)).Select(op => op.Nested is { } inner ? op.WithNested(Strip(inner)) : op));
+
+    private static bool HasIn(Block b) => b.Ops.Any(op => TimeDependent(op) || (op.Nested is { } inner && HasIn(inner)));
 }

@@ -16,20 +16,27 @@ public static class VsGoComparer
 
     public static VsGoVerdict CompareOneP(Workload w, GoProgram program, GoRun run, uint phase = 0)
     {
-        var model = ModelContract.PredictOneP(w, phase);
         if (Unusable(run) is { } bad) return bad;
         var view = new GoWorkloadView(run.Trace!, run.Workload);
         if (view.Marker < 0) return new VsGoVerdict(VsGoVerdictKind.Error, "the trace has no 'checker start' marker: the harness never reached the workload");
         if (view.Perturbation() is { } p) return new VsGoVerdict(VsGoVerdictKind.Perturbed, p);
+        // Where the model has a choice (a select's poll order), follow Go: keep the model paths whose creations and
+        // run slices agree with Go's, and among those that agree to the end prefer one that ends as Go's run did.
+        var model = ModelContract.PredictOneP(w, Observe(view), phase, candidate =>
+        {
+            if (MapGoroutines(w, view, candidate, out var map) is not null) return false;
+            var (text, end, blocked, error) = GoOutcome(w, program, run, view, map);
+            return error is null && SameEnd(end, text, blocked, candidate);
+        });
         if (MapGoroutines(w, view, model, out var toModel) is { } mapError)
             return new VsGoVerdict(VsGoVerdictKind.Disagree, mapError);
 
         var goOrder = view.Trace.Events
-            .Where(e => e.Index > view.Marker && e.Kind == GoEventType.GoStart && toModel.ContainsKey(e.G))
+            .Where(e => view.InWorkload(e.Index) && e.Kind == GoEventType.GoStart && toModel.ContainsKey(e.G))
             .Select(e => toModel[e.G]).ToList();
         var modelOrder = model.Starts;
         var (goOutcome, goEnd, goBlocked, outcomeError) = GoOutcome(w, program, run, view, toModel);
-        var modelOutcome = Describe(model.End, model.Blocked);
+        var modelOutcome = Describe(model);
         var common = new VsGoVerdict(VsGoVerdictKind.Agree, "")
         {
             GoOrder = goOrder, ModelOrder = modelOrder, GoOutcome = goOutcome, ModelOutcome = modelOutcome, GoEvents = view.Trace.Events.Count,
@@ -47,10 +54,31 @@ public static class VsGoComparer
                       $"; before it both ran [{string.Join(" ", goOrder.Take(diff).Select(g => $"g{g}"))}]";
             return common with { Kind = VsGoVerdictKind.Disagree, Message = msg, FirstDifference = diff, Known = known };
         }
-        if (goEnd != model.End || !SameBlocked(goBlocked, model.Blocked))
+        if (!SameEnd(goEnd, goOutcome, goBlocked, model))
             return common with { Kind = VsGoVerdictKind.Disagree, Message = $"the runs end differently: Go {goOutcome}; the model {modelOutcome}", Known = known };
-        return common with { Message = $"{goOrder.Count} run slices and the outcome ({goOutcome}) agree" };
+        var choices = model.Choices > 0 ? $"; the model's {model.Choices} choice{(model.Choices == 1 ? "" : "s")} (select poll orders) followed Go's run" : "";
+        return common with { Message = $"{goOrder.Count} run slices and the outcome ({goOutcome}) agree{choices}" };
     }
+
+    /// <summary>Go's one-P run in creation indices (main 0, the i-th goroutine created i), for the model to follow.</summary>
+    private static GoObservation Observe(GoWorkloadView view)
+    {
+        var index = new Dictionary<ulong, int>();
+        if (view.Main is not null) index[view.Main.Goid] = 0;
+        for (var i = 0; i < view.Created.Count; i++) index[view.Created[i].G.Goid] = i + 1;
+        var starts = view.Trace.Events
+            .Where(e => view.InWorkload(e.Index) && e.Kind == GoEventType.GoStart && index.ContainsKey(e.G))
+            .Select(e => index[e.G]).ToList();
+        return new GoObservation([.. view.Created.Select(c => c.Body)], starts);
+    }
+
+    private static bool SameEnd(ModelEnd goEnd, string goText, Dictionary<long, BlockedAt> goBlocked, ModelPrediction model) =>
+        goEnd == model.End && goEnd switch
+        {
+            ModelEnd.Deadlock => SameBlocked(goBlocked, model.Blocked),
+            ModelEnd.Panic => goText == model.Panic,
+            _ => true,
+        };
 
     /// <summary>
     /// Several Ps: (1) every status change the Go trace shows for a workload goroutine is an edge of the model's table
@@ -85,7 +113,7 @@ public static class VsGoComparer
         var (goOutcome, goEnd, goBlocked, outcomeError) = GoOutcome(w, program, run, view, toModel);
         var common = new VsGoVerdict(VsGoVerdictKind.Agree, "")
         {
-            Procs = run.Procs, GoOutcome = goOutcome, ModelOutcome = Describe(model.End, model.Blocked), GoEvents = view.Trace.Events.Count,
+            Procs = run.Procs, GoOutcome = goOutcome, ModelOutcome = Describe(model), GoEvents = view.Trace.Events.Count,
         };
         if (outcomeError is not null) return common with { Kind = VsGoVerdictKind.Error, Message = outcomeError };
 
@@ -102,22 +130,35 @@ public static class VsGoComparer
                 var firstAfter = g.History.FindIndex(s => s.EventIndex > view.Marker);
                 steps = firstAfter < 0 ? [] : g.History.Skip(firstAfter).ToList();
             }
+            // After a panic, what the trace shows is the harness stopping it.
+            if (view.PanicMarker >= 0) steps = steps.Where(s => s.EventIndex < view.PanicMarker).ToList();
             foreach (var s in steps)
             {
                 checkedSteps++;
                 if (!ModelContract.IsLegal(s.From, s.To, out var edge))
                     return common with { Kind = VsGoVerdictKind.Disagree, Message = $"g{toModel[g.Goid]} ({w.Bodies[body].Name}) takes {edge} ({s}), which is no edge of the model" };
             }
-            if (BodyMatcher.Match(w, body, steps, g.Kind == GoGoroutineKind.Main) is { } why)
+            if (BodyMatcher.Match(w, body, steps, g.Kind == GoGoroutineKind.Main, truncated: goEnd == ModelEnd.Panic) is { } why)
             {
                 return common with { Kind = VsGoVerdictKind.Disagree, Message = $"g{toModel[g.Goid]} ({w.Bodies[body].Name}): {why}" };
             }
         }
         // Who ends blocked depends on the schedule (two goroutines may each take one count on two Ps); only the kind
-        // of end is compared with the one-P prediction.
+        // of end is compared with the one-P prediction. A select with a default, or one that may see two ready cases,
+        // makes even the kind depend on the schedule (on several Ps the partner may or may not be there yet): then
+        // the end is not compared.
+        if (ScheduleDecidesTheEnd(w))
+            return common with { Message = $"{checkedSteps} status changes of {all.Count} goroutines are model edges and body sequences; outcome {goOutcome} (not compared: a select decides it)" };
         if (goEnd != model.End)
             return common with { Kind = VsGoVerdictKind.Disagree, Message = $"the runs end differently: Go {goOutcome}; the model (one P) {common.ModelOutcome}" };
         return common with { Message = $"{checkedSteps} status changes of {all.Count} goroutines are model edges and body sequences; outcome {goOutcome}" };
+    }
+
+    /// <summary>Whether the workload has a select with a default or with two or more channel cases.</summary>
+    public static bool ScheduleDecidesTheEnd(Workload w)
+    {
+        static bool In(Block b) => b.Any(op => op is SelectOp s && (s.DefaultIndex >= 0 || s.ChannelCases >= 2) || (op.Nested is { } inner && In(inner)));
+        return w.Bodies.Any(b => In(b.Ops));
     }
 
     private static VsGoVerdict? Unusable(GoRun run)
@@ -146,25 +187,27 @@ public static class VsGoComparer
         return null;
     }
 
-    private static (string Text, ModelEnd End, Dictionary<long, string> Blocked, string? Error) GoOutcome(
+    private static (string Text, ModelEnd End, Dictionary<long, BlockedAt> Blocked, string? Error) GoOutcome(
         Workload w, GoProgram program, GoRun run, GoWorkloadView view, Dictionary<ulong, long> toModel)
     {
-        var blocked = new Dictionary<long, string>();
+        var blocked = new Dictionary<long, BlockedAt>();
         switch (run.HarnessOutcome)
         {
             case "completed" when run.Process.ExitCode == 0:
                 return ("completed", ModelEnd.Completed, blocked, null);
+            case "panic" when run.Process.ExitCode == 2 && run.Panic is { } panic:
+                if (!toModel.TryGetValue(panic.Goid, out var pg))
+                    return ("", ModelEnd.Panic, blocked, $"goroutine {panic.Goid}, not one of the workload's, panicked: {panic.Message}");
+                return (Model.Contract.ChanContract.PanicText(panic.Message, pg), ModelEnd.Panic, blocked, null);
             case "blocked" when run.GoReportedDeadlock:
-                var semas = w.Semaphores();
-                var lines = program.AcquireLines[run.Workload];
                 var reasons = new List<string>();
                 foreach (var d in run.Dump)
                 {
                     if (!toModel.TryGetValue(d.Goid, out var mg)) continue;
-                    if (d.WaitReason != SemacquireReason)
-                        return ("", ModelEnd.Deadlock, blocked, $"g{mg} is blocked with wait reason [{d.WaitReason}], not [{SemacquireReason}]");
-                    blocked[mg] = lines.TryGetValue(d.Line, out var si) ? semas[si] : $"? (line {d.Line})";
-                    reasons.Add($"g{mg} [{d.WaitReason}] on {blocked[mg]}");
+                    if (BlockedOf(w, program, run.Workload, d) is not { } at)
+                        return ("", ModelEnd.Deadlock, blocked, $"g{mg} is blocked with wait reason [{d.WaitReason}], which vs-go does not know");
+                    blocked[mg] = at;
+                    reasons.Add($"g{mg} {at}");
                 }
                 return ("fatal error: all goroutines are asleep - deadlock! " + string.Join(", ", reasons), ModelEnd.Deadlock, blocked, null);
             default:
@@ -172,15 +215,41 @@ public static class VsGoComparer
         }
     }
 
-    private static string Describe(ModelEnd end, IReadOnlyDictionary<long, string> blocked) => end switch
+    /// <summary>
+    /// What a goroutine of Go's deadlock dump waits on: its wait reason, and the semaphore or channels of the op at
+    /// the workload line it waits at. A select waits on its non-nil channel cases; a one-case select that Go's
+    /// compiler made a plain send or receive (walkSelectCases) on its case's channel, nil or not. Null for a wait
+    /// reason the workload language cannot reach.
+    /// </summary>
+    internal static BlockedAt? BlockedOf(Workload w, GoProgram program, int k, GoBlockedGoroutine d)
+    {
+        if (ModelContract.ReasonOf(d.WaitReason) is not { } reason) return null;
+        if (reason == Model.Contract.WaitReason.Semacquire)
+            return BlockedAt.Semaphore(program.AcquireLines[k].TryGetValue(d.Line, out var si) ? w.Semaphores()[si] : $"? (line {d.Line})");
+        var op = k < program.ChanLines.Count && program.ChanLines[k].TryGetValue(d.Line, out var o) ? o : null;
+        if (op is null) return new BlockedAt(reason, $"? (line {d.Line})");
+        IEnumerable<int> chans = op switch
+        {
+            SendOp s => [w.ChannelIndex(s.Chan)],
+            RecvOp r => [w.ChannelIndex(r.Chan)],
+            SelectOp sel when reason == Model.Contract.WaitReason.Select =>
+                sel.CaseOps.Where(c => c.Chan is not null && !w.Channels[w.ChannelIndex(c.Chan)].IsNil).Select(c => w.ChannelIndex(c.Chan!)),
+            SelectOp sel => sel.CaseOps.Where(c => c.Chan is not null).Select(c => w.ChannelIndex(c.Chan!)),
+            _ => [],
+        };
+        return BlockedAt.Channels(reason, w, chans);
+    }
+
+    private static string Describe(ModelPrediction model) => model.End switch
     {
         ModelEnd.Completed => "completed",
         ModelEnd.Deadlock => "fatal error: all goroutines are asleep - deadlock! " +
-                             string.Join(", ", blocked.OrderBy(b => b.Key).Select(b => $"g{b.Key} [{SemacquireReason}] on {b.Value}")),
-        _ => "fatal error",
+                             string.Join(", ", model.Blocked.OrderBy(b => b.Key).Select(b => $"g{b.Key} {b.Value}")),
+        ModelEnd.Panic => model.Panic ?? model.Message,
+        _ => model.Message,
     };
 
-    private static bool SameBlocked(Dictionary<long, string> go, IReadOnlyDictionary<long, string> model) =>
+    private static bool SameBlocked(Dictionary<long, BlockedAt> go, IReadOnlyDictionary<long, BlockedAt> model) =>
         go.Count == model.Count && go.All(kv => model.TryGetValue(kv.Key, out var s) && s == kv.Value);
 
 
