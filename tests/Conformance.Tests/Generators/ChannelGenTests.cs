@@ -191,3 +191,19 @@ public class ChannelGenTests
         Assert.Equal("chan c 1\nmain {\n  select {\n    recv c { }\n    default {\n      yield\n    }\n  }\n}\n", WorkloadPrinter.Print(first));
     }
 }
+
+/// <summary>The default campaign's check part draws its workloads from the same mix.</summary>
+public class DefaultCampaignChannelTests
+{
+    [Fact]
+    public void The_default_campaigns_runs_put_channel_workloads_on_one_two_and_four_Ps()
+    {
+        var o = new Conformance.Campaigns.CampaignOptions { Count = 100_000, Procs = [1, 2, 4], Seed = 12345 };
+        var byProcs = Enumerable.Range(0, 150)
+            .Select(i => (Procs: o.Procs[i % o.Procs.Count], Conformance.Campaigns.Campaign.WorkloadOf(o, i).Workload))
+            .Where(x => x.Workload.Channels.Length > 0)
+            .GroupBy(x => x.Procs).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal([1, 2, 4], byProcs.Keys.Order());
+        Assert.All(byProcs.Values, n => Assert.InRange(n, 5, 30));
+    }
+}
