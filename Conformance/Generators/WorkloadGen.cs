@@ -550,14 +550,16 @@ public static class WorkloadGen
 
     /// <summary>
     /// A select that finds two cases ready: two senders (or two receivers) parked on, or having filled, two channels,
-    /// or one sender that did <c>send c1; send c2</c> into buffered channels; main yields first so that they get there,
+    /// or one sender that did <c>send c1; send c2</c> into buffered channels; main yields first (once or twice: on one P
+    /// the first schedule may take main back at once, by the 1-in-61 check) so that they get there,
     /// then selects twice (taking both, in the order the poll order gives).
     /// </summary>
     public static Gen<Workload> ChanSelectRace => Gen.OneOf(
         from capacity in Gen.Choose(0, 1)
         from bodies in Gen.Elements(true, false)
+        from yields in Gen.Choose(1, 2)
         select WithChans([
-            Bdy(Workload.MainBody, [new GoOp("sa"), new GoOp("sb"), new YieldOp(),
+            Bdy(Workload.MainBody, [new GoOp("sa"), new GoOp("sb"), .. Enumerable.Repeat<Op>(new YieldOp(), yields),
                 new RepeatOp(2, Blk(Select(bodies ? RecvCase("a", new WorkOp(3)) : RecvCase("a"), bodies ? RecvCase("b", new YieldOp()) : RecvCase("b"))))]),
             Bdy("sa", [new SendOp("a")]),
             Bdy("sb", [new SendOp("b")]),
@@ -569,8 +571,9 @@ public static class WorkloadGen
             Bdy("s", [new SendOp("c1"), new SendOp("c2")]),
         ], Chan("c1", 1), Chan("c2", 1)),
         from capacity in Gen.Choose(0, 1)
+        from yields in Gen.Choose(1, 2)
         select WithChans([
-            Bdy(Workload.MainBody, [new GoOp("ra"), new GoOp("rb"), new YieldOp(), new RepeatOp(2, Blk(Select(SendCase("a"), SendCase("b"))))]),
+            Bdy(Workload.MainBody, [new GoOp("ra"), new GoOp("rb"), .. Enumerable.Repeat<Op>(new YieldOp(), yields), new RepeatOp(2, Blk(Select(SendCase("a"), SendCase("b"))))]),
             Bdy("ra", [new RecvOp("a")]),
             Bdy("rb", [new RecvOp("b")]),
         ], Chan("a", capacity), Chan("b", capacity)));

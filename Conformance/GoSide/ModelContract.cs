@@ -27,6 +27,11 @@ internal static class ModelContract
     public static ModelPrediction PredictOneP(Workload workload, uint initialSchedTick = 0) =>
         Replay(OneP(workload, initialSchedTick), workload, []);
 
+    /// <summary>The one-P prediction that takes, at the n-th state with several actions, the action
+    /// <paramref name="choices"/>[n] (the first once they run out).</summary>
+    public static ModelPrediction PredictOneP(Workload workload, IReadOnlyList<int> choices, uint initialSchedTick = 0) =>
+        Replay(OneP(workload, initialSchedTick), workload, choices);
+
     /// <summary>
     /// The model's prediction on one P that follows Go's run where the model has a choice. On one P with sysmon off the
     /// only states with several enabled actions are those where the running M's next step has alternatives (a select
@@ -204,20 +209,14 @@ internal static class ModelContract
             Outcome.Fatal when final.Fatal == Throw.Deadlock => ModelEnd.Deadlock,
             _ => ModelEnd.Fatal,
         };
-        if (final.Outcome == Outcome.Fatal && IsPanic(final.Fatal.Message()))
+        if (final.Outcome == Outcome.Fatal && final.Fatal.IsPanic())
         {
-            // The panicking g is the one the M was running (one P: the only running g).
-            var g = final.AllGs.FirstOrDefault(x => x.Status == GStatus.Running);
-            panic = ChanContract.PanicText(final.Fatal.Message(), g?.Goid ?? 0);
+            panic = final.FatalText; // ChanContract.PanicText with the panicking g's goid
             message = panic;
             end = ModelEnd.Panic;
         }
         return new ModelPrediction(created, starts, end, blocked, parks, message) { Panic = panic };
     }
-
-    /// <summary>Whether a fatal message is one of the channel panics (ChanContract), not a throw.</summary>
-    public static bool IsPanic(string message) =>
-        message is ChanContract.SendOnClosed or ChanContract.CloseOfClosed or ChanContract.CloseOfNil;
 
     /// <summary>The wait reason whose Go words are <paramref name="goWords"/>, or null.</summary>
     public static WaitReason? ReasonOf(string goWords)

@@ -210,20 +210,27 @@ public class ChannelGoTests
     [GoAndModelChannelsFact]
     public void The_model_follows_Gos_poll_order_in_a_select_race()
     {
-        // Both senders park on their unbuffered channels; main's first select finds both ready. Whichever case wins,
-        // the other sender is readied second and takes runnext: the run order tells the choice.
+        // Both senders park on their unbuffered channels before main's first select, which finds both ready: the
+        // model offers both poll orders there. Case a and case b give different run orders (case b's block yields).
         var w = File("select-race.wl");
-        var first = ModelContract.PredictOneP(w);
-        Assert.True(first.Choices >= 1, "the model offered no choice at the select");
-        var starts = first.Starts.ToList();
-        var index = first.Created.Select((c, i) => (c.Goid, i)).ToDictionary(x => x.Goid, x => x.i);
-        var order = starts.Select(g => index[g]).ToList();
-        var bodies = first.Created.Skip(1).Select(c => c.Body).ToList();
-        // The other poll order: the last two run slices (the two senders) swap.
-        var swapped = order.Take(order.Count - 2).Concat([order[^1], order[^2]]).ToList();
-        var followed = ModelContract.PredictOneP(w, new GoObservation(bodies, swapped));
-        Assert.Equal(swapped, followed.Starts.Select(g => index[g]));
-        Assert.Equal(order, ModelContract.PredictOneP(w, new GoObservation(bodies, order)).Starts.Select(g => index[g]));
+        var a = ModelContract.PredictOneP(w, [0]);
+        var b = ModelContract.PredictOneP(w, [1]);
+        Assert.True(a.Choices >= 1, "the model offered no choice at the select");
+        var index = a.Created.Select((c, i) => (c.Goid, i)).ToDictionary(x => x.Goid, x => x.i);
+        var bodies = a.Created.Skip(1).Select(c => c.Body).ToList();
+        var orderA = a.Starts.Select(g => index[g]).ToList();
+        var orderB = b.Starts.Select(g => index[g]).ToList();
+        Assert.NotEqual(orderA, orderB);
+        // Given Go's run in either order, the model follows it.
+        foreach (var go in new[] { orderA, orderB })
+        {
+            var followed = ModelContract.PredictOneP(w, new GoObservation(bodies, go));
+            Assert.Equal(go, followed.Starts.Select(g => index[g]));
+            Assert.Equal(ModelEnd.Completed, followed.End);
+        }
+        // An order neither poll order gives is not followed: the prediction is the path that agreed longest.
+        var neither = orderA.Take(orderA.Count - 1).Append(99).ToList();
+        Assert.NotEqual(neither, ModelContract.PredictOneP(w, new GoObservation(bodies, neither)).Starts.Select(g => index[g]));
         // Go's own run of it agrees, whichever order Go drew.
         using var batch = GoBatch.Build(GoFactAttribute.Go, [w], out var error) ?? throw new InvalidOperationException(error);
         for (var i = 0; i < 4; i++)
