@@ -21,9 +21,8 @@ public static class WorkloadGen
     /// <summary>Upper bound on the bytes of nested <c>call</c> frames along any path.</summary>
     public const int MaxNestedFrameBytes = 3 * 1024;
 
-    /// <summary>The scheduler shapes (no channels), each with its own generator: the ten the campaign had before
-    /// channels, and the sleepers. (The mutation run's turns in this commit; the next one adds the channels.)</summary>
-    public static readonly ImmutableArray<WorkloadShape> Shapes =
+    /// <summary>The scheduler shapes (no channels): the ten the campaign had before channels, and the sleepers.</summary>
+    public static readonly ImmutableArray<WorkloadShape> SchedulerShapes =
     [
         WorkloadShape.SpawnTree, WorkloadShape.SpawnChain, WorkloadShape.RunnextChain, WorkloadShape.RingOverflow,
         WorkloadShape.SemaphoreHandoff, WorkloadShape.YieldStorm, WorkloadShape.SyscallLosesP, WorkloadShape.NestedExit,
@@ -31,10 +30,15 @@ public static class WorkloadGen
     ];
 
     /// <summary>The channel shapes (docs/channels.md).</summary>
-    public static readonly ImmutableArray<WorkloadShape> ChannelShapes = [.. Enum.GetValues<WorkloadShape>().Where(s => !Shapes.Contains(s))];
+    public static readonly ImmutableArray<WorkloadShape> ChannelShapes = [.. Enum.GetValues<WorkloadShape>().Where(s => !SchedulerShapes.Contains(s))];
 
-    /// <summary>Every shape: what <see cref="Tagged"/> draws from.</summary>
-    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. Shapes, .. ChannelShapes];
+    /// <summary>Every shape, the scheduler's then the channels': what <see cref="Tagged"/> draws from, and what the
+    /// mutation run takes in turn (<see cref="Campaigns.CampaignOptions.ShapesInTurn"/>), so that a channel mutant
+    /// meets channel workloads early.</summary>
+    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. SchedulerShapes, .. ChannelShapes];
+
+    /// <summary>Every shape (<see cref="AllShapes"/>).</summary>
+    public static ImmutableArray<WorkloadShape> Shapes => AllShapes;
 
     /// <summary>A generator of one shape. Sharing an op object between places is harmless: the Workload numbers its
     /// own copy of every op (<see cref="Op.Point"/>).</summary>

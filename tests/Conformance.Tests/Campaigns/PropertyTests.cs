@@ -17,12 +17,11 @@ public class PropertyTests
     private static Block WithoutSyscalls(Block b) => new(b.Ops.Select(op => op switch
     {
         SyscallOp s => new WorkOp(s.Micros),
-        CallOp c => c with { Body = WithoutSyscalls(c.Body) },
-        RepeatOp r => r with { Body = WithoutSyscalls(r.Body) },
+        _ when op.Nested is { } inner => op.WithNested(WithoutSyscalls(inner)),
         _ => op with { },
     }));
 
-    private static Workload NoSyscalls(Workload w) => new(w.Bodies.Select(b => b with { Ops = WithoutSyscalls(b.Ops) }));
+    private static Workload NoSyscalls(Workload w) => new(w.Bodies.Select(b => b with { Ops = WithoutSyscalls(b.Ops) }), w.Channels);
 
     [Fact]
     public void Generated_workloads_conform_on_1_2_and_4_Ps()

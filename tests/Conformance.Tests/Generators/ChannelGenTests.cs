@@ -43,7 +43,7 @@ public class ChannelGenTests
     [Fact]
     public void The_scheduler_shapes_have_no_channels()
     {
-        foreach (var shape in WorkloadGen.Shapes)
+        foreach (var shape in WorkloadGen.SchedulerShapes)
             Assert.All(Sample(WorkloadGen.Of(shape), 20), w => Assert.Empty(w.Channels));
     }
 
