@@ -32,13 +32,13 @@ public static class WorkloadGen
     /// <summary>The channel shapes (docs/channels.md).</summary>
     public static readonly ImmutableArray<WorkloadShape> ChannelShapes = [.. Enum.GetValues<WorkloadShape>().Where(s => !SchedulerShapes.Contains(s))];
 
-    /// <summary>Every shape, the scheduler's then the channels': what <see cref="Tagged"/> draws from, and what the
-    /// mutation run takes in turn (<see cref="Campaigns.CampaignOptions.ShapesInTurn"/>), so that a channel mutant
-    /// meets channel workloads early.</summary>
+    /// <summary>Every shape, the scheduler's then the channels': what <see cref="Tagged"/> draws from.</summary>
     public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. SchedulerShapes, .. ChannelShapes];
 
-    /// <summary>Every shape (<see cref="AllShapes"/>).</summary>
-    public static ImmutableArray<WorkloadShape> Shapes => AllShapes;
+    /// <summary>The shapes the mutation run takes in turn (<see cref="Campaigns.CampaignOptions.ShapesInTurn"/>): every
+    /// shape, the scheduler shapes twice (before and after the channel shapes), so that a channel mutant meets channel
+    /// workloads early while the scheduler's mutants still meet their shapes about as often as before channels.</summary>
+    public static readonly ImmutableArray<WorkloadShape> Shapes = [.. SchedulerShapes, .. ChannelShapes, .. SchedulerShapes];
 
     /// <summary>A generator of one shape. Sharing an op object between places is harmless: the Workload numbers its
     /// own copy of every op (<see cref="Op.Point"/>).</summary>

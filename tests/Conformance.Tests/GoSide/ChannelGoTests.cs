@@ -194,7 +194,7 @@ public class ChannelGoTests
         Assert.Equal("main.w0b3c4", dump[2].Function);
         foreach (var r in new[] { WaitReason.ChanReceive, WaitReason.ChanSend, WaitReason.Select, WaitReason.SelectNoCases, WaitReason.ChanReceiveNilChan, WaitReason.ChanSendNilChan, WaitReason.Semacquire })
             Assert.Equal(r, ModelContract.ReasonOf(r.GoName()));
-        Assert.Null(ModelContract.ReasonOf("sleep"));
+        Assert.Null(ModelContract.ReasonOf("IO wait"));
     }
 
     // ---- with the model's channels -----------------------------------------------------------------------------------
