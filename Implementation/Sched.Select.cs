@@ -153,7 +153,9 @@ internal sealed unsafe partial class Sched
                 return info.Default;
             }
             if (_tracing) Trace(mp, EventKind.Select, gp->Goid, 0, -1, 0, 0);
-            ParkForever(mp, gp, (int)WaitReason.Select, StopReason.SelectNoCases, -1);
+            // Every case's channel is nil: pass 2 queues nothing and selectgo parks with waitReasonSelect and
+            // traceEvGoBlockSelect (not block()'s GoStop), for good.
+            Gopark(mp, gp, null, 0, (int)WaitReason.Select, EventKind.GoBlockSelect, 0, 0);
             return RuntimeServices.SelectParks;
         }
 

@@ -111,10 +111,12 @@ internal static partial class Stepper
                 SystemstackReturn(g);
                 return;
             }
-            // Go parks with waitReasonSelect and nothing queued; the contract traces it as GoStop(SelectNoCases).
+            // Every case's channel is nil: selectgo's pass 2 queues nothing and gopark(selparkcommit, nil,
+            // waitReasonSelect, traceEvGoBlockSelect) parks the g for good. (Until vs-go compared this with Go 1.19's
+            // own trace, both sides traced it as GoStop, which only block(), select {}, emits.)
             EmitSelect(cx, g, info, 0, -1);
             SystemstackReturn(g);
-            GoPark(cx, m, g, ordinal, WaitReason.Select, EventKind.GoStop, (long)StopReason.SelectNoCases, -1);
+            GoPark(cx, m, g, ordinal, WaitReason.Select, EventKind.GoBlockSelect, 0);
             return;
         }
         Span<int> pollorder = stackalloc int[n];

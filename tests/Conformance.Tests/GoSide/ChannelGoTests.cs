@@ -154,6 +154,29 @@ public class ChannelGoTests
     }
 
     [GoFact]
+    public void A_select_whose_channels_are_all_nil_parks_as_Go_traces_it_GoBlockSelect_not_GoStop()
+    {
+        // Found by comparing with Go 1.19: selectgo with nothing to queue still parks through selparkcommit and
+        // traceEvGoBlockSelect; only block() (select {}) is traced as GoStop. Both sides had GoStop at first.
+        var w = Parse("chan nilc nil\nchan never 0\nmain {\n  go f\n  recv never\n}\nf { select { recv nilc; send nilc } }\n");
+        using var batch = GoBatch.Build(GoFactAttribute.Go, [w], out var error) ?? throw new InvalidOperationException(error);
+        var run = batch.Run(0, 1, 0);
+        Assert.True(run.GoReportedDeadlock, run.Process.StdErr);
+        var view = new GoWorkloadView(run.Trace!, 0);
+        var f = view.Created.Single().G.Goid;
+        var goKinds = run.Trace!.Events.Where(e => view.InWorkload(e.Index) && e.G == f).Select(e => e.Kind).ToHashSet();
+        Assert.Contains(GoEventType.GoBlockSelect, goKinds);
+        Assert.DoesNotContain(GoEventType.GoStop, goKinds);
+
+        var (final, _, events) = new SchedModel(w).RunToCompletion();
+        var fGoid = final.AllGs.Single(g => g.Body == w.BodyIndex("f")).Goid;
+        var modelKinds = events.Where(e => e.G == fGoid).Select(e => e.Kind).ToHashSet();
+        Assert.Contains(EventKind.GoBlockSelect, modelKinds);
+        Assert.DoesNotContain(EventKind.GoStop, modelKinds);
+        Assert.Equal("select", final.BlockedOn(final.AllGs.Single(g => g.Goid == fGoid)));
+    }
+
+    [GoFact]
     public void A_panic_on_a_channel_ends_the_Go_run_with_its_message_its_goroutine_and_exit_2_with_the_trace_kept()
     {
         var ws = new[]
