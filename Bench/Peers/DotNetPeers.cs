@@ -77,6 +77,69 @@ public static class DotNetPeers
         return sw.Elapsed.TotalNanoseconds / (2.0 * n);
     }
 
+    /// <summary>
+    /// One producer and one consumer, async loops on the thread pool, passing <paramref name="n"/> ints through a
+    /// single-reader/writer bounded <see cref="Channel{T}"/> of capacity 128 (the producer waits when it is full); ns per
+    /// message. One timed run.
+    /// </summary>
+    public static double ChannelBufferedOnce(int n)
+    {
+        var c = Channel.CreateBounded<int>(new BoundedChannelOptions(128)
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+        });
+        var sw = Stopwatch.StartNew();
+        var consume = Task.Run(async () =>
+        {
+            for (var i = 0; i < n; i++) await c.Reader.ReadAsync();
+        });
+        var produce = Task.Run(async () =>
+        {
+            for (var i = 0; i < n; i++) await c.Writer.WriteAsync(i);
+        });
+        Task.WaitAll(consume, produce);
+        return sw.Elapsed.TotalNanoseconds / n;
+    }
+
+    /// <summary>
+    /// <see cref="ChannelPingPongOnce"/> with every receive a two-way wait, .NET's nearest to a two-case select
+    /// (Channels have no select): <c>Task.WhenAny</c> of the partner's channel's <c>WaitToReadAsync</c> and a quit
+    /// channel's that nobody writes to (created once and left pending), then <c>TryRead</c>; ns per hand-off. One timed
+    /// run of <paramref name="n"/> round trips.
+    /// </summary>
+    public static double ChannelSelectPingPongOnce(int n)
+    {
+        var options = new UnboundedChannelOptions { SingleReader = true, SingleWriter = true };
+        var ping = Channel.CreateUnbounded<int>(options);
+        var pong = Channel.CreateUnbounded<int>(options);
+        var quitEcho = Channel.CreateUnbounded<int>(options);
+        var quitDrive = Channel.CreateUnbounded<int>(options);
+        var sw = Stopwatch.StartNew();
+        var echo = Task.Run(async () =>
+        {
+            var quit = quitEcho.Reader.WaitToReadAsync().AsTask();
+            for (var i = 0; i < n; i++) await pong.Writer.WriteAsync(await Select(ping.Reader, quit));
+        });
+        var drive = Task.Run(async () =>
+        {
+            var quit = quitDrive.Reader.WaitToReadAsync().AsTask();
+            for (var i = 0; i < n; i++) { await ping.Writer.WriteAsync(i); await Select(pong.Reader, quit); }
+        });
+        Task.WaitAll(echo, drive);
+        return sw.Elapsed.TotalNanoseconds / (2.0 * n);
+
+        static async Task<int> Select(ChannelReader<int> reader, Task<bool> quit)
+        {
+            while (true)
+            {
+                if (reader.TryRead(out var v)) return v;
+                var ready = reader.WaitToReadAsync();
+                if (!ready.IsCompleted && await Task.WhenAny(ready.AsTask(), quit) == quit)
+                    throw new InvalidOperationException("the quit channel was written to");
+            }
+        }
+    }
+
     /// <summary><c>Task.Run</c> of an empty delegate in batches of 1000, each batch awaited; ns per task (spawn + run + completion). One timed run of <paramref name="n"/> tasks.</summary>
     public static double TaskRunSpawnOnce(int n)
     {

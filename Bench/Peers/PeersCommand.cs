@@ -1,4 +1,5 @@
 using Bench.Rendering;
+using Bench.Scheduler;
 using Bench.Stubs;
 
 namespace Bench.Peers;
@@ -115,6 +116,8 @@ public static class PeersCommand
         var handOffN = sizes.HandOffN;
         var spawnN = sizes.SpawnN;
         var parked = sizes.Parked;
+        var chanMessages = sizes.ChanMessages;
+        var dotnetChanMessages = sizes.DotNetChanMessages;
 
         IReadOnlyList<Measurement> Sample(string operation, int n, params Series[] series)
         {
@@ -157,15 +160,37 @@ public static class PeersCommand
             Sample("spawn-exit", rounds, OursProbes.SpawnExit(batches), programs.Go("spawn-exit", goN),
                 DotNet("dotnet-taskrun", DotNetPeers.TaskRunSpawnOnce, spawnN)),
             "go", "dotnet-taskrun"));
-        rows.Add(Row("pingpong", "ns",
-            "one hand-off of a token between two goroutines (a round trip is two): ours is release/acquire on one P; " +
-            "go is an unbuffered channel (GOMAXPROCS=1); the dotnet ones hand off between two threads (SemaphoreSlim, " +
-            "ManualResetEventSlim) or two thread-pool async loops (Channel<T>)",
-            Sample("pingpong", rounds, OursProbes.PingPong(schedN), programs.Go("pingpong", goN),
+        rows.Add(Row("pingpong-sema", "ns",
+            "one hand-off of a token between two goroutines (a round trip is two), a semaphore against a channel: ours is " +
+            "release/acquire on one P, go is an unbuffered channel (GOMAXPROCS=1); the dotnet ones hand off between two " +
+            "threads (SemaphoreSlim, ManualResetEventSlim) or two thread-pool async loops (Channel<T>). chan-pingpong is " +
+            "channel against channel",
+            Sample("pingpong-sema", rounds, OursProbes.PingPong(schedN), programs.Go("pingpong", goN),
                 DotNet("dotnet-semaphoreslim", DotNetPeers.SemaphoreSlimHandOffOnce, handOffN),
                 DotNet("dotnet-mres", DotNetPeers.ManualResetEventSlimHandOffOnce, handOffN),
                 DotNet("dotnet-channel", DotNetPeers.ChannelPingPongOnce, handOffN)),
             "go", "dotnet-semaphoreslim", "dotnet-mres", "dotnet-channel"));
+        rows.Add(Row("chan-pingpong", "ns",
+            $"one message over an unbuffered channel between two goroutines that send and receive in turn (a round trip " +
+            $"is two), {chanMessages:#,0} messages a sample: ours with send/recv on one P, go on GOMAXPROCS=1; " +
+            "dotnet-channel is two thread-pool async loops and two unbounded Channel<T>s",
+            Sample("chan-pingpong", rounds, OursProbes.ChanPingPong(chanMessages), programs.Go("pingpong", chanMessages / 2),
+                DotNet("dotnet-channel", DotNetPeers.ChannelPingPongOnce, dotnetChanMessages / 2)),
+            "go", "dotnet-channel"));
+        rows.Add(Row("chan-buffered", "ns",
+            $"one message through a channel of capacity {BenchWorkloads.BufferedCapacity} from one producer to one " +
+            $"consumer, {chanMessages:#,0} messages a sample: ours on one P, go on GOMAXPROCS=1; dotnet-channel is a " +
+            $"bounded Channel<T> of the same capacity between two thread-pool async loops",
+            Sample("chan-buffered", rounds, OursProbes.ChanBuffered(chanMessages), programs.Go("chan-buffered", chanMessages),
+                DotNet("dotnet-channel", DotNetPeers.ChannelBufferedOnce, dotnetChanMessages)),
+            "go", "dotnet-channel"));
+        rows.Add(Row("chan-select", "ns",
+            "chan-pingpong with every receive a two-case select (the partner's channel and a quit channel nobody sends " +
+            $"on), {chanMessages:#,0} messages a sample: ours on one P, go on GOMAXPROCS=1; dotnet-channel-whenany " +
+            "(Channels have no select) awaits Task.WhenAny of the two channels' WaitToReadAsync, then TryRead",
+            Sample("chan-select", rounds, OursProbes.ChanSelect(chanMessages), programs.Go("chan-select", chanMessages / 2),
+                DotNet("dotnet-channel-whenany", DotNetPeers.ChannelSelectPingPongOnce, dotnetChanMessages / 2)),
+            "go", "dotnet-channel-whenany"));
         rows.Add(Row("bytes-per-parked-goroutine", "bytes",
             $"resident set growth per blocked goroutine, {parked:#,0} of them parked at once (ours in acquire, go in a " +
             "channel receive); dotnet-async is an async method awaiting an uncompleted task. Each in a fresh process",

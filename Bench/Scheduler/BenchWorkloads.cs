@@ -30,6 +30,44 @@ public static class BenchWorkloads
         peer { repeat {{n}} { acquire ping; release pong } }
         """);
 
+    /// <summary>Capacity of <see cref="ChanBuffered"/>'s channel (Go: chan-buffered's make(chan int, 128)).</summary>
+    public const int BufferedCapacity = 128;
+
+    /// <summary>
+    /// A value sent back and forth <paramref name="n"/> times each way over two unbuffered channels: 2n one-way messages,
+    /// each a chansend that finds its partner parked in chanrecv (Go: pingpong).
+    /// </summary>
+    public static Workload ChanPingPong(int n) => Parse($$"""
+        chan ping 0
+        chan pong 0
+        main { go peer; repeat {{n}} { send ping; recv pong } }
+        peer { repeat {{n}} { recv ping; send pong } }
+        """);
+
+    /// <summary>
+    /// One producer (main) sends <paramref name="n"/> values into a channel of capacity <see cref="BufferedCapacity"/>
+    /// that one consumer drains: n messages (Go: chan-buffered). The run ends when both have finished, so no done
+    /// channel is needed as in Go, where main's return would end the program.
+    /// </summary>
+    public static Workload ChanBuffered(int n) => Parse($$"""
+        chan c {{BufferedCapacity}}
+        main { go consumer; repeat {{n}} { send c } }
+        consumer { repeat {{n}} { recv c } }
+        """);
+
+    /// <summary>
+    /// <see cref="ChanPingPong"/> with every receive a two-case select (selectgo): the channel the partner sends on and a
+    /// quit channel nobody sends on, one per side; the sends are plain. 2n one-way messages (Go: chan-select).
+    /// </summary>
+    public static Workload ChanSelect(int n) => Parse($$"""
+        chan ping 0
+        chan pong 0
+        chan quit_main 0
+        chan quit_peer 0
+        main { go peer; repeat {{n}} { send ping; select { recv pong; recv quit_main } } }
+        peer { repeat {{n}} { select { recv ping; recv quit_peer }; send pong } }
+        """);
+
     /// <summary>
     /// <paramref name="count"/> goroutines that each report "started" and then park in <c>acquire gate</c>. Main waits for
     /// all of them, so at that moment every one is parked (the resident-set peak), then releases them all.

@@ -3,6 +3,11 @@
 //	gosched      two goroutines calling runtime.Gosched in turn (GOMAXPROCS=1); ns per Gosched
 //	spawn-exit   go f() + run + exit, in batches of 1000 joined by a WaitGroup; ns per goroutine
 //	pingpong     two goroutines handing a token back and forth over unbuffered channels; ns per hand-off
+//	             (-n round trips, 2n one-way messages)
+//	chan-buffered
+//	             one producer sending -n values into a channel of capacity 128, one consumer receiving them; ns per message
+//	chan-select  pingpong where each side receives with a two-case select: the channel its partner sends on and one
+//	             nobody sends on (a quit channel); ns per one-way message (-n round trips, 2n messages)
 //	bytes-per-parked-goroutine
 //	             100,000 goroutines parked on a channel receive; resident set growth / count, in bytes
 //
@@ -73,6 +78,57 @@ func pingpong(n int) float64 {
 	return float64(elapsed.Nanoseconds()) / float64(2*n)
 }
 
+// chanBuffered: main sends n values into a buffered channel (capacity 128) that one goroutine drains; the clock stops
+// when the consumer has received the last one.
+func chanBuffered(n int) float64 {
+	c := make(chan int, 128)
+	done := make(chan struct{})
+	go func() {
+		for i := 0; i < n; i++ {
+			<-c
+		}
+		close(done)
+	}()
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		c <- i
+	}
+	<-done
+	return float64(time.Since(start).Nanoseconds()) / float64(n)
+}
+
+// chanSelect is pingpong with every receive a two-case select (selectgo): the partner's channel and a quit channel
+// that nobody sends on, as in `select { case v := <-in: ... case <-quit: return }`. The sends are plain.
+func chanSelect(n int) float64 {
+	ping := make(chan int)
+	pong := make(chan int)
+	quitMain := make(chan int)
+	quitPeer := make(chan int)
+	done := make(chan struct{})
+	go func() {
+		for i := 0; i < n; i++ {
+			var v int
+			select {
+			case v = <-ping:
+			case <-quitPeer:
+			}
+			pong <- v
+		}
+		close(done)
+	}()
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		ping <- i
+		select {
+		case <-pong:
+		case <-quitMain:
+		}
+	}
+	elapsed := time.Since(start)
+	<-done
+	return float64(elapsed.Nanoseconds()) / float64(2*n)
+}
+
 // rssBytes reads the resident set size from /proc/self/statm (its second field, in pages).
 func rssBytes() int64 {
 	b, err := os.ReadFile("/proc/self/statm")
@@ -121,7 +177,7 @@ func median(reps int, f func() float64) float64 {
 }
 
 func main() {
-	op := flag.String("op", "", "gosched | spawn-exit | pingpong | bytes-per-parked-goroutine")
+	op := flag.String("op", "", "gosched | spawn-exit | pingpong | chan-buffered | chan-select | bytes-per-parked-goroutine")
 	n := flag.Int("n", 1000000, "iterations (goroutines for bytes-per-parked-goroutine)")
 	reps := flag.Int("reps", 5, "repetitions; the median is printed")
 	procs := flag.Int("procs", 1, "GOMAXPROCS")
@@ -141,6 +197,12 @@ func main() {
 	case "pingpong":
 		pingpong(*n / 10)
 		fmt.Printf("RESULT pingpong %.3f ns\n", median(*reps, func() float64 { return pingpong(*n) }))
+	case "chan-buffered":
+		chanBuffered(*n / 10)
+		fmt.Printf("RESULT chan-buffered %.3f ns\n", median(*reps, func() float64 { return chanBuffered(*n) }))
+	case "chan-select":
+		chanSelect(*n / 10)
+		fmt.Printf("RESULT chan-select %.3f ns\n", median(*reps, func() float64 { return chanSelect(*n) }))
 	case "bytes-per-parked-goroutine":
 		// One measurement: a second run would reuse the first run's stacks and show no growth.
 		fmt.Printf("RESULT bytes-per-parked-goroutine %.1f bytes\n", bytesPerParked(*n))

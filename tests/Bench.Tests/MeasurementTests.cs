@@ -32,6 +32,8 @@ public class MeasurementTests
         Assert.InRange(DotNetPeers.SemaphoreSlimHandOffOnce(200), 0.1, 1e8);
         Assert.InRange(DotNetPeers.ManualResetEventSlimHandOffOnce(200), 0.1, 1e8);
         Assert.InRange(DotNetPeers.ChannelPingPongOnce(200), 0.1, 1e8);
+        Assert.InRange(DotNetPeers.ChannelBufferedOnce(1000), 0.1, 1e8);
+        Assert.InRange(DotNetPeers.ChannelSelectPingPongOnce(200), 0.1, 1e8);
         Assert.InRange(DotNetPeers.TaskRunSpawnOnce(1000), 0.1, 1e8);
     }
 

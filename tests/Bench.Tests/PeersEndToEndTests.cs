@@ -18,8 +18,8 @@ public class PeersEndToEndTests
         var programs = new PeerPrograms(tools, RepoPaths.PeerSources(), PeerPrograms.DefaultBuildDir());
         var report = PeersCommand.Measure(PeerSizes.Smoke, quick: true, tools, programs, TextWriter.Null);
 
-        Assert.Equal(["switch", "roundtrip", "systemstack", "gosched", "spawn-exit", "pingpong", "bytes-per-parked-goroutine"],
-            report.Rows.Select(r => r.Operation));
+        Assert.Equal(["switch", "roundtrip", "systemstack", "gosched", "spawn-exit", "pingpong-sema", "chan-pingpong", "chan-buffered",
+            "chan-select", "bytes-per-parked-goroutine"], report.Rows.Select(r => r.Operation));
         foreach (var row in report.Rows)
         {
             Assert.True(row.Ours.HasValue, $"{row.Operation}: ours = {row.Ours.Note}");
@@ -31,9 +31,9 @@ public class PeersEndToEndTests
             }
         }
         var withGo = report.Rows.Where(r => r.Peers.Any(p => p.Peer == "go")).Select(r => r.Operation);
-        Assert.Equal(["gosched", "spawn-exit", "pingpong", "bytes-per-parked-goroutine"], withGo);
+        Assert.Equal(["gosched", "spawn-exit", "pingpong-sema", "chan-pingpong", "chan-buffered", "chan-select", "bytes-per-parked-goroutine"], withGo);
 
         using var json = JsonDocument.Parse(JsonRenderer.Render(report));
-        Assert.Equal(7, json.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.Equal(10, json.RootElement.GetProperty("rows").GetArrayLength());
     }
 }
