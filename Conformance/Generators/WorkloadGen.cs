@@ -300,9 +300,13 @@ public static class WorkloadGen
             inner = Blk(new CallOp(frames[i], inner), new YieldOp());
         var deep = new List<Op>(inner.Ops);
         deep.AddRange(after);
+        // Then a second wave once the deep gs have exited: newproc1 recycles their dead gs (gfget), whose gobufs an
+        // exit from depth left full of the deep frames' values, so a newproc1 that does not clear them shows.
         return new Workload([
-            Bdy(Workload.MainBody, [.. Enumerable.Repeat<Op>(new GoOp("deep"), copies), new CallOp(64, Blk(new YieldOp())), new YieldOp()]),
+            Bdy(Workload.MainBody, [.. Enumerable.Repeat<Op>(new GoOp("deep"), copies), new CallOp(64, Blk(new YieldOp())), new YieldOp(),
+                new RepeatOp(frames.Count + 2, Blk(new YieldOp())), .. Enumerable.Repeat<Op>(new GoOp("leaf"), copies)]),
             Bdy("deep", deep),
+            Bdy("leaf", [new WorkOp(1)]),
         ]);
     }
 

@@ -45,6 +45,19 @@ public class RealRuntimeTests
     }
 
     [DiagnosticBuildFact]
+    public void A_recycled_g_whose_gobuf_was_not_cleared_is_seen_in_its_state()
+    {
+        const int procs = 1;
+        // d's exit from inside a call saves the call's frame pointer in its gobuf and gfput keeps the dead g; main,
+        // readied by d's release, then creates e, and newproc1 reuses d's g.
+        var w = WorkloadParser.Parse("main {\n  go d\n  acquire s\n  go e\n  yield\n}\nd { release s; call 64 { exit } }\ne { work 1 }\n");
+        Assert.True(Conformer.Check(RunSpec.Of(w, procs, 1)).Conforms);
+        var r = Conformer.Check(RunSpec.Of(w, procs, 1, "NewProc1KeepsSched"));
+        Assert.False(r.Conforms);
+        Assert.Contains("sched.bp", r.Violation!.Message);
+    }
+
+    [DiagnosticBuildFact]
     public void The_mutation_run_kills_every_mutant()
     {
         Assert.True(Mutants.Names.Count >= 12, $"only {Mutants.Names.Count} mutants: {string.Join(", ", Mutants.Names)}");
