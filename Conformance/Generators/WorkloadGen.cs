@@ -496,16 +496,18 @@ public static class WorkloadGen
     public static Gen<Workload> ChanCloseDrain =>
         from capacity in Gen.Choose(0, 3)
         from n in Upto(0, 8)
-        from receivers in Gen.Choose(1, 3)
-        from extra in Gen.Choose(0, 2)
-        from mainSends in Gen.Elements(true, false)
-        from yieldBeforeClose in Gen.Elements(true, false)
+        from receivers in Gen.Elements(1, 2, 2, 3)
+        from extra in Gen.Choose(1, 2)
+        from mainSends in Gen.Elements(true, true, false)
+        from yieldBeforeClose in Gen.Elements(true, true, false)
         select BuildCloseDrain(capacity, n, receivers, extra, mainSends, yieldBeforeClose);
 
     private static Workload BuildCloseDrain(int capacity, int n, int receivers, int extra, bool mainSends, bool yieldBeforeClose)
     {
         var sends = new List<Op> { new RepeatOp(n, Blk(new SendOp("q"))) };
-        if (yieldBeforeClose) sends.Add(new YieldOp());
+        // With main sending, a yield per receiver first lets every drain goroutine run dry and park on q, so the close
+        // finds them all waiting: closechan must ready every one (the last dequeued first).
+        if (yieldBeforeClose) sends.Add(mainSends ? new RepeatOp(receivers, Blk(new YieldOp())) : new YieldOp());
         sends.Add(new CloseOp("q"));
         if (mainSends)
         {
