@@ -9,8 +9,9 @@ namespace Native;
 /// (<see cref="CacheSize"/>/2 bytes) at a time; larger stacks get a span of their own (<c>stackLarge</c> / a direct
 /// allocation). All memory comes from <see cref="StackSpace"/> (one reservation, committed lazily by the kernel).
 /// <para>Differences from Go: small-stack spans never go back to the kernel (Go frees a stackpool span once all its
-/// stacks are free, at GC, which we do not have); a freed large stack's pages are given back at once (MADV_DONTNEED)
-/// and its span is kept for the next stack of that size (Go keeps freed large stacks on stackLarge until the GC).
+/// stacks are free, at GC, which we do not have); freed large stacks stay resident on a free list per size (Go's
+/// stackLarge) up to <see cref="LargeFreeLimit"/> bytes, beyond which their pages go back at once (MADV_DONTNEED),
+/// where Go keeps them until the GC.
 /// The pool lock is a .NET lock (C# runs only on g0).</para>
 /// </summary>
 public sealed unsafe class GoStacks : IDisposable
@@ -35,6 +36,12 @@ public sealed unsafe class GoStacks : IDisposable
     private readonly Stack<nint>[] _pool = new Stack<nint>[NumStackOrders];
     private readonly List<nint> _spans = new();
     private readonly HashSet<(nint, long)> _large = new();
+    private readonly Dictionary<long, Stack<nint>> _largeFree = new();
+    private long _largeFreeBytes;
+
+    /// <summary>Bytes of freed large stacks kept resident for reuse (Go's stackLarge, which only the GC empties): 16 MiB.
+    /// Beyond it a freed large stack's pages go back to the kernel.</summary>
+    public const long LargeFreeLimit = 16L << 20;
     private long _live;
     private long _liveBytes;
 
@@ -124,9 +131,18 @@ public sealed unsafe class GoStacks : IDisposable
         }
         else
         {
-            lo = StackSpace.Alloc(size);
             lock (_lock)
             {
+                // stackLarge.free[log2npage] first, as Go's stackalloc does.
+                if (_largeFree.TryGetValue(size, out var free) && free.TryPop(out lo))
+                {
+                    _largeFreeBytes -= size;
+                }
+                else
+                {
+                    lo = StackSpace.Alloc(size);
+                }
+
                 _large.Add((lo, size));
             }
         }
@@ -182,15 +198,31 @@ public sealed unsafe class GoStacks : IDisposable
         }
         else
         {
+            var keep = false;
             lock (_lock)
             {
                 if (!_large.Remove((lo, size)))
                 {
                     throw new InvalidOperationException($"stackfree: {lo:x} ({size} bytes) is not a live large stack");
                 }
+
+                if (_largeFreeBytes + size <= LargeFreeLimit)
+                {
+                    if (!_largeFree.TryGetValue(size, out var free))
+                    {
+                        _largeFree[size] = free = new Stack<nint>();
+                    }
+
+                    free.Push(lo);
+                    _largeFreeBytes += size;
+                    keep = true;
+                }
             }
 
-            StackSpace.Free(lo, size);
+            if (!keep)
+            {
+                StackSpace.Free(lo, size);
+            }
         }
 
         Interlocked.Decrement(ref _live);
@@ -279,8 +311,18 @@ public sealed unsafe class GoStacks : IDisposable
                 StackSpace.Free(lo, size);
             }
 
+            foreach (var (size, free) in _largeFree)
+            {
+                foreach (var lo in free)
+                {
+                    StackSpace.Free(lo, size);
+                }
+            }
+
             _spans.Clear();
             _large.Clear();
+            _largeFree.Clear();
+            _largeFreeBytes = 0;
             foreach (var p in _pool)
             {
                 p.Clear();

@@ -181,8 +181,14 @@ public class OneProcTests
         var (final, _, _) = Model(w, new SchedConfig { GrowStacks = false, StackBytes = 65536 }).RunToCompletion();
         Assert.Equal(Outcome.Fatal, final.Outcome);
         Assert.Equal("stack overflow", final.Fatal.Message());
+        // overflow.wl's frame would need a stack above maxstacksize: growing stacks overflow too.
         var (grown, _, _) = Model(w).RunToCompletion();
-        Assert.Equal(Outcome.Completed, grown.Outcome);
+        Assert.Equal(Outcome.Fatal, grown.Outcome);
+        Assert.Equal("stack overflow", grown.Fatal.Message());
+        // Frames that overflow 64 KiB fixed stacks complete when the stack grows.
+        const string deep = "main { call 16384 { call 16384 { call 16384 { call 16384 { call 16384 { yield } } } } } }";
+        Assert.Equal(Outcome.Fatal, Model(deep, new SchedConfig { GrowStacks = false, StackBytes = 65536 }).RunToCompletion().Final.Outcome);
+        Assert.Equal(Outcome.Completed, Model(deep).RunToCompletion().Final.Outcome);
     }
 
     [Fact]
