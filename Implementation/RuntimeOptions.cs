@@ -25,6 +25,11 @@ public sealed record RuntimeOptions
     /// record privately and the region says it overflowed. Null (the default): private buffers.</summary>
     public Trace.TraceRegion? TraceRegion { get; init; }
 
+    /// <summary>Fixed 64 KiB stacks (Native.StackPool, cache-coloured tops, stackguard0 = lo + 16 KiB) that never grow:
+    /// a frame that does not fit is "goroutine stack exceeds 65536-byte limit". False (the default): Go's stacks, 2 KiB
+    /// to start (Native.GoStacks, stackguard0 = lo + 928) and grown by copying up to 1 GB.</summary>
+    public bool FixedStacks { get; init; }
+
     /// <summary>Run sysmon (retakes Ps stuck in system calls). Off for deterministic runs; always off when controlled.</summary>
     public bool Sysmon { get; init; } = true;
 

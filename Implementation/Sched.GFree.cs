@@ -11,45 +11,68 @@ internal sealed unsafe partial class Sched
     private RuntimeLock _gFreeLock;
 
     /// <summary>
-    /// Mirrors runtime.gfput (proc.go): pushes a dead g on pp's gFree list (LIFO); when the list reaches 64, moves gs
-    /// to the global list until fewer than 32 remain (33 moved). Every stack here has the starting size, so none is
-    /// freed (Go frees stacks of other sizes).
+    /// Mirrors runtime.gfput (proc.go, 1.19): frees a stack that is not of startingStackSize (one that grew), pushes
+    /// the dead g on pp's gFree list (LIFO); when the list reaches 64, moves gs to the global lists (sched.gFree.stack or
+    /// .noStack) until fewer than 32 remain (33 moved). Fixed stacks never grow, so none is freed then.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void GfPut(MState mp, P* pp, G* gp)
     {
         if (ReadGStatus(gp) != GStatus.Dead) Fatal("gfput: bad status (not Gdead)");
+        if (_goStacks != null && gp->StackHi - gp->StackLo != _startingStackSize)
+        {
+            // non-standard stack size - free it.
+            _goStacks.Free(_stackCaches[pp->Id], gp);
+        }
         gp->SchedLink = pp->GFreeHead;
         pp->GFreeHead = gp;
         pp->GFreeN++;
         if (_tracing) Trace(mp, EventKind.GfPut, gp->Goid, pp->GFreeN);
         if (pp->GFreeN >= SchedConstants.GFreeSpillAt)
         {
-            // Pop into a private list (each popped g pushed at its head), then splice it before the global list,
-            // as gQueue.push + gList.pushAll do.
-            G* qHead = null, qTail = null;
+            // Pop into private lists (each popped g pushed at its head), then splice them before the global lists,
+            // as gfput's stackQ/noStackQ + gList.pushAll do.
+            G* qHead = null, qTail = null, nHead = null, nTail = null;
             var inc = 0;
             while (pp->GFreeN >= SchedConstants.GFreeKeep)
             {
                 var g = pp->GFreeHead;
                 pp->GFreeHead = g->SchedLink;
                 pp->GFreeN--;
-                g->SchedLink = qHead;
-                qHead = g;
-                if (qTail == null) qTail = g;
+                if (g->StackLo != 0)
+                {
+                    g->SchedLink = qHead;
+                    qHead = g;
+                    if (qTail == null) qTail = g;
+                }
+                else
+                {
+                    g->SchedLink = nHead;
+                    nHead = g;
+                    if (nTail == null) nTail = g;
+                }
                 inc++;
             }
             _gFreeLock.Lock();
-            qTail->SchedLink = _gFreeHead;
-            _gFreeHead = qHead;
+            if (qTail != null)
+            {
+                qTail->SchedLink = _gFreeHead;
+                _gFreeHead = qHead;
+            }
+            if (nTail != null)
+            {
+                nTail->SchedLink = _gFreeNoStackHead;
+                _gFreeNoStackHead = nHead;
+            }
             _gFreeN += inc;
             _gFreeLock.Unlock();
         }
     }
 
     /// <summary>
-    /// Mirrors runtime.gfget (proc.go): pops a g from pp's gFree list, first refilling it to 32 from the global
-    /// list when it is empty. Null when both are empty.
+    /// Mirrors runtime.gfget (proc.go, 1.19): pops a g from pp's gFree list, first refilling it to 32 from the global
+    /// lists (those with stacks first) when it is empty; a g without a stack gets one of startingStackSize. Null when
+    /// all are empty.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal G* GfGet(MState mp, P* pp)
@@ -59,9 +82,18 @@ internal sealed unsafe partial class Sched
             _gFreeLock.Lock();
             while (pp->GFreeN < SchedConstants.GFreeKeep)
             {
-                var g = _gFreeHead;
-                if (g == null) break;
-                _gFreeHead = g->SchedLink;
+                G* g;
+                if (_gFreeHead != null)
+                {
+                    g = _gFreeHead;
+                    _gFreeHead = g->SchedLink;
+                }
+                else if (_gFreeNoStackHead != null)
+                {
+                    g = _gFreeNoStackHead;
+                    _gFreeNoStackHead = g->SchedLink;
+                }
+                else break;
                 _gFreeN--;
                 g->SchedLink = pp->GFreeHead;
                 pp->GFreeHead = g;
@@ -75,6 +107,11 @@ internal sealed unsafe partial class Sched
         pp->GFreeHead = next;
         pp->GFreeN--;
         gp->SchedLink = null;
+        if (gp->StackLo == 0)
+        {
+            // Stack was deallocated in gfput. Allocate a new one.
+            StackAllocStarting(mp, gp, gp->Index);
+        }
         // Not in Go: a hint for the next newproc (see PrefetchG). Its g (the new head) has its record fetched now,
         // and this g's stack top, which newproc1 writes next, is fetched while the record is filled in.
         if (next != null) PrefetchG(next);

@@ -6,8 +6,44 @@ namespace Implementation;
 
 internal sealed unsafe partial class Sched
 {
-    private readonly StackPool _stacks = new();
+    /// <summary>RuntimeOptions.FixedStacks: 64 KiB stacks that never grow (null otherwise).</summary>
+    private StackPool? _stacks;
+    /// <summary>Go's growable stacks (null with FixedStacks), and each P's stackcache (by P id).</summary>
+    private GoStacks? _goStacks;
+    private GoStacks.Cache[] _stackCaches = [];
     private readonly GSlab _gslab = new();
+
+    /// <summary>startingStackSize (Go 1.19 proc.go): what malg and gfget give a g.</summary>
+    private long _startingStackSize;
+
+    private void InitStacks(RuntimeOptions options)
+    {
+        if (options.FixedStacks)
+        {
+            _stacks = new StackPool();
+            _startingStackSize = _stacks.StackSize;
+            return;
+        }
+        _goStacks = new GoStacks();
+        _stackCaches = new GoStacks.Cache[Procs];
+        for (var i = 0; i < Procs; i++) _stackCaches[i] = new GoStacks.Cache();
+        _startingStackSize = GoStacks.StackMin;
+    }
+
+    /// <summary>stackalloc(startingStackSize) for a g without a stack (malg, gfget), from the P's stack cache.</summary>
+    private void StackAllocStarting(MState mp, G* gp, int colourIndex)
+    {
+        if (_goStacks is { } gs)
+        {
+            gs.Allocate(_stackCaches[mp.P->Id], gp, GoStacks.StackMin);
+            return;
+        }
+        _stacks!.Allocate(gp);
+        // Cache colouring (not in Go): fixed stacks sit exactly 64 KiB apart, so their tops would all fall into the same
+        // cache sets; moving each top down by a different multiple of 64 bytes (up to 4 KiB) spreads them out. Growable
+        // stacks are not coloured (as in Go: their sizes and places vary, and a 2 KiB stack has no room for it).
+        gp->StackHi -= StackColour(colourIndex);
+    }
 
     /// <summary>
     /// Mirrors runtime.newproc (proc.go): newproc1, then runqput(pp, newg, next=true), then wakep (main has started).
@@ -37,10 +73,7 @@ internal sealed unsafe partial class Sched
         if (newg == null)
         {
             lock (_allgLock) newg = _gslab.New(); // malg(stackMin)
-            _stacks.Allocate(newg);
-            // Cache colouring (not in Go): stacks sit exactly 64 KiB apart, so their tops would all fall into the same
-            // cache sets; moving each top down by a different multiple of 64 bytes (up to 4 KiB) spreads them out.
-            newg->StackHi -= StackColour(_allgs.Count);
+            StackAllocStarting(mp, newg, _allgs.Count);
             newg->AtomicStatus = (uint)GStatus.Idle;
             CasGStatus(mp, newg, GStatus.Idle, GStatus.Dead); // E2: published only as dead
             AllgAdd(newg);

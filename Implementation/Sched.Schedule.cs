@@ -69,8 +69,16 @@ internal sealed unsafe partial class Sched
             // we need to reset it now and potentially start a new spinning M.
             if (mp.Spinning) ResetSpinning(mp);
             // execute(gp, inheritTime)
+            var resumeRunning = false;
             while (gp != null)
             {
+                if (resumeRunning)
+                {
+                    // newstack's gogo(&gp.sched): the g is still Running (E13 done), so no E4, no schedtick, no GoStart.
+                    resumeRunning = false;
+                    if (_tracing) Trace(mp, EventKind.GobufLoad, gp->Goid, gp->Sched.Pc, gp->Sched.Sp, gp->Sched.Bp);
+                    goto gogo;
+                }
                 var pp = mp.P;
                 mp.CurG = gp;
                 gp->M = mp.M;
@@ -87,6 +95,7 @@ internal sealed unsafe partial class Sched
                     // (B2); the g's code ignores AX, and the snapshot after the switch back shows whether it was.
                     if (_snapshots) gp->Sched.Ret = RetProbe;
                 }
+            gogo:
                 var reason = (McallReason)entry(mp.M, gp);
 #if CHECKER_MUTANTS
                 if (_mutant is Mutant.McallSpLow or Mutant.McallSpHigh)
@@ -103,7 +112,7 @@ internal sealed unsafe partial class Sched
                     McallReason.Park => ParkM(mp, gp),
                     McallReason.Exit => GoExit0(mp, gp),
                     McallReason.ExitSyscall => ExitSyscall0(mp, gp),
-                    McallReason.Morestack => NewStack(mp, gp),
+                    McallReason.Morestack => NewStack(mp, gp, out resumeRunning),
                     _ => BadMcall(mp, gp, reason),
                 };
                 inheritTime = false;
@@ -186,15 +195,137 @@ internal sealed unsafe partial class Sched
         return null;
     }
 
-    /// <summary>Mirrors runtime.newstack (stack.go) for a g whose prologue found SP at or below stackguard0. Stacks
-    /// do not grow here, so this is Go's "stack overflow" throw, naming the g.</summary>
-    private G* NewStack(MState mp, G* gp)
+    /// <summary>
+    /// Mirrors runtime.newstack (stack.go, 1.19) for a g whose prologue found sp at or below stackguard0 and called
+    /// morestack, which saved m.morebuf = the caller's {pc, sp, g} and g.sched = f's prologue {pc, sp, bp, ctxt}.
+    /// Checks what Go checks ("wrong goroutine in newstack"; "stack split at bad time" for a g that is not Running:
+    /// Go's throwsplit, set between entersyscall and exitsyscall, where no checked prologue may run; "missing stack";
+    /// "split stack overflow"), clears m.morebuf as Go does, honours a preemption request by restoring the guard and
+    /// resuming (Go's !canPreemptM path; sysmon does not request preemption yet), then grows: doubles the size until
+    /// f's frame fits (our funcMaxSPDelta: the frame word the compiler put in front of the morestack call), E12,
+    /// copystack, E13, and <paramref name="resume"/> = true: the scheduler loop gogo's back to f's prologue, which
+    /// re-runs its check. Above maxstacksize, or with fixed stacks, the run ends with Go's "stack overflow" report.
+    /// </summary>
+    private G* NewStack(MState mp, G* gp, out bool resume)
     {
-        var text = StackPool.OverflowMessage(gp);
-        const string tail = "\nfatal error: stack overflow";
-        if (text.EndsWith(tail, StringComparison.Ordinal)) text = text[..^tail.Length];
-        Finish(RunOutcome.Fatal, text + "\nfatal error: stack overflow\n\n" + DescribeG(gp, "running", atMorestack: true));
+        resume = false;
+        var m = mp.M;
+        if ((G*)m->Morebuf.G != mp.CurG || gp != mp.CurG)
+        {
+            Fatal($"runtime: wrong goroutine in newstack (morebuf.g = {m->Morebuf.G:x}, m.curg = {(nint)mp.CurG:x})");
+        }
+        if (ReadGStatus(gp) != GStatus.Running)
+        {
+            gp->SyscallSp = m->Morebuf.Sp;
+            gp->SyscallPc = m->Morebuf.Pc;
+            Fatal("runtime: stack split at bad time");
+        }
+        // morebuf := thisg.m.morebuf; thisg.m.morebuf = {} (nothing keeps a pointer into the old stack).
+        m->Morebuf = default;
+        var stackguard0 = Volatile.Read(ref gp->StackGuard0);
+        if (stackguard0 == StackCheck.StackPreempt)
+        {
+            // Difference from Go: no preemption is requested yet, so this is canPreemptM's "let it keep running".
+            gp->StackGuard0 = gp->StackLo + (_goStacks != null ? GoStacks.StackGuard : StackPool.StackGuard);
+            resume = true;
+            return gp;
+        }
+        if (gp->StackLo == 0) Fatal("missing stack in newstack");
+        var sp = gp->Sched.Sp - 8; // the return address of f's call (amd64)
+        if (sp < gp->StackLo)
+        {
+            Fatal($"runtime: split stack overflow: newstack sp={sp:x} stack=[{gp->StackLo:x}, {gp->StackHi:x}]");
+        }
+        if (_goStacks == null) StackOverflow(gp, gp->StackHi - gp->StackLo);
+
+        // Allocate a bigger segment and move the stack.
+        var oldsize = (long)(gp->StackHi - gp->StackLo);
+        var newsize = oldsize * 2;
+        // Make sure we grow at least as much as needed to fit the new frame: the model's rule (Stepper.NewStack), which
+        // is the prologue's own check (FrameAbi.PrologueFits), so the re-run prologue passes. Go's optimisation here
+        // (funcMaxSPDelta + _StackGuard) is close to it; ours must be exact, since the model predicts the sizes.
+        var used = (long)(gp->StackHi - gp->Sched.Sp);
+        var frame = StackCheck.FrameBytesAt(gp->Sched.Pc);
+        var need = used + Math.Max(0, frame - StackCheck.StackSmall);
+        while (need >= newsize - GoStacks.StackGuard) newsize *= 2;
+        if (newsize > GoStacks.MaxStackSize) StackOverflow(gp, GoStacks.MaxStackSize);
+        // The goroutine must be executing in order to call newstack, so it must be Grunning.
+        CasGStatus(mp, gp, GStatus.Running, GStatus.CopyStack); // E12
+        CopyStack(mp, gp, newsize);
+        if (_tracing) Trace(mp, EventKind.StackGrow, gp->Goid, oldsize, newsize, gp->StackLo, gp->StackHi);
+        CasGStatus(mp, gp, GStatus.CopyStack, GStatus.Running); // E13
+        resume = true;
+        return gp;
+    }
+
+    /// <summary>newstack's "stack overflow" throw: Go's two lines, the fatal error and the g.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void StackOverflow(G* gp, long limit)
+    {
+        var sp = gp->Sched.Sp;
+        Finish(RunOutcome.Fatal, $"runtime: goroutine stack exceeds {limit}-byte limit\n" +
+            $"runtime: sp={sp:x} stack=[{gp->StackLo:x}, {gp->StackHi:x}]\n" +
+            "fatal error: stack overflow\n\n" + DescribeG(gp, "running", atMorestack: true));
         throw new FatalException("stack overflow");
+    }
+
+    /// <summary>
+    /// Mirrors runtime.copystack (stack.go): allocates the new stack, copies the used part [sched.sp, hi) to the new
+    /// stack's top (every offset below hi is kept), adjusts every pointer into the old stack, and frees the old stack.
+    /// What points into a stack of emitted code, and is adjusted here: g.sched.sp, g.sched.bp (Go's adjustctxt),
+    /// g.sched.ctxt if it did (it never does: it is a body entry), g.stktopsp, and the frame-pointer chain (each
+    /// frame's saved rbp, Go's adjustframe for the frame pointer) from sched.bp up to the body's saved 0. Nothing else in
+    /// a frame is a pointer (Model/Contract/FrameAbi.cs: return addresses are code, repeat counters and the channel
+    /// value slots are integers), so there are no stack maps to walk; channel services get a slot's address in a
+    /// register, computed afresh at each op, and a g that grows is running, so no sudog of its points into its
+    /// stack (Go's adjustsudogs matters only for a parked g's stack being shrunk). m.morebuf was cleared by newstack;
+    /// g.syscallsp is live only inside a syscall op, where no prologue runs.
+    /// </summary>
+    private void CopyStack(MState mp, G* gp, long newsize)
+    {
+        var oldLo = gp->StackLo;
+        var oldHi = gp->StackHi;
+        var used = (long)(oldHi - gp->Sched.Sp);
+        gp->StackLo = gp->StackHi = 0;
+        var cache = mp.P == null ? null : _stackCaches[mp.P->Id];
+        _goStacks!.Allocate(cache, gp, newsize);
+        var delta = gp->StackHi - oldHi;
+        // copy the stack to the new location
+        Buffer.MemoryCopy((void*)(oldHi - (nint)used), (void*)(gp->StackHi - (nint)used), used, used);
+        gp->Sched.Sp += delta;
+        if (gp->Sched.Bp >= oldLo && gp->Sched.Bp < oldHi) gp->Sched.Bp += delta;
+        if (gp->Sched.Ctxt >= oldLo && gp->Sched.Ctxt < oldHi) gp->Sched.Ctxt += delta;
+        if (gp->StkTopSp != 0) gp->StkTopSp += delta;
+        AdjustFramePointers(gp, oldLo, oldHi, delta);
+        AfterCopyStack?.Invoke((nint)gp, oldLo, oldHi);
+        _goStacks.Free(cache, oldLo, (long)(oldHi - oldLo));
+    }
+
+    /// <summary>Test hook: called on the M after copystack adjusted the new stack and before it frees the old one, with
+    /// (g, old stack.lo, old stack.hi). Null (the default) costs one load per growth.</summary>
+    internal static Action<nint, nint, nint>? AfterCopyStack;
+
+    /// <summary>adjustframe's frame-pointer part for every frame: the chain starts at sched.bp (the caller's rbp that
+    /// morestack saved) and each link is the saved rbp of the frame above, ending at the body's 0. Each link must point
+    /// into the old stack, above the frame holding it (Go's adjustpointer: "invalid pointer found on stack").
+    /// Returns the number of links adjusted.</summary>
+    internal int AdjustFramePointers(G* gp, nint oldLo, nint oldHi, nint delta)
+    {
+        var n = 0;
+        var fp = gp->Sched.Bp;
+        while (fp != 0)
+        {
+            if (fp < gp->StackLo || fp >= gp->StackHi - 8)
+                Fatal($"runtime: frame pointer {fp:x} outside the new stack [{gp->StackLo:x}, {gp->StackHi:x}] in copystack");
+            var saved = *(nint*)fp;
+            if (saved == 0) break;
+            if (saved <= fp - delta || saved >= oldHi)
+                Fatal($"runtime: invalid pointer found on stack: saved frame pointer {saved:x} at {fp - delta:x}, old stack [{oldLo:x}, {oldHi:x}]");
+            *(nint*)fp = saved + delta;
+            fp = saved + delta;
+            n++;
+        }
+        return n;
     }
 
     private G* BadMcall(MState mp, G* gp, McallReason reason)

@@ -77,7 +77,7 @@ internal sealed unsafe partial class Sched
         var chans = new ChanSnapshot?[_chans.Length];
         for (var i = 0; i < chans.Length; i++) chans[i] = _chans[i] == null ? null : ReadChan(_chans[i]);
         _snapshotLog.Add(new RuntimeSnapshot(_recorder!.Recorded, mp.Id, _snapGs[..count], ps, [.. ms], Goids(_runqHead),
-            Goids(_gFreeHead), _npidle, _nmspinning, _nmidle, semaCounts, semaWaiters) { Chans = chans });
+            [.. Goids(_gFreeHead), .. Goids(_gFreeNoStackHead)], _npidle, _nmspinning, _nmidle, semaCounts, semaWaiters) { Chans = chans });
     }
 
     private static GSnapshot ReadG(G* gp, GobufWords? shadow)

@@ -43,7 +43,8 @@ internal sealed unsafe partial class Sched
     {
         G* g;
         lock (_allgLock) g = _gslab.New();
-        _stacks.Allocate(g);
+        if (_goStacks != null) _goStacks.Allocate(null, g, GoStacks.StackMin);
+        else _stacks!.Allocate(g);
         g->Goid = goid;
         g->AtomicStatus = (uint)status;
         lock (_allgLock)

@@ -52,8 +52,9 @@ internal sealed unsafe partial class Sched : IDisposable
     private G* _runqHead, _runqTail;
     private int _runqSize;
 
-    // Global gFree list (sched.gFree.stack; every g here keeps its stack). Under _lock.
+    // Global gFree lists (sched.gFree.stack and sched.gFree.noStack; _gFreeN counts both). Under _gFreeLock.
     private G* _gFreeHead;
+    private G* _gFreeNoStackHead;
     private int _gFreeN;
 
     // Idle Ps (sched.pidle, sched.npidle). The list under _lock; the count is read without it.
@@ -137,6 +138,7 @@ internal sealed unsafe partial class Sched : IDisposable
             p->Status = (int)PStatus.Idle;
             _allp[i] = p;
         }
+        InitStacks(options);
         _semas = new Sema[program.Semaphores.Count];
         for (var i = 0; i < _semas.Length; i++) _semas[i] = new Sema(i, program.Semaphores[i]);
         if (_controlled) _control = new Controller(options.Seed, options.Replay);
@@ -217,7 +219,8 @@ internal sealed unsafe partial class Sched : IDisposable
         }
         FreeChans();
         _gslab.Dispose();
-        _stacks.Dispose();
+        _stacks?.Dispose();
+        _goStacks?.Dispose();
         _done.Dispose();
     }
 }

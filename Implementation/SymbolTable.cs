@@ -35,6 +35,8 @@ public sealed class SymbolTable
     public nint BadMcall { get; }
     /// <summary>The op whose code holds <paramref name="pc"/>, or null.</summary>
     public ProgramPoint? PointAt(nint pc) => _compiled.PointAt(pc);
+    /// <summary>Whether <paramref name="pc"/> is the pc morestack saves (and newstack's gogo resumes at).</summary>
+    public bool IsMorestackReturn(nint pc) => _compiled.IsMorestackReturn(pc);
     /// <summary>The body whose entry is <paramref name="pc"/>, or -1.</summary>
     public int BodyAtEntry(nint pc) => _compiled.BodyAtEntry(pc);
 }

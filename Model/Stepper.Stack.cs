@@ -45,6 +45,7 @@ internal static partial class Stepper
         while (need >= newSize - cx.Cfg.StackGuardBytes) newSize *= 2;
         if (newSize > cx.Cfg.MaxStackBytes) throw new ModelThrowException(Throw.StackOverflow);
         CasGStatus(cx, g, GStatus.Running, GStatus.CopyStack, Transitions.NewStackEnter);
+        cx.Emit(EventKind.StackGrow, g.Goid, g.StackSize, newSize);
         g.StackSize = newSize;
         CasGStatus(cx, g, GStatus.CopyStack, GStatus.Running, Transitions.NewStackLeave);
         Gogo(cx, g);

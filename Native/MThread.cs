@@ -11,7 +11,9 @@ public unsafe delegate void MBody(M* m);
 /// An M: a dedicated .NET thread (never the main thread) whose own stack is g0 (Go's newm/mstart). Before running its
 /// body it blocks the asynchronous, process-directed signals with pthread_sigmask (native-notes rule 9), so the kernel
 /// delivers them to another thread instead of onto a goroutine stack. SIGRTMIN (the CLR's activation signal) and the
-/// synchronous signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) are never blocked.
+/// synchronous signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) are never blocked. SIGRTMIN's handler runs on the
+/// M's alternate signal stack instead (<see cref="SignalStack"/>: a 32 KiB gsignal stack per M, SA_ONSTACK on the
+/// handler), so no signal frame lands on a goroutine stack (rule 13 in Native/README.md).
 /// </summary>
 public sealed unsafe class MThread : IDisposable
 {
@@ -130,12 +132,29 @@ public sealed unsafe class MThread : IDisposable
         }
     }
 
+    /// <summary>Lowest address of this M's alternate signal stack (<see cref="SignalStack.Size"/> bytes), 0 until the
+    /// thread installed it.</summary>
+    public nint SignalStackLo => Volatile.Read(ref _signalStackLo);
+
+    private nint _signalStackLo;
+
     private void Run()
     {
         try
         {
             BlockAsyncSignals();
-            _body(M);
+            // Go's minit: the gsignal stack, and (once per process) SA_ONSTACK on the handlers that can fire here.
+            SignalStack.EnsureOnStackHandlers();
+            var alt = SignalStack.InstallOnCurrentThread();
+            Volatile.Write(ref _signalStackLo, alt.Lo);
+            try
+            {
+                _body(M);
+            }
+            finally
+            {
+                SignalStack.Restore(alt);
+            }
         }
         catch (Exception e)
         {

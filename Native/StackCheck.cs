@@ -30,6 +30,23 @@ public static class StackCheck
     /// </summary>
     public static readonly nint StackPreempt = unchecked((nint)0xFFFF_FFFF_FFFF_FADE);
 
+    /// <summary>Marks the frame-size word in front of a morestack call (see <see cref="FrameBytesAt"/>).</summary>
+    public const uint FrameMarker = 0x4D53_4B46; // "FKSM"
+
+    /// <summary>The bytes the prologue of the function whose morestack call returns to <paramref name="schedPc"/>
+    /// (g.sched.pc after morestack) checked, or -1 when that call has no frame word (code not from the workload
+    /// compiler). Go's newstack gets the same from funcMaxSPDelta(findfunc(gp.sched.pc)).</summary>
+    /// <remarks>Safety: caller guarantees schedPc is the sched.pc morestack saved, in mapped code.</remarks>
+    public static unsafe int FrameBytesAt(nint schedPc)
+    {
+        if (*(uint*)(schedPc - 14) != FrameMarker || *(ushort*)(schedPc - 6) != 0x15FF)
+        {
+            return -1;
+        }
+
+        return *(int*)(schedPc - 10);
+    }
+
     /// <summary>Page size used for probes.</summary>
     public const int ProbeStep = 4096;
 
@@ -66,9 +83,18 @@ public static class StackCheck
     /// relative to the stubs (a direct call beyond rel32 range would be rewritten by Iced's block encoder, and a label on
     /// a rewritten instruction has no address Iced can report). This is the cold path, so the indirection costs nothing.
     /// The slot holds <paramref name="stubs"/>' morestack (the run's stub set; <see cref="StubSet.Shared"/> when null).</summary>
-    public static void EmitMorestackCall(Assembler a, ref Label morestackCall, Label functionStart, StubSet? stubs = null)
+    public static void EmitMorestackCall(Assembler a, ref Label morestackCall, Label functionStart, StubSet? stubs = null, int frameBytes = -1)
     {
         var slot = a.CreateLabel();
+        if (frameBytes >= 0)
+        {
+            // Our funcMaxSPDelta: newstack reads the frame the prologue checked from just before the call morestack
+            // returns past (sched.pc - 6 is the call, sched.pc - 10 the frame, sched.pc - 14 the marker). Data after the
+            // function's last instruction (its ret): never executed.
+            a.dd(FrameMarker);
+            a.dd((uint)frameBytes);
+        }
+
         a.Label(ref morestackCall);
         a.call(__qword_ptr[slot]);
         a.jmp(functionStart);

@@ -177,7 +177,7 @@ public sealed unsafe class StackPool : IDisposable
     private void NewArena()
     {
         var size = (nuint)((long)_slot * StacksPerArena);
-        var mem = Libc.MapOrThrow(size, Libc.MapNoReserve | Libc.MapStack, "stack arena");
+        var mem = StackSpace.Alloc((long)size);
         _arenas.Add((mem, size));
         _next = mem;
         _arenaEnd = mem + (nint)size;
@@ -191,7 +191,12 @@ public sealed unsafe class StackPool : IDisposable
         {
             foreach (var (b, s) in _arenas)
             {
-                Libc.Munmap(b, s);
+                if (GuardPages)
+                {
+                    Libc.ProtectOrThrow(b, s, Libc.ProtRead | Libc.ProtWrite, "stack arena release");
+                }
+
+                StackSpace.Free(b, (long)s);
             }
 
             _arenas.Clear();

@@ -37,6 +37,9 @@ public static class OursProbes
     /// <summary>n batches of 1000 goroutines.</summary>
     public static Shape SpawnExitShape { get; } = new(BenchWorkloads.SpawnExit, 1000);
 
+    /// <summary>n batches of 1000 goroutines whose stacks grow 2 KiB → 64 KiB.</summary>
+    public static Shape GrowShape { get; } = new(BenchWorkloads.Grow, 1000);
+
     /// <summary>n round trips of release/acquire: 2n hand-offs.</summary>
     public static Shape PingPongShape { get; } = new(BenchWorkloads.PingPong, 2);
 
@@ -54,6 +57,10 @@ public static class OursProbes
 
     /// <summary>go + run + exit through the scheduler on 1 P, in batches of 1000; ns per goroutine.</summary>
     public static Series SpawnExit(int batches) => Scheduler(SpawnExitShape, batches);
+
+    /// <summary>go + 30 nested 1,900-byte calls (2 KiB → 64 KiB, five doublings) + exit on 1 P, in batches of 1000;
+    /// ns per goroutine.</summary>
+    public static Series Grow(int batches) => Scheduler(GrowShape, batches);
 
     /// <summary>release/acquire hand-off between two goroutines on 1 P; ns per hand-off.</summary>
     public static Series PingPong(int n) => Scheduler(PingPongShape, n);

@@ -160,6 +160,12 @@ public static class PeersCommand
             Sample("spawn-exit", rounds, OursProbes.SpawnExit(batches), programs.Go("spawn-exit", goN),
                 DotNet("dotnet-taskrun", DotNetPeers.TaskRunSpawnOnce, spawnN)),
             "go", "dotnet-taskrun"));
+        rows.Add(Row("grow-2k-64k", "ns",
+            "spawn + run + exit of a goroutine whose 30 nested calls of 1,900-byte frames grow its stack from 2 KiB to " +
+            "64 KiB through five doublings (newstack + copystack each time), in batches of 1000 (GOMAXPROCS=1 for go; " +
+            "go zeroes each frame's array, ours touches one word of it)",
+            Sample("grow-2k-64k", rounds, OursProbes.Grow(batches), programs.Go("grow", goN)),
+            "go"));
         rows.Add(Row("pingpong-sema", "ns",
             "one hand-off of a token between two goroutines (a round trip is two), a semaphore against a channel: ours is " +
             "release/acquire on one P, go is an unbuffered channel (GOMAXPROCS=1); the dotnet ones hand off between two " +

@@ -24,6 +24,13 @@ public static class BenchWorkloads
         child { }
         """);
 
+    /// <summary>Batches of 1000 goroutines that each make 30 nested calls of 1,900-byte frames (about 58 KB): every one's
+    /// stack grows from 2 KiB to 64 KiB through five doublings (Go: grow, the same frames).</summary>
+    public static Workload Grow(int batches) => Parse($$"""
+        main { repeat {{batches}} { repeat 1000 { go child }; yield } }
+        child { {{string.Concat(Enumerable.Repeat("call 1900 { ", 30))}}{{new string('}', 30)}} }
+        """);
+
     /// <summary>A token handed back and forth <paramref name="n"/> times each way with release/acquire: 2n hand-offs (Go: pingpong).</summary>
     public static Workload PingPong(int n) => Parse($$"""
         main { go peer; repeat {{n}} { release ping; acquire pong } }

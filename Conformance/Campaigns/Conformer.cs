@@ -81,15 +81,24 @@ public static class Conformer
 
     /// <summary>
     /// The model configured as the runtime runs: GOMAXPROCS; sysmon's retake enabled, because the controlled mode
-    /// chooses at each syscall exit whether the P was retaken (and does the retake itself); and fixed stacks of the
-    /// runtime's size (read from the first GoCreate), since the native runtime does not grow stacks, with the runtime's
-    /// stackguard0 distance (<c>StackPool.StackGuard</c>) and its colouring of each fresh g's stack.hi, so the model's
-    /// prologue check is the native one for every g.
+    /// chooses at each syscall exit whether the P was retaken (and does the retake itself); and the runtime's stacks,
+    /// read from the first GoCreate: Go's growing ones (2 KiB to start, stackguard0 = lo + 928, doubling up to
+    /// maxstacksize, no colouring), or, for a run with RuntimeOptions.FixedStacks, fixed stacks of that size with
+    /// the fixed pool's stackguard0 distance (<c>StackPool.StackGuard</c>) and its colouring of each fresh g's
+    /// stack.hi, so the model's prologue check is the native one for every g.
     /// </summary>
     public static SchedConfig ModelConfig(RunSpec spec, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
     {
         var create = trace.FirstOrDefault(e => e.Kind == EventKind.GoCreate);
-        var stack = create.Kind == EventKind.GoCreate ? (int)(create.D - create.C) : new SchedConfig().StackBytes;
+        var stack = create.Kind == EventKind.GoCreate ? (int)(create.D - create.C) : Native.GoStacks.StackMin;
+        if (stack == Native.GoStacks.StackMin)
+        {
+            return new SchedConfig
+            {
+                Procs = spec.Procs, Sysmon = true, GrowStacks = true, StackBytes = Native.GoStacks.StackMin,
+                StackGuardBytes = Native.GoStacks.StackGuard, MaxStackBytes = (int)Native.GoStacks.MaxStackSize,
+            };
+        }
         return new SchedConfig
         {
             Procs = spec.Procs, Sysmon = true, GrowStacks = false, StackBytes = stack, StackGuardBytes = Native.StackPool.StackGuard,

@@ -10,7 +10,8 @@ namespace Conformance.Refinement;
 /// symbol table (or goexit+1, a body entry, systemstack_switch, zero); an sp or bp becomes its exact distance below
 /// the g's own stack.hi (<see cref="StackOffset"/>: the model predicts that number from the frame ABI), and, for
 /// reports, "zero", "inside this g's stack" or "outside it"; a new g's stack bounds become its size. Stack bounds are
-/// learned from GoCreate events as the trace is read (each g's hi is its own: the runtime colours stack.hi down per g).
+/// learned from GoCreate events as the trace is read (each g's hi is its own: the runtime colours fixed stacks' hi down
+/// per g), and StackGrow events move them.
 /// </summary>
 public abstract class Abstraction
 {
@@ -22,8 +23,14 @@ public abstract class Abstraction
         OutsideStack,
     }
 
-    /// <summary>Takes note of an event before it is compared (GoCreate: the new g's stack bounds).</summary>
+    /// <summary>Takes note of an event before it is compared (GoCreate: the new g's stack bounds; StackGrow: its new
+    /// ones). Called once per event, in trace order.</summary>
     public abstract void Observe(in TraceEvent e);
+
+    /// <summary>The trace index of the event being compared: stack bounds are answered as of that event (a g's stack
+    /// moves at each StackGrow, and a search may compare an event after having observed later ones).
+    /// int.MaxValue (the default): the latest bounds observed.</summary>
+    public int At { get; set; } = int.MaxValue;
 
     /// <summary>The <see cref="AbstractPc.Code"/> of a raw pc saved for or loaded into goroutine <paramref name="goid"/>,
     /// or -1 when the pc is nowhere the symbol table knows.</summary>
@@ -64,13 +71,39 @@ public abstract class Abstraction
 
     private sealed class NativeAbstraction(SymbolTable symbols) : Abstraction
     {
-        private readonly Dictionary<long, (long Lo, long Hi)> _stacks = [];
+        /// <summary>Each goid's stacks, with the trace index from which each holds.</summary>
+        private readonly Dictionary<long, List<(int From, long Lo, long Hi)>> _stacks = [];
+        private int _observed;
+
+        private void Note(long goid, long lo, long hi)
+        {
+            if (!_stacks.TryGetValue(goid, out var list)) _stacks[goid] = list = [];
+            list.Add((_observed, lo, hi));
+        }
+
+        private bool TryStack(long goid, out (long Lo, long Hi) stack)
+        {
+            stack = default;
+            if (!_stacks.TryGetValue(goid, out var list)) return false;
+            for (var i = list.Count - 1; i >= 0; i--)
+            {
+                if (list[i].From <= At)
+                {
+                    stack = (list[i].Lo, list[i].Hi);
+                    return true;
+                }
+            }
+            return false;
+        }
         private readonly Dictionary<nint, int> _pcCache = [];
         private readonly Dictionary<nint, int> _resumeCache = [];
 
         public override void Observe(in TraceEvent e)
         {
-            if (e.Kind == EventKind.GoCreate) _stacks[e.A] = (e.C, e.D);
+            if (e.Kind == EventKind.GoCreate) Note(e.A, e.C, e.D);
+            // newstack moved the g: from here on its sps and bps are offsets below the new hi (copystack keeps them).
+            else if (e.Kind == EventKind.StackGrow) Note(e.G, e.C, e.D);
+            _observed++;
         }
 
         public override int PcCode(long pc, long goid)
@@ -94,6 +127,10 @@ public abstract class Abstraction
             else if (p == symbols.GoexitPc || p == symbols.BadMcall) code = AbstractPc.GoExit.Code;
             else if (p == symbols.SystemstackRet) code = AbstractPc.SystemstackSwitch.Code;
             else if (symbols.BodyAtEntry(p) >= 0) code = AbstractPc.Entry.Code;
+            // newstack's gogo resumes at morestack's saved pc, in the function's prologue: the model names it the call
+            // op (a body's own prologue: its entry).
+            else if (symbols.IsMorestackReturn(p))
+                code = symbols.PointAt(p) is { } owner ? AbstractPc.At(owner.Ordinal).Code : AbstractPc.Entry.Code;
             else code = symbols.ResumePoints.TryGetValue(p, out var point) ? AbstractPc.At(point.Ordinal).Code : -1;
             _resumeCache[p] = code;
             return code;
@@ -102,16 +139,16 @@ public abstract class Abstraction
         public override Place Where(long sp, long goid)
         {
             if (sp == 0) return Place.Zero;
-            return _stacks.TryGetValue(goid, out var s) && sp > s.Lo && sp <= s.Hi ? Place.InsideStack : Place.OutsideStack;
+            return TryStack(goid, out var s) && sp > s.Lo && sp <= s.Hi ? Place.InsideStack : Place.OutsideStack;
         }
 
         public override long? StackOffset(long sp, long goid)
         {
             if (sp == 0) return 0;
-            return _stacks.TryGetValue(goid, out var s) ? s.Hi - sp : null;
+            return TryStack(goid, out var s) ? s.Hi - sp : null;
         }
 
-        public override long? StackHi(long goid) => _stacks.TryGetValue(goid, out var s) ? s.Hi : null;
+        public override long? StackHi(long goid) => TryStack(goid, out var s) ? s.Hi : null;
 
         public override long StackSize(in TraceEvent create) => create.D - create.C;
     }

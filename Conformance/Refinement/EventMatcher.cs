@@ -72,6 +72,10 @@ public static class EventMatcher
                 return Field("clock after", m.A, r.A) ?? Field("P handed over", m.B, r.B);
             case EventKind.SelectWoken:
                 return Field("case that woke it", m.A, r.A) ?? Field("sudogs dequeued in pass 3", m.B, r.B) ?? Field("success", m.C, r.C);
+            case EventKind.StackGrow:
+                // The new bounds are addresses (the model has none): the sizes say it all, and the abstraction takes the
+                // new hi for every later sp and bp.
+                return Field("old stack size", m.A, r.A) ?? Field("new stack size", m.B, r.B);
             case EventKind.RunqPut:
             case EventKind.RunqPutSlow:
             case EventKind.GlobRunqGet:

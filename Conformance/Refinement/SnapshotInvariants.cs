@@ -151,8 +151,10 @@ public sealed class SnapshotInvariants
                 return new Broken(B5, $"{name} has syscallsp = 0x{g.SyscallSp:x} (stack 0x{g.StackLo:x}..0x{g.StackHi:x})");
             if (g.Status == GStatus.Dead && g.M >= 0)
                 return new Broken(DeadHasNoM, $"{name} has g.m = m{g.M}");
-            if (g.StackLo != 0 && g.StackGuard0 != g.StackLo + Native.StackPool.StackGuard)
-                return new Broken(StackGuard, $"{name} has stackguard0 = 0x{g.StackGuard0:x}, stack.lo + {Native.StackPool.StackGuard} = 0x{g.StackLo + Native.StackPool.StackGuard:x}");
+            // Growing stacks keep Go's 928 bytes (GoStacks.StackGuard), fixed ones 16 KiB (StackPool.StackGuard); the
+            // snapshot does not say which kind a run has, so either distance is accepted.
+            if (g.StackLo != 0 && g.StackGuard0 != g.StackLo + Native.GoStacks.StackGuard && g.StackGuard0 != g.StackLo + Native.StackPool.StackGuard)
+                return new Broken(StackGuard, $"{name} has stackguard0 = 0x{g.StackGuard0:x}, neither stack.lo + {Native.GoStacks.StackGuard} nor stack.lo + {Native.StackPool.StackGuard}");
         }
 
         if (Channels(s, byGoid) is { } bc) return bc;

@@ -401,9 +401,17 @@ public sealed class StateRefinement : IStepObserver
 
     private string ChanName(int i) => i >= 0 && i < _channels.Count ? _channels[i] : $"chan {i}";
 
-    /// <summary>A raw sp or bp in the model's terms: "0", or "hi-N" when it lies in the g's stack (lo, hi].</summary>
-    private static string BelowHi(GSnapshot g, long value) =>
-        value == 0 ? "0" : value > g.StackLo && value <= g.StackHi ? Gobuf.Offset(checked((int)(g.StackHi - value))) : $"0x{value:x}, outside the stack";
+    /// <summary>A raw sp or bp in the model's terms: "0", or "hi-N" when it lies in the g's stack (lo, hi]. A dead g
+    /// whose grown stack gfput freed keeps its stale sp and bp (as in Go); they are shown below the hi of the last stack
+    /// the trace gave it (GoCreate or StackGrow), as the model keeps them.</summary>
+    private string BelowHi(GSnapshot g, long value)
+    {
+        if (value == 0) return "0";
+        if (value > g.StackLo && value <= g.StackHi) return Gobuf.Offset(checked((int)(g.StackHi - value)));
+        if (g.StackLo == 0 && _abs.StackHi(g.Goid) is { } hi && value <= hi && hi - value < int.MaxValue)
+            return Gobuf.Offset(checked((int)(hi - value)));
+        return $"0x{value:x}, outside the stack";
+    }
 
     /// <summary>The abstract pc a raw one maps to (equal to the model's AbstractPc when they agree), or a text naming it.</summary>
     private object PcValue(long pc, long goid)

@@ -40,6 +40,7 @@ internal sealed class StepMatcher(IReadOnlyList<TraceEvent> trace, Abstraction a
             }
             var idx = pending[j];
             ObserveUpTo(idx);
+            abstraction.At = idx;
             var r = trace[idx];
             if (EventKinds.IsState(r.Kind))
             {

@@ -39,6 +39,7 @@ public static class TraceFormat
         var where = $"m{e.M}/p{e.P}";
         return e.Kind switch
         {
+            EventKind.StackGrow => $"StackGrow g{e.G} {e.A} -> {e.B} bytes on {where} (new stack {e.C:x}..{e.D:x})",
             EventKind.GoCreate => $"GoCreate g{e.A} body {e.B} by g{e.G} on {where} (stack {e.C:x}..{e.D:x})",
             EventKind.GoStart => $"GoStart g{e.G} on {where}{(e.A != 0 ? " (inherits time)" : "")}",
             EventKind.GoSched => $"GoSched g{e.G} on {where}",

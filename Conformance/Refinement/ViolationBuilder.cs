@@ -85,6 +85,7 @@ internal sealed class ViolationBuilder(IReadOnlyList<TraceEvent> trace, StepMatc
     private StateView ObservedView(int upTo)
     {
         matcher.ObserveUpTo(upTo);
+        matcher.Abstraction.At = upTo;
         return StateViews.Observed(trace, upTo, matcher.Abstraction, procs, semaphores);
     }
 

@@ -132,6 +132,13 @@ public enum EventKind : byte
     /// earliest deadline and an M was started, spinning, to run it. G = 0; A = the clock after (µs); B = the P it was
     /// given; C = the M started.</summary>
     TimeJump,
+
+    // ---- Stacks (issue 13). Appended after the timer kinds. ----
+
+    /// <summary>State. newstack grew the running g's stack by copying (copystack), between E12 and E13. G = goid;
+    /// A = the old size; B = the new size (bytes). Runtime: C = the new stack.lo, D = the new stack.hi (every sp and
+    /// bp the g saves from now on is an offset below this hi). Model: C = D = 0 (it has no addresses).</summary>
+    StackGrow,
 }
 
 /// <summary>Facts about <see cref="EventKind"/>s that both sides rely on.</summary>
@@ -145,7 +152,7 @@ public static class EventKinds
     /// </summary>
     public static bool IsState(EventKind kind) =>
         kind is >= EventKind.Status and <= EventKind.PStatus or >= EventKind.ChanSend and <= EventKind.SelectWoken
-            or >= EventKind.TimerAdd and <= EventKind.TimeJump;
+            or >= EventKind.TimerAdd and <= EventKind.TimeJump or EventKind.StackGrow;
 
     /// <summary>Whether a kind is an operation on a queue or a count whose indices order it (see the refinement checker).</summary>
     public static bool IsQueueOp(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet

@@ -9,8 +9,11 @@ namespace Model.Workload;
 /// </summary>
 public static class WorkloadParser
 {
-    /// <summary>Largest frame a <c>call</c> may ask for (1 MiB): anything larger is surely a typo.</summary>
-    public const int MaxFrameBytes = 1 << 20;
+    /// <summary>Largest frame a <c>call</c> may ask for: 1 GiB, Go's own limit (cmd/compile refuses a function whose
+    /// frame is larger with "stack frame too large (>1GB)"). A frame that size cannot run anyway: with the frame
+    /// pointer and the caller's frames it needs a stack above maxstacksize (1,000,000,000 bytes), so newstack reports
+    /// the overflow; frames up to about 500 MB run.</summary>
+    public const int MaxFrameBytes = 1 << 30;
     /// <summary>Largest count for <c>repeat</c>, <c>work</c> and <c>syscall</c>.</summary>
     public const int MaxCount = 1_000_000_000;
 
@@ -211,6 +214,9 @@ public static class WorkloadParser
                     throw Error("'io' (a goroutine waiting on the network poller) is not implemented yet; 'syscall N' is a blocking system call", pos);
                 case "call":
                 {
+                    var size = Peek;
+                    if (size.Kind == Kind.Number && (!long.TryParse(size.Text, out var big) || big > MaxFrameBytes))
+                        throw Error($"'call' frame bytes: stack frame too large (>1GB): at most {MaxFrameBytes} bytes, as in Go, found {size.Text}", size.Pos);
                     var bytes = ExpectNumber("call", "frame bytes", 0, MaxFrameBytes);
                     return new CallOp(bytes, ExpectBlock("call")) { Pos = pos };
                 }

@@ -29,7 +29,24 @@ public sealed class CompiledWorkload : IDisposable
         _yieldStart = yieldStart;
         Semaphores = workload.Semaphores();
         Selects = SelectNumbering.Of(workload);
+        // Morestack returns: a marker on a function's morestack call (StackCheck.EmitMorestackCall: the frame word and
+        // its marker in front, then call [rip+slot], 6 bytes). The pc morestack saves is that call's return address.
+        var bytes = code.Code();
+        foreach (var (pc, _) in _markers)
+        {
+            var at = (int)(pc - CodeStart);
+            if (at >= 8 && at + 6 <= bytes.Length && bytes[at] == 0xFF && bytes[at + 1] == 0x15
+                && BitConverter.ToUInt32(bytes, at - 8) == StackCheck.FrameMarker)
+                _morestackReturns.Add(pc + 6);
+        }
     }
+
+    private readonly HashSet<nint> _morestackReturns = [];
+
+    /// <summary>Whether <paramref name="pc"/> is where a function's morestack call returns to: the pc morestack saves
+    /// in g.sched, which newstack's gogo resumes (the jump back to the function's prologue). Its op is
+    /// <see cref="PointAt"/>'s (the call op; null for a body's own prologue).</summary>
+    public bool IsMorestackReturn(nint pc) => _morestackReturns.Contains(pc);
 
     /// <summary>The workload's selects by number (<see cref="SelectNumbering"/>): the a0 the Select and SelectWoken
     /// services get.</summary>

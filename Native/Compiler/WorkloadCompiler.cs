@@ -172,7 +172,7 @@ public static class WorkloadCompiler
             _a.mov(rsp, rbp);
             _a.pop(rbp);
             _a.ret();
-            StackCheck.EmitMorestackCall(_a, ref morestack, start, _stubs);
+            StackCheck.EmitMorestackCall(_a, ref morestack, start, _stubs, FrameAbi.PrologueBytes(frame));
             // morestack saves the return address of this call (the jmp back to the prologue): map it to the owner too.
             _markers.Add((morestack, owner is null ? null : owner.Point));
         }

@@ -58,6 +58,44 @@ func spawnExit(n int) float64 {
 	return float64(time.Since(start).Nanoseconds()) / float64(batches*batch)
 }
 
+// frame is one of grow's 30 nested calls: a 1,900-byte frame (Go zeroes the array; ours touches one word of it).
+//
+//go:noinline
+func frame(n int) byte {
+	var buf [1900]byte
+	buf[n%len(buf)] = byte(n)
+	if n > 0 {
+		return frame(n-1) + buf[(n*7)%len(buf)]
+	}
+	return buf[0]
+}
+
+// grow: goroutines that each make 30 nested calls of 1,900-byte frames (about 58 KB), so each one's stack grows from
+// 2 KiB to 64 KiB through five doublings (a reused g's grown stack was freed by gfput), in batches of 1000.
+func grow(n int) float64 {
+	const batch = 1000
+	batches := (n + batch - 1) / batch
+	var wg sync.WaitGroup
+	var sum [batch]byte
+	start := time.Now()
+	for b := 0; b < batches; b++ {
+		wg.Add(batch)
+		for i := 0; i < batch; i++ {
+			i := i
+			go func() {
+				sum[i] += frame(29)
+				wg.Done()
+			}()
+		}
+		wg.Wait()
+	}
+	elapsed := time.Since(start)
+	if sum[0] == 255 && sum[1] == 255 {
+		fmt.Fprintln(os.Stderr, "") // keeps sum live
+	}
+	return float64(elapsed.Nanoseconds()) / float64(batches*batch)
+}
+
 func pingpong(n int) float64 {
 	ping := make(chan int)
 	pong := make(chan int)
@@ -177,7 +215,7 @@ func median(reps int, f func() float64) float64 {
 }
 
 func main() {
-	op := flag.String("op", "", "gosched | spawn-exit | pingpong | chan-buffered | chan-select | bytes-per-parked-goroutine")
+	op := flag.String("op", "", "gosched | spawn-exit | grow | pingpong | chan-buffered | chan-select | bytes-per-parked-goroutine")
 	n := flag.Int("n", 1000000, "iterations (goroutines for bytes-per-parked-goroutine)")
 	reps := flag.Int("reps", 5, "repetitions; the median is printed")
 	procs := flag.Int("procs", 1, "GOMAXPROCS")
@@ -194,6 +232,9 @@ func main() {
 	case "spawn-exit":
 		spawnExit(*n / 10)
 		fmt.Printf("RESULT spawn-exit %.3f ns\n", median(*reps, func() float64 { return spawnExit(*n) }))
+	case "grow":
+		grow(*n / 10)
+		fmt.Printf("RESULT grow %.3f ns\n", median(*reps, func() float64 { return grow(*n) }))
 	case "pingpong":
 		pingpong(*n / 10)
 		fmt.Printf("RESULT pingpong %.3f ns\n", median(*reps, func() float64 { return pingpong(*n) }))

@@ -18,7 +18,7 @@ public class PeersEndToEndTests
         var programs = new PeerPrograms(tools, RepoPaths.PeerSources(), PeerPrograms.DefaultBuildDir());
         var report = PeersCommand.Measure(PeerSizes.Smoke, quick: true, tools, programs, TextWriter.Null);
 
-        Assert.Equal(["switch", "roundtrip", "systemstack", "gosched", "spawn-exit", "pingpong-sema", "chan-pingpong", "chan-buffered",
+        Assert.Equal(["switch", "roundtrip", "systemstack", "gosched", "spawn-exit", "grow-2k-64k", "pingpong-sema", "chan-pingpong", "chan-buffered",
             "chan-select", "bytes-per-parked-goroutine"], report.Rows.Select(r => r.Operation));
         foreach (var row in report.Rows)
         {
@@ -31,9 +31,9 @@ public class PeersEndToEndTests
             }
         }
         var withGo = report.Rows.Where(r => r.Peers.Any(p => p.Peer == "go")).Select(r => r.Operation);
-        Assert.Equal(["gosched", "spawn-exit", "pingpong-sema", "chan-pingpong", "chan-buffered", "chan-select", "bytes-per-parked-goroutine"], withGo);
+        Assert.Equal(["gosched", "spawn-exit", "grow-2k-64k", "pingpong-sema", "chan-pingpong", "chan-buffered", "chan-select", "bytes-per-parked-goroutine"], withGo);
 
         using var json = JsonDocument.Parse(JsonRenderer.Render(report));
-        Assert.Equal(10, json.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.Equal(11, json.RootElement.GetProperty("rows").GetArrayLength());
     }
 }

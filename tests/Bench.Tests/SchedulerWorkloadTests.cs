@@ -9,6 +9,7 @@ public class SchedulerWorkloadTests
     {
         { "gosched", BenchWorkloads.Gosched(10) },
         { "spawn-exit", BenchWorkloads.SpawnExit(2) },
+        { "grow-2k-64k", BenchWorkloads.Grow(2) },
         { "pingpong", BenchWorkloads.PingPong(10) },
         { "parked", BenchWorkloads.Parked(100) },
     };

@@ -1,3 +1,4 @@
+using Implementation.Trace;
 using static Implementation.Tests.TestWorkloads;
 
 namespace Implementation.Tests;
@@ -29,14 +30,42 @@ public class ErrorTests
     }
 
     [Fact]
-    public void A_stack_overflow_is_fatal_and_names_the_goroutine()
+    public void A_stack_overflow_on_fixed_stacks_is_fatal_and_names_the_goroutine()
     {
-        var r = Run("main { go deep; yield }\ndeep { call 16384 { call 16384 { call 16384 { call 16384 { yield } } } } }");
+        var r = Run("main { go deep; yield }\ndeep { call 16384 { call 16384 { call 16384 { call 16384 { yield } } } } }",
+            new RuntimeOptions { FixedStacks = true });
         Assert.Equal(RunOutcome.Fatal, r.Outcome);
         // goroutine 2's stack top is coloured one cache line down (Sched.StackColour): 65536 - 64 usable bytes.
         Assert.StartsWith("runtime: goroutine stack exceeds 65472-byte limit", r.Message);
         Assert.Contains("fatal error: stack overflow", r.Message);
         Assert.Contains("goroutine 2 [running]:\ndeep line 2: call 16384", r.Message); // the frame that did not fit
+    }
+
+    [Fact]
+    public void The_same_workload_grows_its_stack_and_completes()
+    {
+        var r = Run("main { go deep; yield }\ndeep { call 16384 { call 16384 { call 16384 { call 16384 { yield } } } } }", trace: true);
+        Assert.True(r.Outcome == RunOutcome.Completed, r.Message);
+        var grows = r.Trace!.Where(e => e.Kind == EventKind.StackGrow).ToList();
+        Assert.NotEmpty(grows);
+        Assert.All(grows, e => Assert.Equal(2, e.G));
+        Assert.Equal(2048, grows[0].A);
+        // Each growth starts from the size the last one reached; the new bounds are the size apart.
+        for (var i = 0; i < grows.Count; i++)
+        {
+            Assert.Equal(grows[i].B, grows[i].D - grows[i].C);
+            if (i > 0) Assert.Equal(grows[i - 1].B, grows[i].A);
+        }
+    }
+
+    [Fact]
+    public void A_stack_above_maxstacksize_is_Gos_overflow()
+    {
+        var r = Run("main { go deep; yield }\ndeep { call 600000000 { yield } }");
+        Assert.Equal(RunOutcome.Fatal, r.Outcome);
+        Assert.StartsWith("runtime: goroutine stack exceeds 1000000000-byte limit\nruntime: sp=", r.Message);
+        Assert.Contains("fatal error: stack overflow", r.Message);
+        Assert.Contains("goroutine 2 [running]:\ndeep line 2: call 600000000", r.Message);
     }
 
     [Fact]

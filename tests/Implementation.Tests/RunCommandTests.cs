@@ -103,10 +103,10 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void A_stack_overflow_exits_4_with_Gos_message()
     {
-        var path = File("overflow.workload", "main {\n  call 16384 { call 16384 { call 16384 { call 16384 { call 16384 { yield } } } } }\n}\n");
+        var path = File("overflow.workload", "main {\n  call 600000000 { yield }\n}\n");
         var (exit, _, err) = Execute(path);
         Assert.Equal(CheckerCli.ExitFatal, exit);
-        Assert.Contains("goroutine stack exceeds 65536-byte limit", err);
+        Assert.Contains("goroutine stack exceeds 1000000000-byte limit", err);
         Assert.Contains("fatal error: stack overflow", err);
         Assert.Contains("goroutine 1 [running]", err);
     }

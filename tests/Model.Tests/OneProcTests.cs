@@ -149,12 +149,13 @@ public class OneProcTests
     {
         var (final, _, events) = Model("main { call 4096 { yield } }").RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
-        var grow = events.SkipWhile(e => !(e.Kind == EventKind.GobufSave)).Take(4).Select(e => e.ToString());
+        var grow = events.SkipWhile(e => !(e.Kind == EventKind.GobufSave)).Take(5).Select(e => e.ToString());
         Assert.Equal(
         [
             // morestack: the callee's entry sp (the body's 48 + the return address), the caller's rbp, pc = the call.
             "GobufSave g1 56 16 48 0 (m0 p0)",
             "Status g1 _Grunning->_Gcopystack E12 (m0 p0)",
+            "StackGrow g1 2048 8192 0 0 (m0 p0)",
             "Status g1 _Gcopystack->_Grunning E13 (m0 p0)",
             "GobufLoad g1 16 56 48 0 (m0 p0)",
         ], grow);
@@ -180,8 +181,14 @@ public class OneProcTests
         var (final, _, _) = Model(w, new SchedConfig { GrowStacks = false, StackBytes = 65536 }).RunToCompletion();
         Assert.Equal(Outcome.Fatal, final.Outcome);
         Assert.Equal("stack overflow", final.Fatal.Message());
+        // overflow.wl's frame would need a stack above maxstacksize: growing stacks overflow too.
         var (grown, _, _) = Model(w).RunToCompletion();
-        Assert.Equal(Outcome.Completed, grown.Outcome);
+        Assert.Equal(Outcome.Fatal, grown.Outcome);
+        Assert.Equal("stack overflow", grown.Fatal.Message());
+        // Frames that overflow 64 KiB fixed stacks complete when the stack grows.
+        const string deep = "main { call 16384 { call 16384 { call 16384 { call 16384 { call 16384 { yield } } } } } }";
+        Assert.Equal(Outcome.Fatal, Model(deep, new SchedConfig { GrowStacks = false, StackBytes = 65536 }).RunToCompletion().Final.Outcome);
+        Assert.Equal(Outcome.Completed, Model(deep).RunToCompletion().Final.Outcome);
     }
 
     [Fact]

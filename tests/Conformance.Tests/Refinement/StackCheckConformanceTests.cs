@@ -6,7 +6,8 @@ using Model.Workload;
 namespace Conformance.Tests.Refinement;
 
 /// <summary>
-/// The model's stack-overflow check is the native prologue's, on each g's own (coloured) stack: the worker below is
+/// With fixed stacks (RuntimeOptions.FixedStacks), the model's stack-overflow check is the native prologue's, on each
+/// g's own (coloured) stack: the worker below is
 /// g slot 1, whose stack.hi the runtime moves down 64 bytes, so a frame that would fit a 64 KiB stack overflows it.
 /// Worker: body rsp 48; <c>call X</c> enters at 56 and compares 56 + (8 + X − 128) below hi against
 /// 65536 − 64 − 16384 = 49088.
@@ -19,7 +20,7 @@ public class StackCheckConformanceTests
     private static CheckResult Check(int frame)
     {
         var spec = RunSpec.Of(WorkloadParser.Parse($"main {{ go w }}\nw {{ call {frame} {{ }} }}"), 1, seed: 1);
-        return Conformer.Judge(spec, GoRuntime.Run(spec.Workload, Conformer.OptionsFor(spec) with { Snapshots = false }));
+        return Conformer.Judge(spec, GoRuntime.Run(spec.Workload, Conformer.OptionsFor(spec) with { Snapshots = false, FixedStacks = true }));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class ParserTests
     [InlineData("main {\n  yield", 2, 8, "missing '}' to close the block opened at line 1, column 6")]
     [InlineData("main { yield yield }", 1, 14, "expected end of line or ';' after an op")]
     [InlineData("main { work x }", 1, 13, "'work' needs a number (iterations)")]
-    [InlineData("main { call 99999999 { } }", 1, 13, "'call' frame bytes must be between 0 and 1048576")]
+    [InlineData("main { call 9999999999 { } }", 1, 13, "stack frame too large (>1GB): at most 1073741824 bytes")]
     [InlineData("w { }", 1, 1, "no 'main' body")]
     [InlineData("main { }\nmain { }", 2, 1, "body 'main' is defined twice (first at line 1)")]
     [InlineData("main { $ }", 1, 8, "unexpected character '$'")]
