@@ -59,6 +59,10 @@ public sealed class StateRefinement : IStepObserver
     public Violation? Compare(SchedState model, int events, Func<int, int?> runtimeM, IReadOnlyList<Implementation.Trace.TraceEvent> trace)
     {
         if (!_byEvents.TryGetValue(events, out var snap)) return null;
+        // A throw or a panic ends the run in the middle of a step: the model stops where Go's fatal error stops (a
+        // panicking op's systemstack never returns), while the runtime's records are those of its own way out
+        // (systemstack's return, mcall to g0). Neither is a state at rest; the events and the outcome are compared.
+        if (model.Outcome == Model.Outcome.Fatal && model.Fatal != Throw.Deadlock) return null;
         Compared++;
         var broken = _invariants.FirstBroken(snap);
         var (mRows, rRows) = Rows(model, snap, runtimeM, useCache: true);

@@ -388,6 +388,18 @@ public class ChanTests
         }, SchedInvariants.NoBothQueues);
 
     [Fact]
+    public void C1_holds_for_one_select_waiting_on_both_ends_of_one_channel()
+    {
+        // Found by the default campaign: pass 2 queues one sudog per case, so select { recv c; send c } parks on c's
+        // recvq and sendq at once, which Go allows (no other g can be waiting on c: it would have matched one of them).
+        var model = Make("chan c 0\nmain {\n  select {\n    recv c\n    send c\n  }\n}");
+        var (s, _) = StepUntil(model, s => s.AllGs.Count == 1 && s.AllGs[0].Status == GStatus.Waiting);
+        Assert.Single(s.Chans[0].RecvQ);
+        Assert.Single(s.Chans[0].SendQ);
+        Assert.Empty(Failing(model, s));
+    }
+
+    [Fact]
     public void C2_QCountBounded_fails_when_sendx_disagrees_with_recvx_plus_qcount()
     {
         Breaks(s => s.Chans[1].SendX = 0, SchedInvariants.QCountBounded);

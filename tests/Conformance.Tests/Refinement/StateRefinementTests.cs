@@ -114,8 +114,8 @@ public class StateRefinementTests
         SnapshotInvariants.RingBounds => s with { Ps = [.. s.Ps.Select(p => p with { Tail = p.Head + 300 })] },
         SnapshotInvariants.IdlePHasEmptyQueue => s with { Ps = [.. s.Ps.Select(p => p with { Status = PStatus.Idle, OnPidle = true, Ring = [], RunNext = 0, Tail = p.Head + 1 })] },
         SnapshotInvariants.ChanQCount => s with { Chans = [.. s.Chans.Select(c => c is { DataQSiz: > 0 } ? c with { QCount = c.QCount + 1 } : c)] },
-        // A receiver waiting on the unbuffered channel gets a live sender beside it.
-        SnapshotInvariants.ChanNoBothQueues => s with { Chans = [.. s.Chans.Select(c => c is { RecvQ.Length: > 0 } ? c with { SendQ = c.RecvQ } : c)] },
+        // A receiver waiting on the unbuffered channel gets a live sender of another g beside it.
+        SnapshotInvariants.ChanNoBothQueues => s with { Chans = [.. s.Chans.Select(c => c is { RecvQ.Length: > 0 } ? c with { SendQ = [.. c.RecvQ.Select(w => w with { Goid = w.Goid + 1000 })] } : c)] },
         // A buffer holding values (no sender waiting) gets a waiting receiver.
         SnapshotInvariants.ChanBufferVsWaiters => s with { Chans = [.. s.Chans.Select(c => c is { QCount: > 0, SendQ.Length: 0 } ? c with { RecvQ = [new WaiterSnapshot(1, false, -1)] } : c)] },
         // The unbuffered channel's queue gets a sudog of a g that is not waiting.
