@@ -47,7 +47,7 @@ public static class SchedInvariants
         "FifoValues: every receive got the oldest value sent and not yet received; the buffer holds exactly those (C5)",
         "a sleeping g is in exactly one timer heap, once, with its deadline; every heap is a 4-ary min-heap by when (T1)",
         "no timer fires before its deadline: a g whose sleep timer has fired has timer.when <= now (T2)",
-        "a g waiting on the network is in exactly one pollDesc, which holds it (rg = g); pollDesc ids are unique and netpollWaiters counts at least the waiters (N1)",
+        "a g waiting on the network is in exactly one pollDesc, which holds it (rg = g); pollDesc ids are unique and netpollWaiters counts the waiters (N1)",
         "at most one M blocks in the poller (the lastpoll token); under faketime none does, and no io reply is ready before its deadline (N2)",
     ];
 
@@ -191,7 +191,7 @@ public static class SchedInvariants
             for (var j = 0; j < i; j++)
                 if (s.PollDescs[j].Id == pd.Id) Fail(NetWaiters);
         }
-        if (s.NetpollWaiters < s.PollDescs.Count) Fail(NetWaiters);
+        if (s.NetpollWaiters != s.PollDescs.Count) Fail(NetWaiters);
 
         // Ms (§7.9, §7.17, §7.18).
         var spinning = 0;

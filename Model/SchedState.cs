@@ -82,8 +82,10 @@ public sealed class SchedState
     internal readonly List<PollDesc> PollDescs = [];
     /// <summary>The last pollDesc id handed out (ids count from 1 in creation order).</summary>
     public int PdSeq { get; internal set; }
-    /// <summary>netpollWaiters (netpoll.go). Go 1.19 adds 1 in netpollblockcommit and takes 1 off only in
-    /// netpollgoready (deadlines and close), never when netpoll readies a g, so here it only grows.</summary>
+    /// <summary>netpollWaiters (netpoll.go): +1 in netpollblockcommit, −1 when netpoll readies the g. Differs from Go
+    /// 1.19, which takes a g off only in netpollgoready (deadlines, close), never in netpoll: a run here ends when its
+    /// last g ends, and a count that never fell would keep an M in the runtime's netpoll(-1) for ever; Go 1.22's
+    /// netpollAdjustWaiters takes them off too.</summary>
     public int NetpollWaiters { get; internal set; }
     /// <summary>The pollDescs holding a parked g.</summary>
     public IReadOnlyList<PollDesc> PollDescList => PollDescs;

@@ -67,6 +67,8 @@ internal static partial class Stepper
         foreach (var pd in s.PollDescs)
             if (pd.When <= s.Now) ready.Add(pd);
         ready.Sort(static (a, b) => a.When != b.When ? a.When.CompareTo(b.When) : a.Id.CompareTo(b.Id));
+        // epoll_wait takes at most 128 events (the break fd's slot counts, but it is never pending under faketime).
+        if (ready.Count > NetpollContract.MaxEvents) ready.RemoveRange(NetpollContract.MaxEvents, ready.Count - NetpollContract.MaxEvents);
         var list = new List<(G G, int Pd)>(ready.Count);
         foreach (var pd in ready)
         {
@@ -74,6 +76,7 @@ internal static partial class Stepper
             var g = s.AllGs[pd.G];
             if (g.NetPd != pd.Id || g.Status != GStatus.Waiting) throw new ModelThrowException(Throw.NetpollBadG);
             g.NetPd = 0;
+            s.NetpollWaiters--; // see SchedState.NetpollWaiters: Go 1.19 leaves it
             list.Insert(0, (g, pd.Id)); // toRun.push
         }
         cx.Emit(EventKind.Netpoll, 0, list.Count, blockingSite ? 1 : 0);

@@ -10,4 +10,7 @@ public static class NetpollContract
     /// <summary>GoUnblock's C when netpoll readied the g (traceGoUnpark in injectglist or findRunnable); A = 0 and
     /// B = the pollDesc id then.</summary>
     public const int UnblockByNet = 3;
+
+    /// <summary>How many events one netpoll takes from epoll (netpoll_epoll.go's events [128]); the break fd's counts.</summary>
+    public const int MaxEvents = 128;
 }
