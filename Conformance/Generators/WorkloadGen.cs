@@ -41,8 +41,10 @@ public static class WorkloadGen
 
     /// <summary>The shapes the mutation run takes in turn (<see cref="Campaigns.CampaignOptions.ShapesInTurn"/>): every
     /// shape, the scheduler shapes twice (before and after the channel shapes), so that a channel mutant meets channel
-    /// workloads early while the scheduler's mutants still meet their shapes about as often as before channels.</summary>
-    public static readonly ImmutableArray<WorkloadShape> Shapes = [.. SchedulerShapes, .. ChannelShapes, .. IoShapes, .. SchedulerShapes];
+    /// workloads early while the scheduler's mutants still meet their shapes about as often as before channels. The
+    /// poller's shapes come last, twice: the first 31 turns stay what they were, and 35 is prime to the three GOMAXPROCS
+    /// values the runs cycle through, so that every shape meets every P count (33 would pin each shape to one).</summary>
+    public static readonly ImmutableArray<WorkloadShape> Shapes = [.. SchedulerShapes, .. ChannelShapes, .. SchedulerShapes, .. IoShapes, .. IoShapes];
 
     /// <summary>A generator of one shape. Sharing an op object between places is harmless: the Workload numbers its
     /// own copy of every op (<see cref="Op.Point"/>).</summary>
@@ -83,7 +85,7 @@ public static class WorkloadGen
     public static Gen<(WorkloadShape Shape, Workload Workload)> Tagged =>
         Gen.Frequency(AllShapes.Select(s => (Weight(s), Of(s).Select(w => (s, w)))));
 
-    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 63).</summary>
+    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 67; the io shapes 2 each).</summary>
     public static int Weight(WorkloadShape shape) => shape switch
     {
         WorkloadShape.RingOverflow => 2,
