@@ -77,6 +77,8 @@ internal sealed unsafe class MState
     public long WaitTraceA, WaitTraceB;
     /// <summary>time.Sleep's deadline (µs) for park_m's unlock function resetForSleep, 0 when the park is not a sleep.</summary>
     public long SleepWhen;
+    /// <summary>An io read's pollDesc for park_m's unlock function netpollblockcommit, null when the park is not one.</summary>
+    internal PollDescR? IoPd;
     /// <summary>m.syscalltick: the P's syscalltick when this M entered its system call.</summary>
     public uint SyscallTick;
     /// <summary>The M's idle note (notesleep/notewakeup on m.park).</summary>

@@ -92,4 +92,11 @@ internal enum Mutant
     TimerFiresEarly,
     /// <summary>checkdead ignores pending timers: a run whose only waiters sleep is reported as Go's deadlock.</summary>
     CheckdeadIgnoresTimers,
+    /// <summary>injectglist puts every g on the local run queue, none on the global queue for the idle Ps (and starts
+    /// no M for them).</summary>
+    InjectGlistAllLocal,
+    /// <summary>findRunnable skips the non-blocking netpoll(0) before stealing.</summary>
+    FindRunnableSkipsNetpoll,
+    /// <summary>The poller token is not taken: a second M may block in netpoll beside the first.</summary>
+    TwoPollers,
 }

@@ -52,6 +52,90 @@ internal sealed unsafe partial class Netpoll : IDisposable
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Itimerspec
+    {
+        public Timespec Interval;
+        public Timespec Value;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "timerfd_create", SetLastError = true)]
+    private static partial int TimerfdCreate(int clockid, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "timerfd_settime", SetLastError = true)]
+    private static partial int TimerfdSettime(int fd, int flags, Itimerspec* newValue, Itimerspec* oldValue);
+
+    [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
+    private static partial int PollFds(PollFd* fds, nuint nfds, int timeoutMs);
+
+    private const int ClockMonotonic = 1, TfdNonblock = 0x800, TfdCloexec = 0x80000, TfdTimerAbstime = 1;
+
+    /// <summary>An <c>io N</c> read's fd: a non-blocking timerfd on CLOCK_MONOTONIC, registered edge-triggered for
+    /// reading (netpollopen) with <paramref name="data"/> as the event's user data. Not armed yet.</summary>
+    public int OpenTimerFd(ulong data)
+    {
+        var fd = TimerfdCreate(ClockMonotonic, TfdNonblock | TfdCloexec);
+        if (fd < 0) throw Failed("timerfd_create");
+        try
+        {
+            Open(fd, data);
+        }
+        catch
+        {
+            Close(fd);
+            throw;
+        }
+        return fd;
+    }
+
+    /// <summary>Arms the timerfd to expire <paramref name="micros"/> µs from now (free-running runs).</summary>
+    public static void ArmIn(int fd, long micros)
+    {
+        var its = default(Itimerspec);
+        its.Value.Sec = micros / 1_000_000;
+        its.Value.Nsec = micros % 1_000_000 * 1000;
+        if (TimerfdSettime(fd, 0, &its, null) < 0) throw Failed("timerfd_settime");
+    }
+
+    /// <summary>Arms the timerfd at an absolute time long past (1 ns after boot), so it expires at once, and waits
+    /// (poll, up to 1 s) until the kernel reports it readable: a controlled run's reply whose virtual deadline has come
+    /// is then certainly seen by the next epoll_pwait2, and fds armed one after the other become ready in that order.</summary>
+    public static void ArmNow(int fd)
+    {
+        var its = default(Itimerspec);
+        its.Value.Nsec = 1;
+        if (TimerfdSettime(fd, TfdTimerAbstime, &its, null) < 0) throw Failed("timerfd_settime");
+        var pfd = new PollFd { Fd = fd, Events = 1 };
+        while (true)
+        {
+            var n = PollFds(&pfd, 1, 1000);
+            if (n == 1) return;
+            if (n == 0) throw new NetpollException("runtime: netpoll: an armed timerfd was not ready after 1 s");
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Eintr) throw Failed("poll(timerfd)", errno);
+        }
+    }
+
+    /// <summary>Mirrors netpollclose, then close: the read's fd goes away with its reply consumed or not.</summary>
+    public void CloseTimerFd(int fd)
+    {
+        ulong v;
+        Read(fd, &v, 8); // the expiry count, if any (EAGAIN when it had not expired: nothing to do)
+        var ev = default(EpollEvent);
+        var r = EpollCtl(_epfd, EpollCtlDel, fd, &ev);
+        var errno = r < 0 ? Marshal.GetLastPInvokeError() : 0;
+        Close(fd);
+        if (r < 0) throw Failed("epoll_ctl(EPOLL_CTL_DEL)", errno);
+    }
+
     private readonly int _epfd;
     private readonly int _breakFd;
     /// <summary>netpollWakeSig: 1 while a break is pending (so a burst of netpollBreak writes the eventfd once).</summary>

@@ -72,13 +72,19 @@ internal sealed unsafe partial class Sched
 
     /// <summary>
     /// findRunnable's "poll network until next timer" (proc.go, 1.19), after the P was released and spinning dropped:
-    /// with the poller in use and something to wait for (pollUntil, or network waiters), the M that takes the lastpoll
-    /// token calls netpoll(delay); returns true when the caller should look again from the top (it got a P back), false
-    /// when it should stopm. Without the token: netpollBreak when the blocked poller's wait ends after pollUntil.
+    /// with the poller in use and something to wait for (network waiters, or pollUntil), the M that takes the lastpoll
+    /// token calls netpoll(delay). Under faketime (controlled) the delay is 0 and nothing ready means stopm. With gs:
+    /// no idle P → injectglist (all global) and stopm; a P → acquirep, and the first g is returned in
+    /// <paramref name="gp"/> (the rest injected). Returns true when the caller should look again from the top (it got
+    /// a P back with nothing), false when it should stopm. Without the token: netpollBreak when the blocked poller's
+    /// wait ends after pollUntil. The Netpoll event is emitted only with network waiters: a timers-only poll under
+    /// faketime finds nothing, and the model leaves it out (Model/Stepper.Schedule.cs).
     /// </summary>
-    private bool PollUntilNextTimer(MState mp, long pollUntil, bool wasSpinning)
+    private bool PollUntilNextTimer(MState mp, long pollUntil, bool wasSpinning, out G* gp)
     {
-        if (_netpollInited && pollUntil != 0 && Interlocked.Exchange(ref _lastpoll, 0) != 0)
+        gp = null;
+        var waiters = Volatile.Read(ref _netpollWaiters);
+        if (_netpollInited && (waiters > 0 || pollUntil != 0) && TakePollToken())
         {
             Volatile.Write(ref _pollUntil, pollUntil);
             if (mp.P != null) Fatal("findrunnable: netpoll with p");
@@ -91,16 +97,28 @@ internal sealed unsafe partial class Sched
                 if (delay < 0) delay = 0;
             }
             if (_controlled) delay = 0; // When using fake time, just poll.
-            NetpollWait(delay); // block until new work is available
+            // N2: at most one M blocks in the poller (the token's point); a second one is a broken runtime.
+            if (Interlocked.Increment(ref _inPoller) > 1) Fatal("netpoll: two Ms block in the poller (the lastpoll token was not taken)");
+            var list = NetpollList(mp, delay, blockingSite: true, trace: waiters > 0); // block until new work is available
+            Interlocked.Decrement(ref _inPoller);
             Volatile.Write(ref _pollUntil, 0);
             Volatile.Write(ref _lastpoll, Math.Max(1, NanoTime()));
             // Using fake time and nothing is ready: stop M. When all Ms stop, checkdead calls timejump.
-            if (_controlled) return false;
+            if (_controlled && list.Count == 0) return false;
             _lock.Lock();
             var pp = PidleGet();
             _lock.Unlock();
-            if (pp == null) return false;
+            if (pp == null)
+            {
+                InjectGlist(mp, list);
+                return false;
+            }
             AcquireP(mp, pp);
+            if (list.Count > 0)
+            {
+                gp = TakeNetpollList(mp, list);
+                return false;
+            }
             if (wasSpinning)
             {
                 mp.Spinning = true;
@@ -116,6 +134,23 @@ internal sealed unsafe partial class Sched
         return false;
     }
 
+    /// <summary>atomic.Xchg64(&amp;sched.lastpoll, 0) != 0: the poller token (at most one M blocks in netpoll).</summary>
+    private bool TakePollToken()
+    {
+#if CHECKER_MUTANTS
+        // Seeded bug: the token is not taken, so a second M may block in the poller beside the first.
+        if (_mutant == Mutant.TwoPollers) return Volatile.Read(ref _lastpoll) != 0; // a load where Go exchanges
+#endif
+        return Interlocked.Exchange(ref _lastpoll, 0) != 0;
+    }
+
+    /// <summary>How many Ms are inside findRunnable's netpoll(delay) (invariant N2: at most one).</summary>
+    private int _inPoller;
+
     /// <summary>Closes the poller's fds (the run is over).</summary>
-    private void DisposeNetpoll() => _netpoll?.Dispose();
+    private void DisposeNetpoll()
+    {
+        CloseIoFds();
+        _netpoll?.Dispose();
+    }
 }

@@ -119,6 +119,16 @@ internal sealed unsafe partial class Sched
         mp.WaitUnlockF = null;
         mp.WaitLock = 0;
         if (mp.SleepWhen != 0) ResetForSleep(mp, gp); // time.Sleep's unlock function (Sched.Timers.cs) needs the M's P
+        else if (mp.IoPd != null)
+        {
+            // netpollblockcommit (Sched.Io.cs) may refuse: the reply came first. Go: casgstatus(gp, _Gwaiting,
+            // _Grunnable) and execute it again (only a free-running run can get here).
+            if (!NetpollBlockCommit(mp, gp))
+            {
+                CasGStatus(mp, gp, GStatus.Waiting, GStatus.Runnable);
+                return gp;
+            }
+        }
         else if (unlockf != null) unlockf(this, gp, lockArg);
         return null;
     }

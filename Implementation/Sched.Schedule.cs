@@ -382,6 +382,14 @@ internal sealed unsafe partial class Sched
                 _lock.Unlock();
                 if (gp != null) return gp;
             }
+            // Poll network (netpoll(0)): only an optimisation before stealing; skipped with no waiters or with an M
+            // blocked in netpoll already (lastpoll == 0).
+            if (_netpollInited && Volatile.Read(ref _netpollWaiters) > 0 && Volatile.Read(ref _lastpoll) != 0
+                && _mutant != Mutant.FindRunnableSkipsNetpoll)
+            {
+                var list = NetpollList(mp, 0, blockingSite: false, trace: true);
+                if (list.Count > 0) return TakeNetpollList(mp, list);
+            }
             // Spinning Ms: steal work from other Ps. Limit the number of spinning Ms to half the number of busy Ps.
             if (mp.Spinning || 2 * Volatile.Read(ref _nmspinning) < Procs - Volatile.Read(ref _npidle))
             {
@@ -435,8 +443,10 @@ internal sealed unsafe partial class Sched
                 // non-spinning.
                 pollUntil = CheckTimersNoP(pollUntil);
             }
-            // Poll network until next timer (Sched.Netpoll.cs); true: it got a P back, look again.
-            if (PollUntilNextTimer(mp, pollUntil, wasSpinning)) continue;
+            // Poll network until next timer (Sched.Netpoll.cs): a g it found (with a P), look again, or stop.
+            var polled = PollUntilNextTimer(mp, pollUntil, wasSpinning, out var netG);
+            if (netG != null) return netG;
+            if (polled) continue;
             StopM(mp);
             if (mp.Exit || mp.P == null) return null;
         }

@@ -21,6 +21,7 @@ internal sealed unsafe partial class Sched
         (nint)(delegate* unmanaged<G*, nint, nint, long>)&SelectWokenService)
     {
         Sleep = (nint)(delegate* unmanaged<G*, nint, nint, long>)&SleepService,
+        Io = (nint)(delegate* unmanaged<G*, nint, nint, long>)&IoService,
     };
 
     /// <summary>The MState of the M running g (g.m.schedPtr is its registry slot).</summary>
@@ -262,6 +263,26 @@ internal sealed unsafe partial class Sched
             if (s.Finished) return -1;
             s.ServicePoint(mp);
             return s.TimeSleep(mp, g, (int)micros);
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
+    }
+
+    /// <summary>systemstack(the io read): a0 = microseconds (≥ 1): open, arm, netpollblock; 1 = park. a0 = 0: after
+    /// the wake-up, consume the reply and close the fd; 0.</summary>
+    [UnmanagedCallersOnly]
+    private static long IoService(G* g, nint micros, nint pc)
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            if (micros == 0) return s.IoDone(mp, g);
+            s.ServicePoint(mp);
+            return s.IoWait(mp, g, (int)micros);
         }
         catch (Exception e)
         {

@@ -253,8 +253,12 @@ internal sealed unsafe partial class Sched
     private bool TimeJump(MState? caller)
     {
         var when = TimeSleepUntil();
+        // Differs from Go's faketime, which knows timers only: in a controlled run the next io reply is on the same
+        // virtual clock, so the clock jumps to it too; the replies due then are made ready for real.
+        if (_controlled) when = Math.Min(when, NextIoDeadline());
         if (when == long.MaxValue) return false;
         if (_controlled && when > _faketime) Volatile.Write(ref _faketime, when);
+        if (_controlled) ArmDueIo();
         var pp = PidleGet();
         if (pp == null) Fatal("checkdead: no p for timer");
         var mp = MGet();

@@ -142,6 +142,7 @@ internal sealed class CompiledWorkload
                     break;
                 case WorkOp: sched = false; break;
                 case SleepOp sl: sched = sl.Micros > 0; break; // timeSleep(0) returns at once
+                case IoOp: sched = true; break; // netpollblock always parks (the reply is never ready at once)
                 case GoOp g: code.Target[n] = w.BodyIndex(g.Body); sched = true; break;
                 case AcquireOp a: code.Sema[n] = SemaIndex[a.Sema]; sched = true; break;
                 case ReleaseOp r: code.Sema[n] = SemaIndex[r.Sema]; sched = true; break;

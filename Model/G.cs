@@ -42,6 +42,9 @@ public sealed class G
     /// <summary>gp.timer.when: the deadline of the g's sleep timer (µs), kept after it fired as Go keeps gp.timer;
     /// 0 when it never slept. Cleared by goexit0 (the record's next life starts afresh).</summary>
     public long TimerWhen { get; internal set; }
+    /// <summary>The id of the pollDesc whose rg holds this g (netpollblockcommit set rg = g; wait reason "IO wait"),
+    /// 0 when it waits on no pollDesc. Cleared by netpoll's netpollready (rg becomes pdReady).</summary>
+    public int NetPd { get; internal set; }
 
     // ---- channels (docs/channels.md); always 0 / None in a workload without channels or selects ----
 
@@ -72,7 +75,7 @@ public sealed class G
     public long SendValue => SendSeq == 0 ? 0 : ChanValues.Of(Goid, SendSeq);
 
     /// <summary>g.waitreason as Go names it, for a waiting g: the semaphore's or the channel op's (None otherwise).</summary>
-    public WaitReason WaitReason => WaitSema > 0 ? WaitReason.Semacquire : Sleeping ? WaitReason.Sleep : ChanWait;
+    public WaitReason WaitReason => WaitSema > 0 ? WaitReason.Semacquire : Sleeping ? WaitReason.Sleep : NetPd != 0 ? WaitReason.IOWait : ChanWait;
 
     /// <summary>Whether a channel op's tail is pending (the g was woken by a channel and has not run since).</summary>
     public bool ChanWoken => WakeCase != NoWake;
@@ -83,7 +86,7 @@ public sealed class G
         Sched = o.Sched; SyscallSp = o.SyscallSp; StackSize = o.StackSize;
         SendSeq = o.SendSeq; RecvSlot = o.RecvSlot; ChanWait = o.ChanWait; SelectDone = o.SelectDone;
         WakeCase = o.WakeCase; WakeSuccess = o.WakeSuccess;
-        Sleeping = o.Sleeping; TimerWhen = o.TimerWhen;
+        Sleeping = o.Sleeping; TimerWhen = o.TimerWhen; NetPd = o.NetPd;
         Array.Copy(o.Counters, Counters, Counters.Length);
     }
 
@@ -94,5 +97,5 @@ public sealed class G
         (SendSeq != 0 ? $" sendseq={SendSeq}" : "") + (RecvSlot != 0 ? $" recvslot={Hchan.V(RecvSlot)}" : "") +
         (ChanWait != WaitReason.None ? $" wait=\"{ChanWait.GoName()}\"" : "") + (SelectDone ? " selectDone" : "") +
         (WakeCase != NoWake ? $" woken(case {WakeCase}, {(WakeSuccess ? "ok" : "closed")})" : "") +
-        (Sleeping ? " sleeping" : "") + (TimerWhen != 0 ? $" timer.when={TimerWhen}" : "");
+        (Sleeping ? " sleeping" : "") + (TimerWhen != 0 ? $" timer.when={TimerWhen}" : "") + (NetPd != 0 ? $" pd={NetPd}" : "");
 }

@@ -47,6 +47,8 @@ public static class SchedInvariants
         "FifoValues: every receive got the oldest value sent and not yet received; the buffer holds exactly those (C5)",
         "a sleeping g is in exactly one timer heap, once, with its deadline; every heap is a 4-ary min-heap by when (T1)",
         "no timer fires before its deadline: a g whose sleep timer has fired has timer.when <= now (T2)",
+        "a g waiting on the network is in exactly one pollDesc, which holds it (rg = g); pollDesc ids are unique and netpollWaiters counts the waiters (N1)",
+        "at most one M blocks in the poller (the lastpoll token); under faketime none does, and no io reply is ready before its deadline (N2)",
     ];
 
     /// <summary>Index of "no fatal error" in the property list.</summary>
@@ -55,12 +57,14 @@ public static class SchedInvariants
     public const int NoBothQueues = 19, QCountBounded = 20, BufferVsWaiters = 21, SudogWaits = 22, FifoValues = 23;
     /// <summary>Index of T1 (timer heaps) and T2 (no early fire).</summary>
     public const int TimerHeaps = 24, NoEarlyTimer = 25;
+    /// <summary>Index of N1 (network waiters in pollDescs) and N2 (one poller at most).</summary>
+    public const int NetWaiters = 26, OnePoller = 27;
     /// <summary>Index of the deadlock property (terminal).</summary>
-    public const int NoDeadlock = 26;
+    public const int NoDeadlock = 28;
     /// <summary>Index of L1 at terminal states.</summary>
-    public const int EveryGEnds = 27;
+    public const int EveryGEnds = 29;
     /// <summary>Index of "the workload does not panic" at terminal states.</summary>
-    public const int NoPanic = 28;
+    public const int NoPanic = 30;
 
     internal static IReadOnlyList<Property<SchedState>> Build(SchedModel model)
     {
@@ -177,6 +181,18 @@ public static class SchedInvariants
             }
         }
 
+        // Network waiters (N1): each live pollDesc's rg holds a g parked on it; that is where the g waits.
+        for (var i = 0; i < s.PollDescs.Count; i++)
+        {
+            var pd = s.PollDescs[i];
+            if ((uint)pd.G >= (uint)n) { Fail(NetWaiters); continue; }
+            waits[pd.G]++;
+            if (s.AllGs[pd.G].NetPd != pd.Id || pd.Id <= 0 || pd.Id > s.PdSeq) Fail(NetWaiters);
+            for (var j = 0; j < i; j++)
+                if (s.PollDescs[j].Id == pd.Id) Fail(NetWaiters);
+        }
+        if (s.NetpollWaiters != s.PollDescs.Count) Fail(NetWaiters);
+
         // Ms (§7.9, §7.17, §7.18).
         var spinning = 0;
         foreach (var m in s.Ms)
@@ -271,6 +287,7 @@ public static class SchedInvariants
             if (g.Status == GStatus.Syscall && (g.SyscallSp == 0 || g.Sched.Sp != g.SyscallSp)) Fail(11);
             if (g.Sleeping && (g.Status != GStatus.Waiting || waits[i] != 1)) Fail(TimerHeaps);
             if (!g.Sleeping && g.TimerWhen > s.Now) Fail(NoEarlyTimer);
+            if (g.NetPd != 0 && (g.Status != GStatus.Waiting || waits[i] != 1 || g.Sleeping || g.WaitSema != 0)) Fail(NetWaiters);
         }
         if (n > 32 && s.AllGs.Select(g => g.Goid).Distinct().Count() != n) Fail(12);
         if (s.GoidGen % SchedConstants.GoidCacheBatch != 0) Fail(12);

@@ -77,6 +77,18 @@ public sealed class SchedState
     public long Now { get; internal set; }
     /// <summary>netpollInited: set by the first doaddtimer (netpollGenericInit) or the first poll descriptor.</summary>
     public bool NetpollInited { get; internal set; }
+    /// <summary>The pollDescs whose rg holds a parked g (Stepper.Netpoll.cs), in creation order: one per io op
+    /// execution, removed when netpoll readies its g (the op then closes its fd).</summary>
+    internal readonly List<PollDesc> PollDescs = [];
+    /// <summary>The last pollDesc id handed out (ids count from 1 in creation order).</summary>
+    public int PdSeq { get; internal set; }
+    /// <summary>netpollWaiters (netpoll.go): +1 in netpollblockcommit, −1 when netpoll readies the g. Differs from Go
+    /// 1.19, which takes a g off only in netpollgoready (deadlines, close), never in netpoll: a run here ends when its
+    /// last g ends, and a count that never fell would keep an M in the runtime's netpoll(-1) for ever; Go 1.22's
+    /// netpollAdjustWaiters takes them off too.</summary>
+    public int NetpollWaiters { get; internal set; }
+    /// <summary>The pollDescs holding a parked g.</summary>
+    public IReadOnlyList<PollDesc> PollDescList => PollDescs;
     /// <summary>How the run ended, if it has.</summary>
     public Outcome Outcome { get; internal set; }
     /// <summary>The fatal error, when <see cref="Outcome"/> is Fatal.</summary>
@@ -160,6 +172,7 @@ public sealed class SchedState
         Outcome = o.Outcome; Fatal = o.Fatal; PanicGoid = o.PanicGoid;
         for (var i = 0; i < Chans.Length; i++) Chans[i].CopyFrom(o.Chans[i]);
         Now = o.Now; NetpollInited = o.NetpollInited;
+        PollDescs.Clear(); PollDescs.AddRange(o.PollDescs); PdSeq = o.PdSeq; NetpollWaiters = o.NetpollWaiters;
         Copy(RunQ, o.RunQ); Copy(GFreeStack, o.GFreeStack); Copy(GFreeNoStack, o.GFreeNoStack);
         Copy(Pidle, o.Pidle); Copy(Midle, o.Midle);
         Array.Copy(o.SemaCount, SemaCount, SemaCount.Length);
@@ -185,6 +198,7 @@ public sealed class SchedState
         }
         n += 2 + AllGs.Count * 2;
         foreach (var p in Ps) n += 1 + 2 * p.Timers.Count;
+        n += 3 + 3 * PollDescs.Count + AllGs.Count;
         return n * 10;
     }
 
@@ -283,6 +297,11 @@ public sealed class SchedState
             foreach (var t in CollectionsMarshal.AsSpan(p.Timers)) { Put(b, ref at, (ulong)t.When); Put(b, ref at, (uint)t.G); }
         }
         foreach (var g in AllGs) { b[at++] = (byte)(g.Sleeping ? 1 : 0); Put(b, ref at, (ulong)g.TimerWhen); }
+        Put(b, ref at, (uint)PdSeq);
+        Put(b, ref at, (uint)NetpollWaiters);
+        Put(b, ref at, (uint)PollDescs.Count);
+        foreach (var pd in CollectionsMarshal.AsSpan(PollDescs)) { Put(b, ref at, (uint)pd.Id); Put(b, ref at, (ulong)pd.When); Put(b, ref at, (uint)pd.G); }
+        foreach (var g in AllGs) Put(b, ref at, (uint)g.NetPd);
     }
 
     private void DecodeTime(ReadOnlySpan<byte> b, ref int at)
@@ -296,6 +315,16 @@ public sealed class SchedState
             for (var i = 0; i < n; i++) { var when = (long)Get(b, ref at); p.Timers.Add(new TimerEntry(when, (int)Get(b, ref at))); }
         }
         foreach (var g in AllGs) { g.Sleeping = b[at++] != 0; g.TimerWhen = (long)Get(b, ref at); }
+        PdSeq = (int)Get(b, ref at);
+        NetpollWaiters = (int)Get(b, ref at);
+        PollDescs.Clear();
+        for (var i = (int)Get(b, ref at); i > 0; i--)
+        {
+            var id = (int)Get(b, ref at);
+            var when = (long)Get(b, ref at);
+            PollDescs.Add(new PollDesc(id, when, (int)Get(b, ref at)));
+        }
+        foreach (var g in AllGs) g.NetPd = (int)Get(b, ref at);
     }
 
     /// <summary>An sp or bp offset below stack.hi for the encoding: frame offsets are multiples of 8, so those are
@@ -393,7 +422,7 @@ public sealed class SchedState
                 w.Var((uint)g.SendSeq); CanonValue(ref w, g.RecvSlot, rename);
                 w.Byte(ChanFlags(g)); w.Var((uint)(g.WakeCase - G.NoWake));
             }
-            w.Byte((byte)(g.Sleeping ? 1 : 0)); w.Var((ulong)g.TimerWhen);
+            w.Byte((byte)(g.Sleeping ? 1 : 0)); w.Var((ulong)g.TimerWhen); w.Var((uint)g.NetPd);
         }
         w.Var((ulong)Now);
         w.Byte((byte)(NetpollInited ? 1 : 0));
@@ -402,6 +431,8 @@ public sealed class SchedState
             w.Var((uint)p.Timers.Count);
             foreach (var t in p.Timers) { w.Var((ulong)t.When); w.Var((uint)rename[t.G]); }
         }
+        w.Var((uint)PdSeq); w.Var((uint)NetpollWaiters); w.Var((uint)PollDescs.Count);
+        foreach (var pd in PollDescs) { w.Var((uint)pd.Id); w.Var((ulong)pd.When); w.Var((uint)rename[pd.G]); }
         if (UsesChannels)
         {
             // The panicking g is named by its place in the order (its goid is an identity).
@@ -468,6 +499,7 @@ public sealed class SchedState
         if (c == 0) c = a.WakeCase.CompareTo(b.WakeCase);
         if (c == 0) c = a.Sleeping.CompareTo(b.Sleeping);
         if (c == 0) c = a.TimerWhen.CompareTo(b.TimerWhen);
+        if (c == 0) c = a.NetPd.CompareTo(b.NetPd);
         return c;
     }
 
@@ -580,7 +612,7 @@ public sealed class SchedState
             $"sched: goidgen={GoidGen} runq=[{string.Join(",", RunQ)}] runqsize={RunQSize} nmspinning={NmSpinning} " +
             $"pidle=[{string.Join(",", Pidle)}] midle=[{string.Join(",", Midle)}] mainStarted={MainStarted}" +
             (Outcome != Outcome.Running ? $" outcome={Outcome}" : "") + (Fatal != Throw.None ? $" fatal=\"{Fatal.Message()}\"" : "") + (PanicGoid != 0 ? $" panic in g{PanicGoid}" : "") +
-            (Now != 0 ? $" now={Now}" : ""),
+            (Now != 0 ? $" now={Now}" : "") + (PdSeq != 0 ? $" netpollWaiters={NetpollWaiters} pds=[{string.Join(",", PollDescs.Select(d => $"{d.Id}:{d.When}:{d.G}"))}] pdseq={PdSeq}" : ""),
             $"gFree: stack=[{string.Join(",", GFreeStack)}] noStack=[{string.Join(",", GFreeNoStack)}]",
         };
         for (var i = 0; i < SemaCount.Length; i++)

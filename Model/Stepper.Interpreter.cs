@@ -139,6 +139,10 @@ internal static partial class Stepper
                     g.After = n;
                     TimeSleep(cx, m, g, n, sl.Micros);
                     return;
+                case IoOp io:
+                    g.After = n;
+                    NetpollBlock(cx, m, g, n, io.Micros);
+                    return;
             }
         }
     }

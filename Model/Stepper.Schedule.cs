@@ -4,8 +4,9 @@ namespace Model;
 internal static partial class Stepper
 {
     /// <summary>Whether findRunnable finds work without stealing (its own P's due timers, the 61 check, runqget,
-    /// globrunqget).</summary>
-    internal static bool HasLocalWork(SchedState s, P p) => s.RunQSize != 0 || !p.RunQEmpty || HasDueTimer(s, p);
+    /// globrunqget), or the non-blocking netpoll before stealing would return a g.</summary>
+    internal static bool HasLocalWork(SchedState s, P p) =>
+        s.RunQSize != 0 || !p.RunQEmpty || HasDueTimer(s, p) || NetpollBeforeSteal(s) && HasReadyPollDesc(s);
 
     /// <summary>Whether some P other than <paramref name="p"/> has gs in its ring: stealWork's first three passes
     /// (ring only, no timers) then find work, so only those Ps are victims.</summary>
@@ -58,6 +59,12 @@ internal static partial class Stepper
         gp ??= RunQGet(cx, p, out inheritTime);
         // 9. Global batch.
         if (gp is null && s.RunQSize != 0) gp = GlobRunQGet(cx, p, 0);
+        // 10. Poll network: netpoll(0) is only an optimisation before stealing (netpollinited, waiters, lastpoll).
+        if (gp is null && NetpollBeforeSteal(s))
+        {
+            var list = Netpoll(cx, blockingSite: false);
+            if (list.Count > 0) return TakeNetpollList(cx, m, list);
+        }
         // 11. Steal.
         if (gp is null && MayTrySteal(s, m))
         {
@@ -78,13 +85,14 @@ internal static partial class Stepper
                 else gp = RunQSteal(cx, p, v);
             }
         }
-        if (gp is null) FindRunnableGiveUp(cx, m, p);
+        if (gp is null) gp = FindRunnableGiveUp(cx, m, p);
         return gp;
     }
 
     /// <summary>findRunnable's tail (steps 13-16): release the P, drop spinning, re-check every run queue (a
-    /// spinning M takes an idle P back and schedules again), else stopm.</summary>
-    internal static void FindRunnableGiveUp(in StepContext cx, M m, P p)
+    /// spinning M takes an idle P back and schedules again), then the poll network step, else stopm. Returns the g
+    /// the poll found when it also got a P back, else null.</summary>
+    internal static G? FindRunnableGiveUp(in StepContext cx, M m, P p)
     {
         var s = cx.S;
         ReleaseP(cx, m, p);
@@ -105,12 +113,32 @@ internal static partial class Stepper
                     m.Spinning = true;
                     s.NmSpinning++;
                     m.Phase = MPhase.Schedule;
-                    return;
+                    return null;
                 }
                 break;
             }
         }
+        // Poll network until next timer (proc.go): netpollinited, waiters (or a timer: see below), and the lastpoll
+        // token (always free here). Under faketime the delay is 0: nothing ready means stopm. Differs from Go: with
+        // no network waiter and only a timer (pollUntil != 0) Go also polls, finds nothing (the epoll holds no fd
+        // but its break fd) and stops; the model and the runtime skip that empty poll and its event.
+        if (s.NetpollInited && s.NetpollWaiters > 0)
+        {
+            var list = Netpoll(cx, blockingSite: true);
+            if (list.Count > 0)
+            {
+                var pp = PidleGet(cx);
+                if (pp is not null)
+                {
+                    AcquireP(cx, m, pp);
+                    m.Phase = MPhase.Schedule;
+                    return TakeNetpollList(cx, m, list);
+                }
+                InjectGlist(cx, m, list);
+            }
+        }
         StopM(cx, m);
+        return null;
     }
 
     /// <summary>Mirrors runtime.resetspinning (proc.go): drop spinning, and wakep in case more work is waiting.</summary>
@@ -179,6 +207,7 @@ internal static partial class Stepper
         g.WaitSema = 0;
         g.Sleeping = false;
         g.TimerWhen = 0;
+        g.NetPd = 0;
         // The dead g's stack contents no longer matter; clear them so equal runs reach equal states.
         g.After = -1;
         Array.Clear(g.Counters);

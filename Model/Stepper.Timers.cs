@@ -184,6 +184,10 @@ internal static partial class Stepper
     {
         var s = cx.S;
         var when = TimeSleepUntil(s);
+        // Differs from Go's faketime, which knows timers only: the next io reply is an environment fact on the same
+        // virtual clock, so the clock jumps to it too, and the started M finds the g through netpoll.
+        foreach (var pd in s.PollDescs)
+            if (pd.When < when) when = pd.When;
         if (when == long.MaxValue) return false;
         if (when > s.Now) s.Now = when;
         var pp = PidleGet(cx) ?? throw new ModelThrowException(Throw.CheckdeadNoP);

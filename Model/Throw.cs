@@ -45,6 +45,8 @@ public enum Throw : byte
     CheckdeadNoM,
     /// <summary>A timer ran before its deadline (ours: Go's runtimer never lets it, the model states it as a throw).</summary>
     TimerEarly,
+    /// <summary>netpoll found a pollDesc whose rg does not hold a waiting g (Go: netpollblock's "corrupted state").</summary>
+    NetpollBadG,
 }
 
 /// <summary>Go's messages for <see cref="Throw"/>.</summary>
@@ -74,6 +76,7 @@ public static class ThrowExtensions
         Throw.CheckdeadNoP => "checkdead: no p for timer",
         Throw.CheckdeadNoM => "checkdead: no m for timer",
         Throw.TimerEarly => "runtimer: timer ran before its deadline",
+        Throw.NetpollBadG => "runtime: corrupted polldesc",
         _ => t.ToString(),
     };
 

@@ -29,16 +29,22 @@ public static class WorkloadGen
         WorkloadShape.Deadlock, WorkloadShape.Mixed, WorkloadShape.SleepersAndSpinners,
     ];
 
-    /// <summary>The channel shapes (docs/channels.md).</summary>
-    public static readonly ImmutableArray<WorkloadShape> ChannelShapes = [.. Enum.GetValues<WorkloadShape>().Where(s => !SchedulerShapes.Contains(s))];
+    /// <summary>The network poller's shapes (io N: netpoll, injectglist).</summary>
+    public static readonly ImmutableArray<WorkloadShape> IoShapes = [WorkloadShape.IoWaiters, WorkloadShape.IoBesideSyscalls];
 
-    /// <summary>Every shape, the scheduler's then the channels': what <see cref="Tagged"/> draws from.</summary>
-    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. SchedulerShapes, .. ChannelShapes];
+    /// <summary>The channel shapes (docs/channels.md).</summary>
+    public static readonly ImmutableArray<WorkloadShape> ChannelShapes =
+        [.. Enum.GetValues<WorkloadShape>().Where(s => !SchedulerShapes.Contains(s) && !IoShapes.Contains(s))];
+
+    /// <summary>Every shape, the scheduler's, the channels', then the poller's: what <see cref="Tagged"/> draws from.</summary>
+    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. SchedulerShapes, .. ChannelShapes, .. IoShapes];
 
     /// <summary>The shapes the mutation run takes in turn (<see cref="Campaigns.CampaignOptions.ShapesInTurn"/>): every
     /// shape, the scheduler shapes twice (before and after the channel shapes), so that a channel mutant meets channel
-    /// workloads early while the scheduler's mutants still meet their shapes about as often as before channels.</summary>
-    public static readonly ImmutableArray<WorkloadShape> Shapes = [.. SchedulerShapes, .. ChannelShapes, .. SchedulerShapes];
+    /// workloads early while the scheduler's mutants still meet their shapes about as often as before channels. The
+    /// poller's shapes come last, twice: the first 31 turns stay what they were, and 35 is prime to the three GOMAXPROCS
+    /// values the runs cycle through, so that every shape meets every P count (33 would pin each shape to one).</summary>
+    public static readonly ImmutableArray<WorkloadShape> Shapes = [.. SchedulerShapes, .. ChannelShapes, .. SchedulerShapes, .. IoShapes, .. IoShapes];
 
     /// <summary>A generator of one shape. Sharing an op object between places is harmless: the Workload numbers its
     /// own copy of every op (<see cref="Op.Point"/>).</summary>
@@ -66,6 +72,8 @@ public static class WorkloadGen
         WorkloadShape.ChanDeadlock => ChanDeadlock,
         WorkloadShape.ChanMixed => ChanMixed,
         WorkloadShape.ChanPanic => ChanPanic,
+        WorkloadShape.IoWaiters => IoWaiters,
+        WorkloadShape.IoBesideSyscalls => IoBesideSyscalls,
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "unknown workload shape"),
     };
 
@@ -77,13 +85,13 @@ public static class WorkloadGen
     public static Gen<(WorkloadShape Shape, Workload Workload)> Tagged =>
         Gen.Frequency(AllShapes.Select(s => (Weight(s), Of(s).Select(w => (s, w)))));
 
-    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 63).</summary>
+    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 67; the io shapes 2 each).</summary>
     public static int Weight(WorkloadShape shape) => shape switch
     {
         WorkloadShape.RingOverflow => 2,
         WorkloadShape.Mixed => 8,
         WorkloadShape.ChanPanic => 1,
-        _ when ChannelShapes.Contains(shape) => 2,
+        _ when ChannelShapes.Contains(shape) || IoShapes.Contains(shape) => 2,
         _ => 4,
     };
 
@@ -282,6 +290,34 @@ public static class WorkloadGen
                 new SleepOp(mainNap), new RepeatOp(k + s, Blk(new AcquireOp("done")))]),
             Bdy("sleeper", [new RepeatOp(times, Blk(new SleepOp(naps[0]), new YieldOp(), new SleepOp(naps[1]))), new SleepOp(naps[2]), new ReleaseOp("done")]),
             Bdy("spinner", [new RepeatOp(spin, Blk(new YieldOp(), new WorkOp(50))), new ReleaseOp("done")]),
+        ]);
+
+    /// <summary>k readers whose replies mostly share a deadline (so one netpoll returns many and injectglist splits
+    /// them), each reading once or twice with a yield between; main may read too, then waits for them all.</summary>
+    public static Gen<Workload> IoWaiters =>
+        from k in Upto(2, 12)
+        from waits in Gen.ListOf(Gen.Elements(1, 10, 10, 10, 25), 2)
+        from times in Gen.Choose(1, 2)
+        from mainWait in Gen.Elements(0, 0, 10, 40)
+        select new Workload([
+            Bdy(Workload.MainBody, [new RepeatOp(k, Blk(new GoOp("reader"))), .. (mainWait > 0 ? new Op[] { new IoOp(mainWait) } : []),
+                new RepeatOp(k, Blk(new AcquireOp("done")))]),
+            Bdy("reader", [new RepeatOp(times, Blk(new IoOp(waits[0]), new YieldOp())), new IoOp(waits[1]), new ReleaseOp("done")]),
+        ]);
+
+    /// <summary>r readers and c callers side by side: io N parks the g with no M and no P; syscall N keeps the M and
+    /// may lose the P (handoffp, sysmon's retake); main waits for them all.</summary>
+    public static Gen<Workload> IoBesideSyscalls =>
+        from r in Upto(1, 5)
+        from c in Upto(1, 4)
+        from wait in Gen.Elements(1, 5, 20)
+        from micros in Gen.Elements(1, 20, 50)
+        from times in Gen.Choose(1, 3)
+        select new Workload([
+            Bdy(Workload.MainBody, [new RepeatOp(r, Blk(new GoOp("reader"))), new RepeatOp(c, Blk(new GoOp("caller"))),
+                new RepeatOp(r + c, Blk(new AcquireOp("done")))]),
+            Bdy("reader", [new RepeatOp(times, Blk(new IoOp(wait), new WorkOp(20))), new ReleaseOp("done")]),
+            Bdy("caller", [new RepeatOp(times, Blk(new SyscallOp(micros), new YieldOp())), new ReleaseOp("done")]),
         ]);
 
     /// <summary>Frames nested up to three deep, a yield inside, and a Goexit from the deepest one (or not).</summary>

@@ -59,4 +59,10 @@ public enum WorkloadShape
     /// <summary>A deliberate panic: a send on a closed channel, a second close, or a close of a nil channel (drawn
     /// rarely).</summary>
     ChanPanic,
+    /// <summary>Many io waiters readied at once (equal deadlines): netpoll's batch and injectglist's split between
+    /// the global queue (the idle Ps' share, startIdle) and the local one.</summary>
+    IoWaiters,
+    /// <summary>io beside blocking system calls: a g waiting on the network holds no M and no P, one in a syscall
+    /// holds its M and may lose its P (handoffp, retake), side by side.</summary>
+    IoBesideSyscalls,
 }

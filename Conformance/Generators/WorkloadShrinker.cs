@@ -130,6 +130,9 @@ public static class WorkloadShrinker
                 }
                 break;
             }
+            case IoOp io:
+                foreach (var n in SmallerCounts(io.Micros)) if (n >= 1) yield return [io with { Micros = n }];
+                break;
         }
     }
 

@@ -11,7 +11,7 @@ public static class SyscallFree
 
     public static bool Has(Workload w) => w.Bodies.Any(b => HasIn(b.Ops));
 
-    private static bool TimeDependent(Op op) => op is SyscallOp or SleepOp;
+    private static bool TimeDependent(Op op) => op is SyscallOp or SleepOp or IoOp;
 
     private static Block Strip(Block b) => new(b.Ops.Where(op => !TimeDependent(op)).Select(op => op.Nested is { } inner ? op.WithNested(Strip(inner)) : op));
 

@@ -70,6 +70,14 @@ public static class EventMatcher
             case EventKind.TimeJump:
                 // C names the M started: model and runtime M ids differ (the M binding maps them), so it is not compared.
                 return Field("clock after", m.A, r.A) ?? Field("P handed over", m.B, r.B);
+            case EventKind.GoBlockNet:
+                return Field("pollDesc", m.A, r.A);
+            case EventKind.NetpollBlock:
+                return Field("pollDesc", m.A, r.A) ?? Field("reply's deadline", m.B, r.B) ?? Field("netpollWaiters after", m.C, r.C);
+            case EventKind.Netpoll:
+                return Field("gs returned", m.A, r.A) ?? Field("call site", m.B, r.B, v => v != 0 ? "the blocking poll" : "netpoll(0) before stealing");
+            case EventKind.InjectGlist:
+                return Field("to the global queue", m.A, r.A) ?? Field("to the local queue", m.B, r.B) ?? Field("had a P", m.C, r.C);
             case EventKind.SelectWoken:
                 return Field("case that woke it", m.A, r.A) ?? Field("sudogs dequeued in pass 3", m.B, r.B) ?? Field("success", m.C, r.C);
             case EventKind.StackGrow:
@@ -142,7 +150,7 @@ public static class EventMatcher
     private static string Queue(long q) => q == 0 ? "sendq" : "recvq";
 
     private static string WaitedOn((long Kind, long Index) w) =>
-        w.Kind == ChanContract.UnblockByChannel ? $"channel {w.Index}" : w.Kind == TimerContract.UnblockByTimer ? "its timer" : $"semaphore {w.Index}";
+        w.Kind == ChanContract.UnblockByChannel ? $"channel {w.Index}" : w.Kind == TimerContract.UnblockByTimer ? "its timer" : w.Kind == NetpollContract.UnblockByNet ? $"the poller (pollDesc {w.Index})" : $"semaphore {w.Index}";
 
     private static string? Field<T>(string name, T model, T runtime, Func<T, string> show) where T : IEquatable<T> =>
         model.Equals(runtime) ? null : $"{name}: the model has {show(model)}, the runtime {show(runtime)}";

@@ -45,6 +45,7 @@ public static class TraceFormat
             EventKind.GoSched => $"GoSched g{e.G} on {where}",
             EventKind.GoBlock => $"GoBlock g{e.G} on sema {e.A} on {where}",
             EventKind.GoUnblock when e.C == TimerContract.UnblockByTimer => $"GoUnblock g{e.G} by its timer on {where}",
+            EventKind.GoUnblock when e.C == NetpollContract.UnblockByNet => $"GoUnblock g{e.G} by the poller (pollDesc {e.B}) on {where}",
             EventKind.GoUnblock => $"GoUnblock g{e.G} by g{e.A} ({(e.C == ChanContract.UnblockByChannel ? "chan" : "sema")} {e.B}) on {where}",
             EventKind.GoSysCall => $"GoSysCall g{e.G} on {where}",
             EventKind.GoSysExit => $"GoSysExit g{e.G} {(e.A != 0 ? "fast" : "slow")} on {where}",
@@ -79,6 +80,10 @@ public static class TraceFormat
             EventKind.TimerAdd => $"TimerAdd g{e.G} on p{e.A}'s heap when={e.B} heap size={e.C} on {where}",
             EventKind.TimerFire => $"TimerFire g{e.G} from p{e.A}'s heap when={e.B} heap size={e.C} on {where}",
             EventKind.TimeJump => $"TimeJump clock={e.A} starts m{e.C} with p{e.B} on {where}",
+            EventKind.GoBlockNet => $"GoBlockNet g{e.G} on pollDesc {e.A} on {where}",
+            EventKind.NetpollBlock => $"NetpollBlock g{e.G} pollDesc {e.A} reply at {e.B} netpollWaiters={e.C} on {where}",
+            EventKind.Netpoll => $"Netpoll {(e.B != 0 ? "blocking site" : "netpoll(0)")} returned {e.A} g(s) on {where}",
+            EventKind.InjectGlist => $"InjectGlist {e.A} to the global queue, {e.B} to the local one{(e.C == 0 ? " (no P)" : "")} on {where}",
             _ => e.ToString(),
         };
     }

@@ -21,6 +21,8 @@ public enum WaitReason : byte
     Semacquire = 18,
     /// <summary>waitReasonSleep: time.Sleep (<see cref="TimerContract.WaitReasonSleep"/>).</summary>
     Sleep = TimerContract.WaitReasonSleep,
+    /// <summary>waitReasonIOWait: netpollblock parked the g on a pollDesc (<see cref="NetpollContract.WaitReasonIOWait"/>).</summary>
+    IOWait = NetpollContract.WaitReasonIOWait,
 }
 
 /// <summary>Go's words for <see cref="WaitReason"/>s.</summary>
@@ -37,6 +39,7 @@ public static class WaitReasons
         WaitReason.ChanSend => "chan send",
         WaitReason.Semacquire => "semacquire",
         WaitReason.Sleep => "sleep",
+        WaitReason.IOWait => "IO wait",
         _ => "waiting",
     };
 }

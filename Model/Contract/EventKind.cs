@@ -139,6 +139,24 @@ public enum EventKind : byte
     /// A = the old size; B = the new size (bytes). Runtime: C = the new stack.lo, D = the new stack.hi (every sp and
     /// bp the g saves from now on is an offset below this hi). Model: C = D = 0 (it has no addresses).</summary>
     StackGrow,
+
+    // ---- The network poller (issue 14). Appended after the stack kinds. ----
+
+    /// <summary>Annotation. park_m for netpollblock (traceEvGoBlockNet, wait reason "IO wait"). G = goid; A = the
+    /// pollDesc id.</summary>
+    GoBlockNet,
+    /// <summary>State. netpollblockcommit (park_m's unlock function): the pollDesc's rg went from pdWait to the g and
+    /// netpollWaiters was bumped. G = goid; A = the pollDesc id (creation order, from 1); B = the reply's deadline (µs;
+    /// virtual in controlled runs); C = netpollWaiters after.</summary>
+    NetpollBlock,
+    /// <summary>State. A netpoll call returned. G = 0; A = how many gs it returned (netpollready, one per ready
+    /// pollDesc, in deadline order, ties by pollDesc id); B = 1 at findRunnable's blocking call site (netpoll(delay);
+    /// under faketime delay is 0), 0 for the non-blocking netpoll(0) before stealing.</summary>
+    Netpoll,
+    /// <summary>State. injectglist's split. G = 0; A = how many went to the global queue (globrunqputbatch); B = how
+    /// many to the local run queue (runqputbatch); C = 1 when the M had a P, 0 when not (then all go global). The gs'
+    /// GoUnblocks and E6s precede it; the GlobRunqPut and RunqPut events follow, one per g.</summary>
+    InjectGlist,
 }
 
 /// <summary>Facts about <see cref="EventKind"/>s that both sides rely on.</summary>
@@ -152,7 +170,8 @@ public static class EventKinds
     /// </summary>
     public static bool IsState(EventKind kind) =>
         kind is >= EventKind.Status and <= EventKind.PStatus or >= EventKind.ChanSend and <= EventKind.SelectWoken
-            or >= EventKind.TimerAdd and <= EventKind.TimeJump or EventKind.StackGrow;
+            or >= EventKind.TimerAdd and <= EventKind.TimeJump or EventKind.StackGrow
+            or >= EventKind.NetpollBlock and <= EventKind.InjectGlist;
 
     /// <summary>Whether a kind is an operation on a queue or a count whose indices order it (see the refinement checker).</summary>
     public static bool IsQueueOp(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet

@@ -73,6 +73,11 @@ public sealed record SyscallOp(int Micros) : Op;
 /// <summary><c>sleep N</c>: time.Sleep for N microseconds: the g parks ("sleep") on a timer of its P's heap and the
 /// timer readies it (runtime.timeSleep, addtimer, goroutineReady). Controlled runs use virtual time.</summary>
 public sealed record SleepOp(int Micros) : Op;
+/// <summary><c>io N</c>: a network read whose reply is ready after about N microseconds (N ≥ 1). The g parks ("IO
+/// wait") in netpollblock on a real fd registered with the run's epoll; the network poller (netpoll, injectglist)
+/// makes it runnable again. Unlike <c>syscall N</c> it holds no M and no P while it waits. Controlled runs use
+/// virtual time: the reply is ready once the virtual clock reaches the deadline.</summary>
+public sealed record IoOp(int Micros) : Op;
 /// <summary><c>work N</c>: N iterations of pure computation.</summary>
 public sealed record WorkOp(int Iterations) : Op;
 /// <summary><c>call BYTES { ... }</c>: a real frame of BYTES bytes; the block runs one frame deeper.</summary>

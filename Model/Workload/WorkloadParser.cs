@@ -209,9 +209,7 @@ public static class WorkloadParser
                 case "syscall": return new SyscallOp(ExpectNumber("syscall", "microseconds", 0, MaxCount)) { Pos = pos };
                 case "work": return new WorkOp(ExpectNumber("work", "iterations", 0, MaxCount)) { Pos = pos };
                 case "sleep": return new SleepOp(ExpectNumber("sleep", "microseconds", 0, MaxCount)) { Pos = pos };
-                case "io":
-                    // Reserved for a network wait through the poller (netpollblock, netpoll, injectglist): not built yet.
-                    throw Error("'io' (a goroutine waiting on the network poller) is not implemented yet; 'syscall N' is a blocking system call", pos);
+                case "io": return new IoOp(ExpectNumber("io", "microseconds", 1, MaxCount)) { Pos = pos };
                 case "call":
                 {
                     var size = Peek;

@@ -29,6 +29,7 @@ public static class WorkloadPrinter
         SyscallOp s => $"syscall {s.Micros}",
         WorkOp w => $"work {w.Iterations}",
         SleepOp s => $"sleep {s.Micros}",
+        IoOp io => $"io {io.Micros}",
         CallOp c => $"call {c.FrameBytes}",
         RepeatOp r => $"repeat {r.Count}",
         ExitOp => "exit",

@@ -41,6 +41,7 @@ public static class WorkloadValidator
                     case SyscallOp s when s.Micros is < 0 or > WorkloadParser.MaxCount: problems.Add($"{owner}: syscall {s.Micros} out of range"); break;
                     case WorkOp w when w.Iterations is < 0 or > WorkloadParser.MaxCount: problems.Add($"{owner}: work {w.Iterations} out of range"); break;
                     case SleepOp s when s.Micros is < 0 or > WorkloadParser.MaxCount: problems.Add($"{owner}: sleep {s.Micros} out of range"); break;
+                    case IoOp io when io.Micros is < 1 or > WorkloadParser.MaxCount: problems.Add($"{owner}: io {io.Micros} out of range (1..{WorkloadParser.MaxCount})"); break;
                     case CallOp c:
                         if (c.FrameBytes is < 0 or > WorkloadParser.MaxFrameBytes) problems.Add($"{owner}: call {c.FrameBytes} out of range");
                         Walk(owner, c.Body);

@@ -393,6 +393,20 @@ public static class WorkloadCompiler
                     McallAndResume(op, McallReason.Park, done);
                     break;
                 }
+                case IoOp io:
+                {
+                    // The read: the service opens and arms the fd and the g parks in netpollblock (1); once netpoll
+                    // readied it, the second call (a0 = 0) consumes the reply and closes the fd.
+                    var start = Marker(op);
+                    CallService(_svc.Io, io.Micros, start);
+                    var done = _a.CreateLabel();
+                    _a.jz(done);
+                    McallAndResume(op, McallReason.Park, _a.CreateLabel());
+                    CallService(_svc.Io, 0, start);
+                    _a.Label(ref done);
+                    _a.nop();
+                    break;
+                }
                 case ExitOp:
                 {
                     var start = Marker(op);

@@ -16,6 +16,7 @@ public class MutantTests
     private const string Workload = """
         main {
           go z
+          repeat 3 { go n }
           yield
           go a
           yield
@@ -28,6 +29,7 @@ public class MutantTests
         c { yield }
         w { yield }
         z { sleep 5 }
+        n { io 7 }
         """;
 
     /// <summary>
@@ -192,6 +194,21 @@ public class MutantTests
                 changed |= bad.Outcome != good.Outcome || !badStates.SequenceEqual(goodStates);
             }
             Assert.True(changed, $"{mutant}: same outcome and state at rest as the correct runtime on 1 and 2 Ps");
+            return;
+        }
+
+        if (mutant == Mutant.TwoPollers)
+        {
+            // Under faketime nobody blocks in the poller, so only a free-running run can show two Ms there: the
+            // runtime's own check of N2 (at most one M in netpoll) ends it.
+            var seen = false;
+            for (var attempt = 0; attempt < 5 && !seen; attempt++)
+            {
+                var bad = Run("main {\n repeat 4 { go n }\n repeat 4 { acquire d }\n}\nn { repeat 20 { io 300 }; release d }",
+                    new RuntimeOptions { Procs = 4, Mutant = mutant, Timeout = TimeSpan.FromSeconds(20) });
+                seen = bad.Outcome == RunOutcome.Fatal && bad.Message.Contains("two Ms block in the poller", StringComparison.Ordinal);
+            }
+            Assert.True(seen, "TwoPollers: no free-running run put two Ms in the poller");
             return;
         }
 

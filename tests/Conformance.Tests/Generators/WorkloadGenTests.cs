@@ -34,6 +34,7 @@ public class WorkloadGenTests
                     case WorkOp x: numbers += x.Iterations; break;
                     case SyscallOp s: numbers += s.Micros; break;
                     case SleepOp sl: numbers += sl.Micros; break;
+                    case IoOp io: numbers += io.Micros; break;
                 }
                 if (op.Nested is { } inner) Walk(inner);
             }

@@ -217,7 +217,8 @@ public class ChannelGoTests
         Assert.Equal("main.w0b3c4", dump[2].Function);
         foreach (var r in new[] { WaitReason.ChanReceive, WaitReason.ChanSend, WaitReason.Select, WaitReason.SelectNoCases, WaitReason.ChanReceiveNilChan, WaitReason.ChanSendNilChan, WaitReason.Semacquire })
             Assert.Equal(r, ModelContract.ReasonOf(r.GoName()));
-        Assert.Null(ModelContract.ReasonOf("IO wait"));
+        Assert.Equal(WaitReason.IOWait, ModelContract.ReasonOf("IO wait")); // io N's netpollblock
+        Assert.Null(ModelContract.ReasonOf("GC assist marking"));
     }
 
     // ---- with the model's channels -----------------------------------------------------------------------------------

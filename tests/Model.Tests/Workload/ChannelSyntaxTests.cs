@@ -118,14 +118,16 @@ public class ChannelSyntaxTests
     }
 
     [Fact]
-    public void Sleep_parses_and_prints_and_io_is_refused_until_the_poller_exists()
+    public void Sleep_and_io_parse_and_print_and_io_needs_a_positive_delay()
     {
-        var w = WorkloadParser.Parse("main { sleep 10; work 1 }");
+        var w = WorkloadParser.Parse("main { sleep 10; io 250; work 1 }");
         Assert.Equal(new SleepOp(10), w.Main.Ops[0]);
+        Assert.Equal(new IoOp(250), w.Main.Ops[1]);
         Assert.Equal(w, WorkloadParser.Parse(WorkloadPrinter.Print(w)));
-        var e = Assert.Throws<WorkloadException>(() => WorkloadParser.Parse("main {\n  io 250\n}", "w.wl"));
-        Assert.Equal((2, 3), (e.Line, e.Column));
-        Assert.Contains("'io' (a goroutine waiting on the network poller) is not implemented yet", e.Problem);
+        Assert.Contains("io 250", WorkloadPrinter.Print(w));
+        var e = Assert.Throws<WorkloadException>(() => WorkloadParser.Parse("main {\n  io 0\n}", "w.wl"));
+        Assert.Equal(2, e.Line);
+        Assert.Contains("'io' microseconds must be between 1 and", e.Problem);
     }
 
     [Fact]
