@@ -19,7 +19,20 @@ internal sealed unsafe class TimerHeap
 internal sealed unsafe partial class Sched
 {
     private TimerHeap[]? _timerHeaps;
-    private TimerHeap[] Heaps => _timerHeaps ??= CreateHeaps();
+
+    /// <summary>The per-P heaps, made on the first timer. Two Ms can add their first timers at once (free-running, on
+    /// two Ps): the heaps are published once with a compare-and-swap, so neither M's timer can land in an array the
+    /// other then replaces. (A plain <c>??=</c> here lost a sleeping g's timer: a false "all goroutines are asleep".)</summary>
+    private TimerHeap[] Heaps
+    {
+        get
+        {
+            var heaps = Volatile.Read(ref _timerHeaps);
+            if (heaps != null) return heaps;
+            Interlocked.CompareExchange(ref _timerHeaps, CreateHeaps(), null);
+            return _timerHeaps!;
+        }
+    }
 
     private TimerHeap[] CreateHeaps()
     {
