@@ -44,6 +44,7 @@ internal sealed unsafe partial class Sched
             Native.Compiler.Sleep.Usleep(delay);
             try
             {
+                if (SysmonNetpoll()) idle = 0;
                 if (Retake(_sysmonM!, Stopwatch.GetTimestamp()) != 0) idle = 0;
                 else idle++;
             }
@@ -52,6 +53,26 @@ internal sealed unsafe partial class Sched
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Mirrors sysmon's network poll (proc.go): when nobody has polled for 10 ms and no M is blocked in the poller
+    /// (sched.lastpoll != 0), sysmon takes the poll itself (a CAS of lastpoll to now), netpoll(0), and injectglist's the
+    /// ready gs (it has no P: all to the global queue, startIdle). Go's safety net for reads that became ready while
+    /// every M was busy elsewhere. Free-running runs only: a controlled run's sysmon is the controller's choice, and
+    /// under faketime nobody waits in the poller.
+    /// </summary>
+    private bool SysmonNetpoll()
+    {
+        if (_controlled || !_netpollInited || Volatile.Read(ref _netpollWaiters) == 0) return false;
+        var last = Volatile.Read(ref _lastpoll);
+        var now = NanoTime();
+        if (last == 0 || last + 10_000 >= now) return false;
+        if (Interlocked.CompareExchange(ref _lastpoll, now, last) != last) return false;
+        var list = NetpollList(_sysmonM!, 0, blockingSite: false, trace: true);
+        if (list.Count == 0) return false;
+        InjectGlist(_sysmonM!, list);
+        return true;
     }
 
     /// <summary>
