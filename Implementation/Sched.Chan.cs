@@ -328,6 +328,17 @@ internal sealed unsafe partial class Sched
         }
         // Block on the channel. Some receiver will complete our operation for us.
         Announce(mp, gp, ref note);
+        return BlockOnChannel(mp, gp, c, chan, ep, receive: false);
+    }
+
+    /// <summary>
+    /// What chansend and chanrecv both do to block (chan.go), c's lock held: acquireSudog with elem = the g's own slot,
+    /// gp.waiting = it, param = nil, enqueue on sendq or recvq, then gopark(chanparkcommit, &amp;c.lock) with
+    /// "chan send" or "chan receive". Returns 1: the emitted code mcalls Park.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private long BlockOnChannel(MState mp, G* gp, HChan* c, int chan, long* ep, bool receive)
+    {
         var mysg = AcquireSudog(mp);
         mysg->Elem = ep;
         mysg->WaitLink = null;
@@ -335,12 +346,14 @@ internal sealed unsafe partial class Sched
         mysg->IsSelect = 0;
         mysg->C = c;
         mysg->CaseIndex = -1;
-        mysg->Dir = 0;
+        mysg->Dir = receive ? 1 : 0;
         gp->Waiting = (nint)mysg;
         gp->Param = 0;
-        Enqueue(ref c->SendQ, mysg);
-        if (_tracing) Trace(mp, EventKind.ChanEnqueue, gp->Goid, chan, 0, c->SendQ.Len, -1);
-        Gopark(mp, gp, &ChanParkCommit, (nint)c, (int)WaitReason.ChanSend, EventKind.GoBlockSend, chan, 0);
+        ref var q = ref receive ? ref c->RecvQ : ref c->SendQ;
+        Enqueue(ref q, mysg);
+        if (_tracing) Trace(mp, EventKind.ChanEnqueue, gp->Goid, chan, receive ? 1 : 0, q.Len, -1);
+        if (receive) Gopark(mp, gp, &ChanParkCommit, (nint)c, (int)WaitReason.ChanReceive, EventKind.GoBlockRecv, chan, 0);
+        else Gopark(mp, gp, &ChanParkCommit, (nint)c, (int)WaitReason.ChanSend, EventKind.GoBlockSend, chan, 0);
         return 1;
     }
 
@@ -425,20 +438,7 @@ internal sealed unsafe partial class Sched
         }
         // No sender available: block on this channel.
         Announce(mp, gp, ref note);
-        var mysg = AcquireSudog(mp);
-        mysg->Elem = ep;
-        mysg->WaitLink = null;
-        mysg->G = gp;
-        mysg->IsSelect = 0;
-        mysg->C = c;
-        mysg->CaseIndex = -1;
-        mysg->Dir = 1;
-        gp->Waiting = (nint)mysg;
-        gp->Param = 0;
-        Enqueue(ref c->RecvQ, mysg);
-        if (_tracing) Trace(mp, EventKind.ChanEnqueue, gp->Goid, chan, 1, c->RecvQ.Len, -1);
-        Gopark(mp, gp, &ChanParkCommit, (nint)c, (int)WaitReason.ChanReceive, EventKind.GoBlockRecv, chan, 0);
-        return 1;
+        return BlockOnChannel(mp, gp, c, chan, ep, receive: true);
     }
 
     /// <summary>chanrecv's (and selectgo's bufrecv) receive from the buffer: the head into ep, cleared, recvx++
