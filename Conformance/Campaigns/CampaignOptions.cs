@@ -27,7 +27,7 @@ public sealed record CampaignOptions
     public string? ReportRoot { get; init; } = Reports.ReportWriter.DefaultRoot;
     /// <summary>At most this many violations are shrunk and reported; later ones are only counted.</summary>
     public int MaxReported { get; init; } = 3;
-    /// <summary>Take the shapes in turn (run i gets shape i mod 10) instead of by their weights: every shape early,
+    /// <summary>Take the shapes in turn (run i gets <c>WorkloadGen.Shapes[i mod its length]</c>) instead of by their weights: every shape early,
     /// which the mutation run wants.</summary>
     public bool ShapesInTurn { get; init; }
     /// <summary>FsCheck sizes grow from 1 to this over the campaign.</summary>
