@@ -273,6 +273,22 @@ internal sealed unsafe partial class Sched
     // ---- chansend, chanrecv, closechan (chan.go) ------------------------------------------------------------------
 
     /// <summary>
+    /// What chansend and chanrecv both do with a nil channel (chan.go): non-blocking (selectnbsend/selectnbrecv), it
+    /// does not proceed; blocking, gopark(nil, nil, the nil-channel wait reason, traceEvGoStop) for good.
+    /// </summary>
+    private long OnNilChannel(MState mp, G* gp, int chan, bool block, ref SelectNote note, WaitReason reason, StopReason stop)
+    {
+        if (!block)
+        {
+            Announce(mp, gp, ref note, tookDefault: true);
+            return WouldBlock;
+        }
+        Announce(mp, gp, ref note);
+        ParkForever(mp, gp, (int)reason, stop, chan);
+        return 1;
+    }
+
+    /// <summary>
     /// Mirrors runtime.chansend (chan.go) with ep = the caller's send slot: 0 = sent, 1 = the g must park (the hchan's
     /// lock is held until park_m's chanparkcommit), <see cref="WouldBlock"/> (block = false only), -1 = panicked.
     /// Difference: no lock-free fast path for block = false (Go's <c>!block &amp;&amp; closed == 0 &amp;&amp; full(c)</c>);
@@ -283,17 +299,7 @@ internal sealed unsafe partial class Sched
     private long ChanSend(MState mp, G* gp, int chan, long* ep, bool block, ref SelectNote note)
     {
         var c = _chans[chan];
-        if (c == null)
-        {
-            if (!block)
-            {
-                Announce(mp, gp, ref note, tookDefault: true);
-                return WouldBlock;
-            }
-            Announce(mp, gp, ref note);
-            ParkForever(mp, gp, (int)WaitReason.ChanSendNilChan, StopReason.SendNilChan, chan);
-            return 1;
-        }
+        if (c == null) return OnNilChannel(mp, gp, chan, block, ref note, WaitReason.ChanSendNilChan, StopReason.SendNilChan);
         c->Lock.Lock();
         if (c->Closed != 0)
         {
@@ -386,17 +392,7 @@ internal sealed unsafe partial class Sched
     private long ChanRecv(MState mp, G* gp, int chan, long* ep, bool block, ref SelectNote note)
     {
         var c = _chans[chan];
-        if (c == null)
-        {
-            if (!block)
-            {
-                Announce(mp, gp, ref note, tookDefault: true);
-                return WouldBlock;
-            }
-            Announce(mp, gp, ref note);
-            ParkForever(mp, gp, (int)WaitReason.ChanReceiveNilChan, StopReason.RecvNilChan, chan);
-            return 1;
-        }
+        if (c == null) return OnNilChannel(mp, gp, chan, block, ref note, WaitReason.ChanReceiveNilChan, StopReason.RecvNilChan);
         c->Lock.Lock();
         if (c->Closed != 0)
         {
