@@ -14,6 +14,9 @@ public enum ChoiceKind
     /// <summary>selectgo's poll order: Value is the code in [0, n!) that <c>ChanContract.PollOrder</c> decodes, n the
     /// select's non-nil channel cases.</summary>
     SelectOrder,
+    /// <summary>sysmon's preemptone of the g about to resume user code: Value 0 (of <c>Sched.PreemptOdds</c>) = the
+    /// request is made (the model's Preempt action), any other value = not now.</summary>
+    Preempt,
 }
 
 /// <summary>One recorded choice of a controlled run, in order; <see cref="RunResult.Choices"/> holds the bare values

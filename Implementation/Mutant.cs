@@ -99,4 +99,10 @@ internal enum Mutant
     FindRunnableSkipsNetpoll,
     /// <summary>The poller token is not taken: a second M may block in netpoll beside the first.</summary>
     TwoPollers,
+
+    // ---- cooperative preemption (issue 13) ----
+
+    /// <summary>gopreempt_m puts the preempted g on its P's local run queue instead of the global one (Go's
+    /// goschedImpl: globrunqput), so it keeps its place ahead of every g the global queue holds.</summary>
+    PreemptToLocalQueue,
 }

@@ -36,6 +36,13 @@ internal unsafe struct P
     /// <summary>sysmon's bookkeeping: the syscalltick it saw last and when (Stopwatch ticks).</summary>
     public uint SysmonTick;
     public long SysmonWhen;
+    /// <summary>sysmon's bookkeeping for preemption (Go's sysmontick.schedtick and schedwhen): the schedtick it saw
+    /// last and when (Stopwatch ticks). Sysmon only.</summary>
+    public uint SysmonSchedTick;
+    public long SysmonSchedWhen;
+    /// <summary>Controlled runs: 1 from an execute that did not inherit the time slice until the M's next runtime
+    /// service (its g has run user code). The model's P.SliceFresh: no preemption request while it is set. Owner only.</summary>
+    public int SliceFresh;
 
     private fixed byte _pad0[64];
 

@@ -83,7 +83,14 @@ internal sealed unsafe partial class Sched
                 mp.CurG = gp;
                 gp->M = mp.M;
                 CasGStatus(mp, gp, GStatus.Runnable, GStatus.Running); // E4
-                if (!inheritTime || _mutant == Mutant.SchedTickOnInherit) pp->SchedTick++;
+                // gp.preempt = false; gp.stackguard0 = gp.stack.lo + _StackGuard: a request made before is void.
+                gp->Preempt = 0;
+                gp->StackGuard0 = gp->StackLo + StackGuardBytes;
+                if (!inheritTime || _mutant == Mutant.SchedTickOnInherit)
+                {
+                    pp->SchedTick++;
+                    pp->SliceFresh = 1;
+                }
                 if (_tracing) TraceExecute(mp, gp, inheritTime);
                 mp.Switches++;
                 if (_controlled)
@@ -94,6 +101,7 @@ internal sealed unsafe partial class Sched
                     // gogo that forgot to clear it would go unseen. Give it a value gogo must load into AX and clear
                     // (B2); the g's code ignores AX, and the snapshot after the switch back shows whether it was.
                     if (_snapshots) gp->Sched.Ret = RetProbe;
+                    OfferPreempt(mp, gp);
                 }
             gogo:
                 var reason = (McallReason)entry(mp.M, gp);
@@ -139,7 +147,6 @@ internal sealed unsafe partial class Sched
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private G* GoschedM(MState mp, G* gp)
     {
-        if (ReadGStatus(gp) != GStatus.Running) Fatal("bad g status");
         if (_mutant == Mutant.McallWrongPc && !_wrongPcDone && Program.YieldStartOf(gp->Sched.Pc) is var start && start != 0)
         {
             // Seeded bug: record the yield's first instruction instead of its resume point, so the g yields again.
@@ -149,11 +156,21 @@ internal sealed unsafe partial class Sched
 #if CHECKER_MUTANTS
         if (_mutant == Mutant.GoschedPcTruncated) gp->Sched.Pc = (nint)(uint)gp->Sched.Pc; // seeded bug: the resume pc loses its high half
 #endif
+        return GoschedImpl(mp, gp, EventKind.GoSched);
+    }
+
+    /// <summary>Mirrors runtime.goschedImpl (proc.go, 1.19): "bad g status" unless Running, E7, dropg, globrunqput,
+    /// schedule; with its caller's trace event (<paramref name="trace"/>: GoSched from gosched_m, GoPreempt from
+    /// gopreempt_m).</summary>
+    private G* GoschedImpl(MState mp, G* gp, EventKind trace)
+    {
+        if (ReadGStatus(gp) != GStatus.Running) Fatal("bad g status");
         CasGStatus(mp, gp, GStatus.Running, GStatus.Runnable); // E7
         DropG(mp, gp);
-        if (_tracing) Trace(mp, EventKind.GoSched, gp->Goid);
+        if (_tracing) Trace(mp, trace, gp->Goid);
 #if CHECKER_MUTANTS
-        if (_mutant == Mutant.GoschedLocal) RunQPut(mp, mp.P, gp, false);
+        if (_mutant == Mutant.GoschedLocal && trace == EventKind.GoSched) RunQPut(mp, mp.P, gp, false);
+        else if (_mutant == Mutant.PreemptToLocalQueue && trace == EventKind.GoPreempt) RunQPut(mp, mp.P, gp, false);
         else
 #endif
         GlobRunQPutLocked(mp, gp);
@@ -200,8 +217,9 @@ internal sealed unsafe partial class Sched
     /// morestack, which saved m.morebuf = the caller's {pc, sp, g} and g.sched = f's prologue {pc, sp, bp, ctxt}.
     /// Checks what Go checks ("wrong goroutine in newstack"; "stack split at bad time" for a g that is not Running:
     /// Go's throwsplit, set between entersyscall and exitsyscall, where no checked prologue may run; "missing stack";
-    /// "split stack overflow"), clears m.morebuf as Go does, honours a preemption request by restoring the guard and
-    /// resuming (Go's !canPreemptM path; sysmon does not request preemption yet), then grows: doubles the size until
+    /// "split stack overflow"), clears m.morebuf as Go does, and honours a preemption request (stackguard0 was
+    /// stackPreempt): when the M may not be preempted (canPreemptM) it restores the guard and resumes, gp.preempt still
+    /// set as in Go; otherwise, after the stack checks, gopreempt_m. Only then does it grow: doubles the size until
     /// f's frame fits (our funcMaxSPDelta: the frame word the compiler put in front of the morestack call), E12,
     /// copystack, E13, and <paramref name="resume"/> = true: the scheduler loop gogo's back to f's prologue, which
     /// re-runs its check. Above maxstacksize, or with fixed stacks, the run ends with Go's "stack overflow" report.
@@ -222,11 +240,16 @@ internal sealed unsafe partial class Sched
         }
         // morebuf := thisg.m.morebuf; thisg.m.morebuf = {} (nothing keeps a pointer into the old stack).
         m->Morebuf = default;
+        // A call's callee is no closure: Go's prologue calls morestack_noctxt, which zeroes DX before morestack saves
+        // it. Our emitted code has one morestack for every prologue, so the zero is written here, where it matters (a
+        // preempted g rests with this gobuf). A body's own prologue keeps the ctxt gogo loaded, as a closure's does.
+        if (Program.PointAt(gp->Sched.Pc) is not null) gp->Sched.Ctxt = 0;
         var stackguard0 = Volatile.Read(ref gp->StackGuard0);
-        if (stackguard0 == StackCheck.StackPreempt)
+        var preempt = stackguard0 == StackCheck.StackPreempt;
+        if (preempt && !CanPreemptM(mp))
         {
-            // Difference from Go: no preemption is requested yet, so this is canPreemptM's "let it keep running".
-            gp->StackGuard0 = gp->StackLo + (_goStacks != null ? GoStacks.StackGuard : StackPool.StackGuard);
+            // Let the goroutine keep running for now; gp.preempt stays set, so its next execute decides again.
+            gp->StackGuard0 = gp->StackLo + StackGuardBytes;
             resume = true;
             return gp;
         }
@@ -235,6 +258,12 @@ internal sealed unsafe partial class Sched
         if (sp < gp->StackLo)
         {
             Fatal($"runtime: split stack overflow: newstack sp={sp:x} stack=[{gp->StackLo:x}, {gp->StackHi:x}]");
+        }
+        if (preempt)
+        {
+            if (mp.P == null) Fatal("runtime: g is running but p is not set");
+            // Act as if the goroutine had called Gosched.
+            return GoPreemptM(mp, gp);
         }
         if (_goStacks == null) StackOverflow(gp, gp->StackHi - gp->StackLo);
 

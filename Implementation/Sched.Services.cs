@@ -43,6 +43,16 @@ internal sealed unsafe partial class Sched
         return -1;
     }
 
+    /// <summary>A service's result <paramref name="r"/>, after sysmon's chance to preempt the g when the service lets
+    /// it go on with its user code (<see cref="OfferPreempt"/>): not when it parks (<paramref name="parks"/>), failed
+    /// (-1), or ended the run.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private long GoesOn(MState mp, G* g, long r, long parks)
+    {
+        if (_controlled && r >= 0 && r != parks && !Finished) OfferPreempt(mp, g);
+        return r;
+    }
+
     /// <summary>systemstack(newproc): a0 = body index, a1 = the go statement's pc.</summary>
     [UnmanagedCallersOnly]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -55,6 +65,7 @@ internal sealed unsafe partial class Sched
             if (s.Finished) return -1;
             s.ServicePoint(mp);
             s.NewProc(mp, (int)body, g, pc);
+            s.OfferPreempt(mp, g);
             return 0;
         }
         catch (Exception e)
@@ -74,7 +85,7 @@ internal sealed unsafe partial class Sched
             var s = mp.Sched;
             if (s.Finished) return -1;
             s.ServicePoint(mp);
-            return s.SemAcquire(mp, g, (int)sema);
+            return s.GoesOn(mp, g, s.SemAcquire(mp, g, (int)sema), parks: 1);
         }
         catch (Exception e)
         {
@@ -93,7 +104,7 @@ internal sealed unsafe partial class Sched
             var s = mp.Sched;
             if (s.Finished) return -1;
             s.ServicePoint(mp);
-            return s.SemRelease(mp, g, (int)sema);
+            return s.GoesOn(mp, g, s.SemRelease(mp, g, (int)sema), parks: 1);
         }
         catch (Exception e)
         {
@@ -131,7 +142,7 @@ internal sealed unsafe partial class Sched
             var s = mp.Sched;
             if (s.Finished) return -1;
             s.ServicePoint(mp);
-            return s.ExitSyscall(mp, g);
+            return s.GoesOn(mp, g, s.ExitSyscall(mp, g), parks: 1);
         }
         catch (Exception e)
         {
@@ -151,7 +162,7 @@ internal sealed unsafe partial class Sched
             s.ServicePoint(mp);
             if ((uint)chan >= (uint)s._chans.Length) s.Fatal("chansend: bad channel index");
             var none = default(SelectNote);
-            return s.ChanSend(mp, g, (int)chan, (long*)slot, block: true, ref none);
+            return s.GoesOn(mp, g, s.ChanSend(mp, g, (int)chan, (long*)slot, block: true, ref none), parks: 1);
         }
         catch (Exception e)
         {
@@ -171,7 +182,7 @@ internal sealed unsafe partial class Sched
             s.ServicePoint(mp);
             if ((uint)chan >= (uint)s._chans.Length) s.Fatal("chanrecv: bad channel index");
             var none = default(SelectNote);
-            return s.ChanRecv(mp, g, (int)chan, (long*)slot - 1, block: true, ref none);
+            return s.GoesOn(mp, g, s.ChanRecv(mp, g, (int)chan, (long*)slot - 1, block: true, ref none), parks: 1);
         }
         catch (Exception e)
         {
@@ -190,7 +201,7 @@ internal sealed unsafe partial class Sched
             if (s.Finished) return -1;
             s.ServicePoint(mp);
             if ((uint)chan >= (uint)s._chans.Length) s.Fatal("closechan: bad channel index");
-            return s.CloseChan(mp, g, (int)chan);
+            return s.GoesOn(mp, g, s.CloseChan(mp, g, (int)chan), parks: 1);
         }
         catch (Exception e)
         {
@@ -208,7 +219,7 @@ internal sealed unsafe partial class Sched
             var s = mp.Sched;
             if (s.Finished) return -1;
             s.ServicePoint(mp);
-            return s.ChanWoken(mp, g, (int)chan, (long*)slot);
+            return s.GoesOn(mp, g, s.ChanWoken(mp, g, (int)chan, (long*)slot), parks: 1);
         }
         catch (Exception e)
         {
@@ -226,7 +237,7 @@ internal sealed unsafe partial class Sched
             var s = mp.Sched;
             if (s.Finished) return -1;
             s.ServicePoint(mp);
-            return s.Select(mp, g, (int)number, (long*)slot);
+            return s.GoesOn(mp, g, s.Select(mp, g, (int)number, (long*)slot), parks: RuntimeServices.SelectParks);
         }
         catch (Exception e)
         {
@@ -244,7 +255,7 @@ internal sealed unsafe partial class Sched
             var s = mp.Sched;
             if (s.Finished) return -1;
             s.ServicePoint(mp);
-            return s.SelectWoken(mp, g, (int)number, (long*)slot);
+            return s.GoesOn(mp, g, s.SelectWoken(mp, g, (int)number, (long*)slot), parks: RuntimeServices.SelectParks);
         }
         catch (Exception e)
         {
@@ -262,7 +273,7 @@ internal sealed unsafe partial class Sched
             var s = mp.Sched;
             if (s.Finished) return -1;
             s.ServicePoint(mp);
-            return s.TimeSleep(mp, g, (int)micros);
+            return s.GoesOn(mp, g, s.TimeSleep(mp, g, (int)micros), parks: 1);
         }
         catch (Exception e)
         {

@@ -27,6 +27,7 @@ internal sealed unsafe partial class Sched
     private void ServicePoint(MState mp)
     {
         if (!_controlled) return;
+        if (mp.P != null) mp.P->SliceFresh = 0; // the g has run user code in this slice (not exitsyscall: no P)
         mp.Position = MPosition.InService;
         _control!.Point(mp);
         if (_snapshots) TakeSnapshot(mp, MPosition.InService);
@@ -89,6 +90,7 @@ internal sealed unsafe partial class Sched
             words, shadow, gp->SyscallSp, gp->WaitSema, gp->Body)
         {
             SendSeq = gp->SendSeq, SelectDone = Volatile.Read(ref gp->SelectDone), WaitReason = (Model.Contract.WaitReason)gp->WaitReason,
+            Preempt = gp->Preempt != 0,
         };
     }
 

@@ -76,9 +76,11 @@ internal sealed unsafe partial class Sched
     }
 
     /// <summary>
-    /// Mirrors runtime.retake (proc.go, 1.19) for Ps in system calls: a P whose syscalltick has not moved since the
-    /// last look is retaken (CAS Psyscall → Pidle, syscalltick++, handoffp) unless its run queue is empty, some M
-    /// spins or some P is idle, and the syscall has lasted under 10ms. Returns the number retaken.
+    /// Mirrors runtime.retake (proc.go, 1.19): a P in _Prunning that has run one g for forcePreemptNS is preempted
+    /// (<see cref="RetakePreempt"/>); a P in a system call whose syscalltick has not moved since the last look is
+    /// retaken (CAS Psyscall → Pidle, syscalltick++, handoffp) unless its run queue is empty, some M spins or some P
+    /// is idle, and the syscall has lasted under 10ms. Returns the number retaken or preempted. (Go also preempts
+    /// the g of a P in a syscall, which has no M to deliver it; a g in a syscall here runs no checked prologue.)
     /// </summary>
     private int Retake(MState sm, long now)
     {
@@ -86,6 +88,11 @@ internal sealed unsafe partial class Sched
         foreach (var pp in _allp)
         {
             var s = Volatile.Read(ref pp->Status);
+            if (s == (int)PStatus.Running)
+            {
+                if (RetakePreempt(sm, pp, now)) n++;
+                continue;
+            }
             if (s != (int)PStatus.Syscall) continue;
             // Retake P from syscall if it's there for more than 1 sysmon tick (at least 20us).
             var t = Volatile.Read(ref pp->SysCallTick);

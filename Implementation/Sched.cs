@@ -139,6 +139,7 @@ internal sealed unsafe partial class Sched : IDisposable
             _allp[i] = p;
         }
         InitStacks(options);
+        InitPreemption();
         _semas = new Sema[program.Semaphores.Count];
         for (var i = 0; i < _semas.Length; i++) _semas[i] = new Sema(i, program.Semaphores[i]);
         if (_controlled) _control = new Controller(options.Seed, options.Replay);

@@ -84,6 +84,7 @@ internal sealed class CompiledWorkload
         MainBody = workload.BodyIndex(Model.Workload.Workload.MainBody);
         UsesChannels = workload.Channels.Length > 0 || selects.Count > 0;
         HasPollChoices = selects.Any(s => s.PollChoices > 1);
+        HasCalls = Bodies.Any(b => b.HasCall);
     }
 
     public Workload.Workload Workload { get; }
@@ -103,6 +104,8 @@ internal sealed class CompiledWorkload
     /// <summary>Whether the workload declares a channel or has a select: only then does the state carry (and encode)
     /// channel fields.</summary>
     public bool UsesChannels { get; }
+    /// <summary>Whether some body has a <c>call</c> (Actions then offers sysmon's preemption requests).</summary>
+    public bool HasCalls { get; }
     /// <summary>Whether some select offers a poll-order choice (Actions must then peek at each running g's next op).</summary>
     public bool HasPollChoices { get; }
 
@@ -132,6 +135,7 @@ internal sealed class CompiledWorkload
                     // CALL pushes the return address, the callee's prologue pushes rbp (rbp = that slot) and subtracts F.
                     var frame = FrameAbi.FrameSize(c.FrameBytes, c.Body);
                     code.CalleeFrame[n] = frame;
+                    code.HasCall = true;
                     var calleeBp = sp + FrameAbi.CallOverheadBytes;
                     sched = Lay(w, body, c.Body, n, repDepth, callDepth + 1, calleeBp + frame, calleeBp, code, selects, ref next);
                     break;
@@ -247,5 +251,8 @@ internal sealed class CompiledWorkload
         /// <summary>A select and its cases: the select's number (<see cref="Selects"/>); -1 elsewhere.</summary>
         public readonly int[] Select;
         public int MaxRepeatDepth;
+        /// <summary>Whether the body has a <c>call</c>: only then can a preemption request reach a checked prologue
+        /// after the body's entry.</summary>
+        public bool HasCall;
     }
 }

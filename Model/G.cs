@@ -37,6 +37,19 @@ public sealed class G
     public int SyscallSp { get; internal set; }
     /// <summary>hi − lo, 0 when the stack was freed (gfput of a grown stack).</summary>
     public int StackSize { get; internal set; }
+    /// <summary>gp.preempt, set with <see cref="GuardPreempt"/> by sysmon's preemptone and cleared by execute alone, as
+    /// in Go: a g preempted by newstack, or one that parked or exited with a request pending, keeps it until it is next
+    /// executed.</summary>
+    public bool Preempt { get; internal set; }
+    /// <summary>stackguard0 = stackPreempt (otherwise it is stack.lo + _StackGuard, or 0 without a stack). Set by
+    /// preemptone, cleared by execute, and by gfput's stackfree with the stack (a dead g then keeps only
+    /// <see cref="Preempt"/>, and gfget's new stack gets the plain guard, as in Go). Copystack would clobber it too,
+    /// but no g grows with it set: the first checked prologue after a request delivers it.</summary>
+    public bool GuardPreempt { get; internal set; }
+    /// <summary>The call whose prologue the g resumes at, -1 for none: newstack preempted it there (gopreempt_m), and
+    /// gogo will jump back to the pc morestack saved, which re-runs the check. Cleared when its Run step starts.
+    /// (A preemption at the body's own prologue needs none: <see cref="After"/> = -1 already resumes there.)</summary>
+    public int ResumeCall { get; internal set; } = -1;
     /// <summary>Parked by time.Sleep with its timer on a P's heap (wait reason "sleep"); cleared when the timer fires.</summary>
     public bool Sleeping { get; internal set; }
     /// <summary>gp.timer.when: the deadline of the g's sleep timer (µs), kept after it fired as Go keeps gp.timer;
@@ -83,7 +96,7 @@ public sealed class G
     internal void CopyFrom(G o)
     {
         Goid = o.Goid; Status = o.Status; Body = o.Body; After = o.After; M = o.M; WaitSema = o.WaitSema;
-        Sched = o.Sched; SyscallSp = o.SyscallSp; StackSize = o.StackSize;
+        Sched = o.Sched; SyscallSp = o.SyscallSp; StackSize = o.StackSize; Preempt = o.Preempt; GuardPreempt = o.GuardPreempt; ResumeCall = o.ResumeCall;
         SendSeq = o.SendSeq; RecvSlot = o.RecvSlot; ChanWait = o.ChanWait; SelectDone = o.SelectDone;
         WakeCase = o.WakeCase; WakeSuccess = o.WakeSuccess;
         Sleeping = o.Sleeping; TimerWhen = o.TimerWhen; NetPd = o.NetPd;
@@ -93,7 +106,7 @@ public sealed class G
     public override string ToString() =>
         $"g{Goid}[slot {Slot}] {Status.GoName()} body={Body} after={After} m={M - 1} sched={Sched}" +
         (SyscallSp != 0 ? $" syscallsp={Gobuf.Offset(SyscallSp)}" : "") + (WaitSema > 0 ? $" sema={WaitSema - 1}" : WaitSema < 0 ? $" retry sema={-WaitSema - 1}" : "") +
-        (Counters.Length > 0 ? $" repeat=[{string.Join(",", Counters)}]" : "") + $" stack={StackSize}" +
+        (Counters.Length > 0 ? $" repeat=[{string.Join(",", Counters)}]" : "") + $" stack={StackSize}" + (Preempt ? " preempt" : "") + (GuardPreempt ? " stackguard0=stackPreempt" : "") + (ResumeCall >= 0 ? $" resumes at op{ResumeCall}'s prologue" : "") +
         (SendSeq != 0 ? $" sendseq={SendSeq}" : "") + (RecvSlot != 0 ? $" recvslot={Hchan.V(RecvSlot)}" : "") +
         (ChanWait != WaitReason.None ? $" wait=\"{ChanWait.GoName()}\"" : "") + (SelectDone ? " selectDone" : "") +
         (WakeCase != NoWake ? $" woken(case {WakeCase}, {(WakeSuccess ? "ok" : "closed")})" : "") +

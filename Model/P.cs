@@ -25,6 +25,12 @@ public sealed class P
     public int RunNext { get; internal set; }
     /// <summary>p.schedtick: incremented by execute when !inheritTime.</summary>
     public uint SchedTick { get; internal set; }
+    /// <summary>The P's time slice has just begun (an execute that did not inherit it) and no user code has run in it
+    /// yet: sysmon's retake cannot preempt it, since a new schedtick restarts its forcePreemptNS window (Go's
+    /// sysmontick.schedtick != schedtick). The model has no clock; this is what keeps "the slice has run 10 ms" from
+    /// being chosen before the slice has run at all, which would let a g be preempted at the same prologue forever.
+    /// Set by execute without inheritTime, cleared by the M's next Run step.</summary>
+    public bool SliceFresh { get; internal set; }
     /// <summary>p.goidcache: the next goid to hand out.</summary>
     public long GoidCache { get; internal set; }
     /// <summary>p.goidcacheend: one past the last goid of the cached block.</summary>
@@ -60,7 +66,7 @@ public sealed class P
 
     internal void CopyFrom(P o)
     {
-        Status = o.Status; M = o.M; RunNext = o.RunNext; SchedTick = o.SchedTick;
+        Status = o.Status; M = o.M; RunNext = o.RunNext; SchedTick = o.SchedTick; SliceFresh = o.SliceFresh;
         GoidCache = o.GoidCache; GoidCacheEnd = o.GoidCacheEnd; GFreeN = o.GFreeN;
         Head = o.Head; Tail = o.Tail;
         for (var i = o.Head; i != o.Tail; i++) RunQ[i % RunQSize] = o.RunQ[i % RunQSize];

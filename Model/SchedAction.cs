@@ -18,16 +18,26 @@ public enum SchedActionKind : byte
     ExitSyscall,
     /// <summary>sysmon's retake takes P <c>Id</c> from its syscall and hands it off (only with <see cref="SchedConfig.Sysmon"/>).</summary>
     Retake,
+    /// <summary>sysmon's retake finds that P <c>Id</c> has run its current g for forcePreemptNS and preemptone's it
+    /// (only with <see cref="SchedConfig.Sysmon"/>; time is abstracted, so "long enough" is the choice). Enabled while
+    /// the P's M is about to run user code of a g whose body has a <c>call</c> (only a checked prologue can deliver
+    /// the request) and that has no request pending.</summary>
+    Preempt,
 }
 
 /// <summary>One enabled choice: which M steps (or which P sysmon retakes), and the steal victim or, for a Run action
 /// that reaches a selectgo with a choice, the poll order's code (-1: none).</summary>
 public readonly record struct SchedAction(SchedActionKind Kind, int Id, int Victim = -1)
 {
+    /// <summary>Whether sysmon takes the step (a retake or a preemption request): <c>Id</c> is then a P, and the step
+    /// belongs to no M.</summary>
+    public bool IsSysmon => Kind is SchedActionKind.Retake or SchedActionKind.Preempt;
+
     public override string ToString() => Kind switch
     {
         SchedActionKind.Steal => $"Steal(m{Id}, p{Victim})",
         SchedActionKind.Retake => $"Retake(p{Id})",
+        SchedActionKind.Preempt => $"Preempt(p{Id})",
         SchedActionKind.Run when Victim >= 0 => $"Run(m{Id}, poll {Victim})",
         _ => $"{Kind}(m{Id})",
     };

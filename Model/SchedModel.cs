@@ -61,7 +61,8 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         return s;
     }
 
-    /// <summary>Every enabled action, in a fixed order (by M, then victim or poll-order code; then retakes by P).
+    /// <summary>Every enabled action, in a fixed order (by M, then victim or poll-order code; then retakes by P, then
+    /// preemption requests by P).
     /// Empty once the run has ended (completed, deadlocked or fatal). An M whose curg will next reach a selectgo with
     /// n ≥ 2 non-nil channel cases offers n! Run actions, one per poll order (<see cref="SchedAction.Victim"/> = the
     /// code, <c>ChanContract.PollOrder</c>).</summary>
@@ -116,8 +117,13 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
             }
         }
         if (Config.Sysmon)
+        {
             foreach (var p in state.Ps)
                 if (p.Status == PStatus.Syscall) actions.Add(new SchedAction(SchedActionKind.Retake, p.Id));
+            if (_code.HasCalls)
+                foreach (var p in state.Ps)
+                    if (Stepper.MayPreempt(_code, state, p)) actions.Add(new SchedAction(SchedActionKind.Preempt, p.Id));
+        }
     }
 
     /// <summary>

@@ -224,7 +224,7 @@ public sealed class SchedState
         for (var i = 0; i < SemaCount.Length; i++) { Put(b, ref at, (uint)SemaCount[i]); PutList(b, ref at, SemaWaiters[i]); }
         foreach (var p in Ps)
         {
-            b[at++] = (byte)p.Status; Put(b, ref at, (uint)p.M); Put(b, ref at, p.Head); Put(b, ref at, p.Length);
+            b[at++] = PFlags(p); Put(b, ref at, (uint)p.M); Put(b, ref at, p.Head); Put(b, ref at, p.Length);
             for (var i = p.Head; i != p.Tail; i++) Put(b, ref at, (uint)p.RunQ[i % P.RunQSize]);
             Put(b, ref at, (uint)p.RunNext); Put(b, ref at, p.SchedTick % SchedConstants.GlobalRunQCheckPeriod); Put(b, ref at, (ulong)p.GoidCache); Put(b, ref at, (ulong)p.GoidCacheEnd);
             Put(b, ref at, (uint)p.GFreeN); PutList(b, ref at, p.GFree);
@@ -246,7 +246,7 @@ public sealed class SchedState
             b[at++] = gflags;
             if ((gflags & 2) != 0) Put(b, ref at, (ulong)g.Sched.Ret);
             if ((gflags & 4) != 0) Put(b, ref at, (ulong)g.Sched.Lr);
-            PutOff(b, ref at, g.Sched.Bp); PutOff(b, ref at, g.SyscallSp); Put(b, ref at, (uint)g.StackSize);
+            PutOff(b, ref at, g.Sched.Bp); PutOff(b, ref at, g.SyscallSp); Put(b, ref at, StackWord(g)); Put(b, ref at, (uint)(g.ResumeCall + 1));
             if (UsesChannels)
             {
                 Put(b, ref at, (uint)g.SendSeq); Put(b, ref at, (ulong)g.RecvSlot);
@@ -273,6 +273,14 @@ public sealed class SchedState
         EncodeTime(b, ref at);
         return at;
     }
+
+    /// <summary>A P's status (below 8) and its fresh time slice in one byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte PFlags(P p) => (byte)((int)p.Status | (p.SliceFresh ? 0x80 : 0));
+
+    /// <summary>A g's stack size (at most 1 GB), gp.preempt and whether stackguard0 is stackPreempt, in one word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint StackWord(G g) => (uint)g.StackSize << 2 | (g.Preempt ? 2u : 0u) | (g.GuardPreempt ? 1u : 0u);
 
     /// <summary>A g's channel wait reason, selectDone and wake success in one byte (reasons are below 32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -395,7 +403,7 @@ public sealed class SchedState
         for (var i = 0; i < SemaCount.Length; i++) { w.Var((uint)SemaCount[i]); Slots(ref w, SemaWaiters[i], rename); }
         foreach (var p in Ps)
         {
-            w.Byte((byte)p.Status); w.Var((uint)p.M); w.Var(p.Head); w.Var(p.Length);
+            w.Byte(PFlags(p)); w.Var((uint)p.M); w.Var(p.Head); w.Var(p.Length);
             for (var i = p.Head; i != p.Tail; i++) w.Var((uint)(rename[p.RunQ[i % P.RunQSize] - 1] + 1));
             w.Var(p.RunNext == 0 ? 0u : (uint)(rename[p.RunNext - 1] + 1));
             w.Var(p.SchedTick % SchedConstants.GlobalRunQCheckPeriod); w.Var((ulong)p.GoidCache); w.Var((ulong)p.GoidCacheEnd);
@@ -416,7 +424,7 @@ public sealed class SchedState
             w.Var((uint)g.M); w.Var((uint)g.WaitSema);
             w.Var(Off(g.Sched.Sp)); w.Var((uint)g.Sched.Pc.Code);
             w.Byte(GobufFlags(g.Sched)); w.Var((ulong)g.Sched.Ret); w.Var((ulong)g.Sched.Lr);
-            w.Var(Off(g.Sched.Bp)); w.Var(Off(g.SyscallSp)); w.Var((uint)g.StackSize);
+            w.Var(Off(g.Sched.Bp)); w.Var(Off(g.SyscallSp)); w.Var(StackWord(g)); w.Var((uint)(g.ResumeCall + 1));
             if (UsesChannels)
             {
                 w.Var((uint)g.SendSeq); CanonValue(ref w, g.RecvSlot, rename);
@@ -493,6 +501,9 @@ public sealed class SchedState
         if (c == 0) c = a.Sched.Bp.CompareTo(b.Sched.Bp);
         if (c == 0) c = a.SyscallSp.CompareTo(b.SyscallSp);
         if (c == 0) c = a.StackSize.CompareTo(b.StackSize);
+        if (c == 0) c = a.Preempt.CompareTo(b.Preempt);
+        if (c == 0) c = a.GuardPreempt.CompareTo(b.GuardPreempt);
+        if (c == 0) c = a.ResumeCall.CompareTo(b.ResumeCall);
         if (c == 0) c = a.SendSeq.CompareTo(b.SendSeq);
         if (c == 0) c = ChanValues.Seq(a.RecvSlot).CompareTo(ChanValues.Seq(b.RecvSlot));
         if (c == 0) c = ChanFlags(a).CompareTo(ChanFlags(b));
@@ -513,7 +524,7 @@ public sealed class SchedState
         for (var i = 0; i < SemaCount.Length; i++) { SemaCount[i] = (int)Get(b, ref at); GetList(b, ref at, SemaWaiters[i]); }
         foreach (var p in Ps)
         {
-            p.Status = (PStatus)b[at++]; p.M = (int)Get(b, ref at); p.Head = (uint)Get(b, ref at); var n = (uint)Get(b, ref at);
+            var pflags = b[at++]; p.Status = (PStatus)(pflags & 0x7F); p.SliceFresh = (pflags & 0x80) != 0; p.M = (int)Get(b, ref at); p.Head = (uint)Get(b, ref at); var n = (uint)Get(b, ref at);
             p.Tail = unchecked(p.Head + n);
             for (var i = p.Head; i != p.Tail; i++) p.RunQ[i % P.RunQSize] = (int)Get(b, ref at);
             p.RunNext = (int)Get(b, ref at); p.SchedTick = (uint)Get(b, ref at); p.GoidCache = (long)Get(b, ref at); p.GoidCacheEnd = (long)Get(b, ref at);
@@ -542,7 +553,9 @@ public sealed class SchedState
             g.Sched.Ctxt = (gflags & 1) != 0;
             g.Sched.Ret = (gflags & 2) != 0 ? (long)Get(b, ref at) : 0;
             g.Sched.Lr = (gflags & 4) != 0 ? (long)Get(b, ref at) : 0;
-            g.Sched.Bp = GetOff(b, ref at); g.SyscallSp = GetOff(b, ref at); g.StackSize = (int)Get(b, ref at);
+            g.Sched.Bp = GetOff(b, ref at); g.SyscallSp = GetOff(b, ref at);
+            var stack = (uint)Get(b, ref at); g.StackSize = (int)(stack >> 2); g.Preempt = (stack & 2) != 0; g.GuardPreempt = (stack & 1) != 0;
+            g.ResumeCall = (int)Get(b, ref at) - 1;
             if (UsesChannels)
             {
                 g.SendSeq = (int)Get(b, ref at); g.RecvSlot = (long)Get(b, ref at);

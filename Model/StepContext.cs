@@ -23,6 +23,12 @@ internal readonly ref struct StepContext(SchedConfig cfg, CompiledWorkload code,
         Events.Add(new SchedEvent(kind, M, p, g, a, b, c, d));
     }
 
+    /// <summary>Appends an event whose P field is <paramref name="p"/>, not the stepping M's (sysmon's steps).</summary>
+    public void EmitOn(P p, EventKind kind, long g, long a = 0)
+    {
+        Events?.Add(new SchedEvent(kind, M, p.Id, g, a));
+    }
+
     /// <summary>Appends a PStatus event: its P field is the P whose status changed.</summary>
     public void EmitP(P p, PStatus from, PStatus to)
     {

@@ -9,7 +9,12 @@ internal static partial class Stepper
     {
         var s = cx.S;
         if (g.Status != GStatus.Dead) throw new ModelThrowException(Throw.BadGfput);
-        if (g.StackSize != cx.Cfg.StartingStackBytes(g.Slot)) g.StackSize = 0;
+        if (g.StackSize != cx.Cfg.StartingStackBytes(g.Slot))
+        {
+            // stackfree; stack.lo = stack.hi = 0; stackguard0 = 0 (gp.preempt stays).
+            g.StackSize = 0;
+            g.GuardPreempt = false;
+        }
         p.GFree.Add(g.Slot);
         p.GFreeN++;
         cx.Emit(EventKind.GfPut, g.Goid, p.GFreeN);

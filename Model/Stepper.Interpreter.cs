@@ -26,6 +26,7 @@ internal static partial class Stepper
             return;
         }
         var g = cx.GOf(m.Curg);
+        cx.POf(m).SliceFresh = false; // the slice has run user code (or a runtime op's tail) now
         // runtime.main sets mainStarted before anything else runs on the main goroutine.
         s.MainStarted = true;
         var code = cx.Code.Bodies[g.Body];
@@ -42,15 +43,10 @@ internal static partial class Stepper
             ChanTail(cx, m, g);
             return;
         }
-        int n, e;
-        if (g.After < 0)
-        {
-            n = 0;
-            e = -1;
-            CheckEntryStack(cx, g, code);
-        }
-        else if (code.Ops[g.After] is SelectCaseOp) { n = g.After + 1; e = g.After; }
-        else { n = code.End[g.After]; e = code.Parent[g.After]; }
+        ResumeAt(code, g, out var n, out var e);
+        var atEntry = g.After < 0 && g.ResumeCall < 0;
+        g.ResumeCall = -1;
+        if (atEntry && CheckEntryStack(cx, g, code)) return;
         while (true)
         {
             var blockEnd = e < 0 ? code.Count : code.End[e];
@@ -77,7 +73,7 @@ internal static partial class Stepper
             }
             if (!code.Sched[n])
             {
-                RunPure(cx, g, code, n);
+                if (RunPure(cx, g, code, n)) return;
                 n = code.End[n];
                 continue;
             }
@@ -90,7 +86,7 @@ internal static partial class Stepper
                     n++;
                     continue;
                 case CallOp:
-                    CheckStack(cx, g, code, n);
+                    if (CheckStack(cx, g, code, n)) return;
                     e = n;
                     n++;
                     continue;
@@ -147,20 +143,53 @@ internal static partial class Stepper
         }
     }
 
+    /// <summary>Where <paramref name="g"/>'s next Run step starts: op <paramref name="n"/> of the block whose op is
+    /// <paramref name="e"/> (-1: the body). After the op at <see cref="G.After"/> (its subtree's end), or inside the
+    /// select case After names, or at the body's start (After = -1), or at the prologue of the call newstack preempted
+    /// it at (<see cref="G.ResumeCall"/>).</summary>
+    private static void ResumeAt(CompiledWorkload.BodyCode code, G g, out int n, out int e)
+    {
+        if (g.ResumeCall >= 0) { n = g.ResumeCall; e = code.Parent[n]; }
+        else if (g.After < 0) { n = 0; e = -1; }
+        else if (code.Ops[g.After] is SelectCaseOp) { n = g.After + 1; e = g.After; }
+        else { n = code.End[g.After]; e = code.Parent[g.After]; }
+    }
+
     /// <summary>An op whose subtree never enters the scheduler: only the stack checks of its calls matter, and a
-    /// repeat's later iterations check nothing new (the stack only grows).</summary>
-    internal static void RunPure(in StepContext cx, G g, CompiledWorkload.BodyCode code, int n)
+    /// repeat's later iterations check nothing new (the stack only grows, and the step's first checked prologue has
+    /// delivered any preemption request). Returns true when a check preempted the g (the step ends). A g preempted
+    /// inside a pure repeat resumes at that call and finishes the iteration; the repeat's later iterations, whose
+    /// count the model does not keep for pure code, would check nothing new.</summary>
+    internal static bool RunPure(in StepContext cx, G g, CompiledWorkload.BodyCode code, int n)
     {
         switch (code.Ops[n])
         {
             case CallOp:
-                CheckStack(cx, g, code, n);
-                for (var c = n + 1; c < code.End[n]; c = code.End[c]) RunPure(cx, g, code, c);
+                if (CheckStack(cx, g, code, n)) return true;
+                for (var c = n + 1; c < code.End[n]; c = code.End[c])
+                    if (RunPure(cx, g, code, c)) return true;
                 break;
             case RepeatOp r when r.Count > 0:
-                for (var c = n + 1; c < code.End[n]; c = code.End[c]) RunPure(cx, g, code, c);
+                for (var c = n + 1; c < code.End[n]; c = code.End[c])
+                    if (RunPure(cx, g, code, c)) return true;
                 break;
         }
+        return false;
+    }
+
+    /// <summary>Whether running the pure op <paramref name="n"/> passes a checked prologue (a call that runs).</summary>
+    private static bool PureChecksPrologue(CompiledWorkload.BodyCode code, int n)
+    {
+        switch (code.Ops[n])
+        {
+            case CallOp:
+                return true;
+            case RepeatOp r when r.Count > 0:
+                for (var c = n + 1; c < code.End[n]; c = code.End[c])
+                    if (PureChecksPrologue(code, c)) return true;
+                break;
+        }
+        return false;
     }
 
     /// <summary>
@@ -168,15 +197,14 @@ internal static partial class Stepper
     /// body, a semaphore retry, a channel op's tail). Walks like <see cref="Run"/> without changing anything: a repeat
     /// block is only ever ended here if the g resumed inside it (a freshly entered block has an op that enters the
     /// runtime, found first), so the g's own counters say whether it loops. Stack checks are left out: a prologue
-    /// that throws would end the step before the op, whatever this returns.
+    /// that throws would end the step before the op, whatever this returns. A prologue that a pending preemption
+    /// request makes enter newstack ends the step before the op too: -1 then, so no poll orders are offered for it.
     /// </summary>
     internal static int PeekNextOp(CompiledWorkload.BodyCode code, G g)
     {
         if (g.WaitSema < 0 || g.WakeCase != G.NoWake) return -1;
-        int n, e;
-        if (g.After < 0) { n = 0; e = -1; }
-        else if (code.Ops[g.After] is SelectCaseOp) { n = g.After + 1; e = g.After; }
-        else { n = code.End[g.After]; e = code.Parent[g.After]; }
+        ResumeAt(code, g, out var n, out var e);
+        if (g.GuardPreempt && g.After < 0 && g.ResumeCall < 0) return -1; // the body's own prologue delivers it
         while (true)
         {
             var blockEnd = e < 0 ? code.Count : code.End[e];
@@ -189,7 +217,12 @@ internal static partial class Stepper
                 e = code.Parent[e];
                 continue;
             }
-            if (!code.Sched[n]) { n = code.End[n]; continue; }
+            if (!code.Sched[n])
+            {
+                if (g.GuardPreempt && PureChecksPrologue(code, n)) return -1;
+                n = code.End[n];
+                continue;
+            }
             switch (code.Ops[n])
             {
                 case RepeatOp r:
@@ -198,6 +231,7 @@ internal static partial class Stepper
                     n++;
                     continue;
                 case CallOp:
+                    if (g.GuardPreempt) return -1;
                     e = n;
                     n++;
                     continue;

@@ -156,7 +156,14 @@ internal static partial class Stepper
         m.Curg = g.Slot + 1;
         g.M = m.Id + 1;
         CasGStatus(cx, g, GStatus.Runnable, GStatus.Running, Transitions.Execute);
-        if (!inheritTime) cx.POf(m).SchedTick++;
+        // gp.preempt = false; gp.stackguard0 = gp.stack.lo + _StackGuard: a request made before is void.
+        g.Preempt = false;
+        g.GuardPreempt = false;
+        if (!inheritTime)
+        {
+            cx.POf(m).SchedTick++;
+            cx.POf(m).SliceFresh = true;
+        }
         cx.Emit(EventKind.GoStart, g.Goid, inheritTime ? 1 : 0);
         Gogo(cx, g);
         m.Phase = MPhase.Running;
@@ -178,12 +185,20 @@ internal static partial class Stepper
 
     /// <summary>Mirrors runtime.gosched_m → goschedImpl (proc.go, 1.19): E7, dropg, globrunqput, schedule.
     /// Throws "bad g status" unless running.</summary>
-    internal static void GoschedM(in StepContext cx, M m, G g)
+    internal static void GoschedM(in StepContext cx, M m, G g) => GoschedImpl(cx, m, g, EventKind.GoSched);
+
+    /// <summary>Mirrors runtime.gopreempt_m (proc.go, 1.19): traceGoPreempt, then goschedImpl, exactly as a yield.
+    /// Reached from newstack when stackguard0 was stackPreempt.</summary>
+    internal static void GoPreemptM(in StepContext cx, M m, G g) => GoschedImpl(cx, m, g, EventKind.GoPreempt);
+
+    /// <summary>Mirrors runtime.goschedImpl (proc.go, 1.19), with the tracer's event of its caller
+    /// (<paramref name="trace"/>: GoSched for gosched_m, GoPreempt for gopreempt_m).</summary>
+    private static void GoschedImpl(in StepContext cx, M m, G g, EventKind trace)
     {
         if (g.Status != GStatus.Running) throw new ModelThrowException(Throw.BadGosched);
         CasGStatus(cx, g, GStatus.Running, GStatus.Runnable, Transitions.Gosched);
         DropG(m, g);
-        cx.Emit(EventKind.GoSched, g.Goid);
+        cx.Emit(trace, g.Goid);
         GlobRunQPut(cx, g);
         m.Phase = MPhase.Schedule;
     }

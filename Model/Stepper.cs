@@ -14,7 +14,7 @@ namespace Model;
 /// <item><c>Stepper.Park.cs</c>: semaphores, park_m, ready. <c>Stepper.Syscall.cs</c>: entersyscall, exitsyscall.</item>
 /// <item><c>Stepper.Schedule.cs</c>: schedule, findRunnable, execute, gosched_m, goexit0.</item>
 /// <item><c>Stepper.Procs.cs</c>: Ps and Ms (acquirep, pidle, wakep, startm, stopm, handoffp, checkdead).</item>
-/// <item><c>Stepper.Sysmon.cs</c>: retake.</item>
+/// <item><c>Stepper.Sysmon.cs</c>: retake, preemptone.</item>
 /// <item><c>Stepper.Chan.cs</c>: chansend, chanrecv, closechan, waitq.dequeue, send, recv (chan.go).
 /// <c>Stepper.Select.cs</c>: selectgo and the selects Go's compiler rewrites (select.go).</item>
 /// </list>
@@ -26,7 +26,7 @@ internal static partial class Stepper
     /// goid). A Run action's <see cref="SchedAction.Victim"/> is the poll-order code of the select it reaches, if any.</summary>
     public static void Apply(SchedConfig cfg, CompiledWorkload code, SchedState s, SchedAction a, List<SchedEvent>? events)
     {
-        var cx = new StepContext(cfg, code, s, events, a.Kind == SchedActionKind.Retake ? -1 : a.Id);
+        var cx = new StepContext(cfg, code, s, events, a.IsSysmon ? -1 : a.Id);
         try
         {
             switch (a.Kind)
@@ -36,6 +36,7 @@ internal static partial class Stepper
                 case SchedActionKind.Steal: Schedule(cx, s.Ms[a.Id], a.Victim); break;
                 case SchedActionKind.ExitSyscall: ExitSyscall(cx, s.Ms[a.Id]); break;
                 case SchedActionKind.Retake: Retake(cx, s.Ps[a.Id]); break;
+                case SchedActionKind.Preempt: PreemptOne(cx, s.Ps[a.Id]); break;
             }
         }
         catch (ModelThrowException e)

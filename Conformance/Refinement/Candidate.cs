@@ -36,8 +36,8 @@ internal sealed class Candidate
     /// <summary>How the events compared with the M's next events.</summary>
     public StepMatch Match { get; set; }
 
-    /// <summary>The model M whose step this is, or -1 for sysmon's retake.</summary>
-    public int ModelM => Action.Kind == SchedActionKind.Retake ? -1 : Action.Id;
+    /// <summary>The model M whose step this is, or -1 for sysmon's (a retake or a preemption request).</summary>
+    public int ModelM => Action.IsSysmon ? -1 : Action.Id;
 
     public bool Silent => Events.Count == 0;
 

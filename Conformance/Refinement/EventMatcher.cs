@@ -72,6 +72,8 @@ public static class EventMatcher
                 return Field("clock after", m.A, r.A) ?? Field("P handed over", m.B, r.B);
             case EventKind.GoBlockNet:
                 return Field("pollDesc", m.A, r.A);
+            case EventKind.PreemptRequest:
+                return Field("P preempted", m.A, r.A);
             case EventKind.NetpollBlock:
                 return Field("pollDesc", m.A, r.A) ?? Field("reply's deadline", m.B, r.B) ?? Field("netpollWaiters after", m.C, r.C);
             case EventKind.Netpoll:

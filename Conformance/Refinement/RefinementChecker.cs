@@ -166,7 +166,7 @@ public sealed class RefinementChecker
             var begun = false;
             foreach (var a in actions)
             {
-                if (a.Kind == SchedActionKind.Retake) continue;
+                if (a.IsSysmon) continue;
                 if (bound >= 0 ? a.Id != bound : at.Binding.RuntimeOf(a.Id) >= 0) continue;
                 var (_, events) = _model.Step(resumed, a);
                 var match = matcher.Match(events, pending);

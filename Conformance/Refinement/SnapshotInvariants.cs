@@ -30,7 +30,7 @@ public sealed class SnapshotInvariants
     public const string FreeIsDeadOnce = "8: a g on a gFree list is dead and on one list only";
     public const string RingBounds = "6: 0 <= runqtail - runqhead <= 256";
     public const string IdlePHasEmptyQueue = "17: a _Pidle P on sched.pidle has an empty run queue";
-    public const string StackGuard = "stackguard0 = stack.lo + StackGuard for a g with a stack";
+    public const string StackGuard = "stackguard0 = stack.lo + StackGuard, or stackPreempt with preempt set, for a g with a stack; 0 without one";
     public const string ChanQCount = "C2: 0 <= qcount <= dataqsiz and sendx = (recvx + qcount) mod dataqsiz";
     public const string ChanNoBothQueues = "C1: no channel has a waiting sender and a waiting receiver of two different gs (stale select sudogs aside)";
     public const string ChanBufferVsWaiters = "C3: a non-empty buffer has no waiting receiver, a non-full one no waiting sender (stale select sudogs aside)";
@@ -154,9 +154,15 @@ public sealed class SnapshotInvariants
             if (g.Status == GStatus.Dead && g.M >= 0)
                 return new Broken(DeadHasNoM, $"{name} has g.m = m{g.M}");
             // Growing stacks keep Go's 928 bytes (GoStacks.StackGuard), fixed ones 16 KiB (StackPool.StackGuard); the
-            // snapshot does not say which kind a run has, so either distance is accepted.
-            if (g.StackLo != 0 && g.StackGuard0 != g.StackLo + Native.GoStacks.StackGuard && g.StackGuard0 != g.StackLo + Native.StackPool.StackGuard)
-                return new Broken(StackGuard, $"{name} has stackguard0 = 0x{g.StackGuard0:x}, neither stack.lo + {Native.GoStacks.StackGuard} nor stack.lo + {Native.StackPool.StackGuard}");
+            // snapshot does not say which kind a run has, so either distance is accepted. stackPreempt only with
+            // gp.preempt (preemptone sets both, execute clears both); no stack, a zero guard (stackfree).
+            var preempted = g.StackGuard0 == (long)Native.StackCheck.StackPreempt;
+            if (preempted && !g.Preempt)
+                return new Broken(StackGuard, $"{name} has stackguard0 = stackPreempt and preempt = false");
+            if (g.StackLo != 0 && !preempted && g.StackGuard0 != g.StackLo + Native.GoStacks.StackGuard && g.StackGuard0 != g.StackLo + Native.StackPool.StackGuard)
+                return new Broken(StackGuard, $"{name} has stackguard0 = 0x{g.StackGuard0:x}, neither stack.lo + {Native.GoStacks.StackGuard} nor stack.lo + {Native.StackPool.StackGuard} nor stackPreempt");
+            if (g.StackLo == 0 && g.StackGuard0 != 0)
+                return new Broken(StackGuard, $"{name} has no stack and stackguard0 = 0x{g.StackGuard0:x}");
         }
 
         if (Channels(s, byGoid) is { } bc) return bc;

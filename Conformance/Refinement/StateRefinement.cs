@@ -122,6 +122,17 @@ public sealed class StateRefinement : IStepObserver
         return (ToView(m), ToView(r));
     }
 
+    private const string StackPreemptText = "stackPreempt";
+    private const string GuardText = "stack.lo + _StackGuard";
+
+    /// <summary>A runtime g's stackguard0 in the model's terms: 0, stackPreempt, stack.lo + _StackGuard (either
+    /// runtime's guard: <see cref="SnapshotInvariants.StackGuard"/> checks which), or the raw value.</summary>
+    private static string StackGuardText(GSnapshot g) =>
+        g.StackGuard0 == (long)Native.StackCheck.StackPreempt ? StackPreemptText
+        : g.StackLo == 0 ? (g.StackGuard0 == 0 ? "0" : $"0x{g.StackGuard0:x}")
+        : g.StackGuard0 - g.StackLo is Native.GoStacks.StackGuard or Native.StackPool.StackGuard ? GuardText
+        : $"0x{g.StackGuard0:x}";
+
     private static StateView ToView(List<KeyValuePair<string, object?>> rows) =>
         new(rows.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value?.ToString() ?? "nil")));
 
@@ -131,7 +142,8 @@ public sealed class StateRefinement : IStepObserver
     /// <summary>What a g's rows were made of on the model's side, where its M stood and which runtime M its model M
     /// is (the runtime's record, shared between snapshots while unchanged, is kept beside it and compared by reference).</summary>
     private readonly record struct GRowsOf(long Goid, GStatus Status, int M, int StackSize, int SyscallSp,
-        int WaitSema, Gobuf Sched, MPosition Position, int MappedM, int SendSeq, bool SelectDone, WaitReason WaitReason);
+        int WaitSema, Gobuf Sched, MPosition Position, int MappedM, int SendSeq, bool SelectDone, WaitReason WaitReason, bool Preempt,
+        bool GuardPreempt);
 
     /// <summary>Per slot, the inputs of the g's rows when both sides last agreed: the same inputs give the same rows,
     /// so the g is skipped (this keeps the cost of a comparison proportional to what the step changed).</summary>
@@ -187,7 +199,7 @@ public sealed class StateRefinement : IStepObserver
                 var pos0 = rg0.M < 0 ? MPosition.Scheduler : positions.TryGetValue(rg0.M, out var p0) ? p0 : MPosition.Scheduler;
                 var mapped = mg0.M == 0 ? -1 : toRuntime.TryGetValue(mg0.M - 1, out var rm0) ? rm0 : -2;
                 var inputs = new GRowsOf(mg0.Goid, mg0.Status, mg0.M, mg0.StackSize, mg0.SyscallSp, mg0.WaitSema, mg0.Sched, pos0, mapped,
-                    mg0.SendSeq, mg0.SelectDone, mg0.WaitReason);
+                    mg0.SendSeq, mg0.SelectDone, mg0.WaitReason, mg0.Preempt, mg0.GuardPreempt);
                 // The runtime's record by reference (records shared between snapshots are unchanged), the model's g by value.
                 if (i < _agreed.Length && ReferenceEquals(_agreedRuntime[i], rg0) && _agreed[i].Equals(inputs)) continue;
                 _pending.Add((i, rg0, inputs));
@@ -199,6 +211,8 @@ public sealed class StateRefinement : IStepObserver
                 Row(m, GKey(i, "status"), g.Status);
                 Row(m, GKey(i, "m"), ModelM(g.M));
                 Row(m, GKey(i, "stack"), g.StackSize > 0 ? $"{g.StackSize} bytes" : "no");
+                Row(m, GKey(i, "preempt"), g.Preempt);
+                Row(m, GKey(i, "stackguard0"), g.StackSize == 0 ? "0" : g.GuardPreempt ? StackPreemptText : GuardText);
                 Row(m, GKey(i, "syscallsp"), Gobuf.Offset(g.SyscallSp));
                 if (g.Status == GStatus.Waiting) Row(m, GKey(i, "waiting on"), g.WaitSema > 0 ? SemaName(g.WaitSema - 1) : WaitText(g.WaitReason));
                 // A running g's own code counts its sends before it enters the runtime, so at a service entry the
@@ -217,6 +231,8 @@ public sealed class StateRefinement : IStepObserver
                 Row(r, GKey(i, "status"), g.Status);
                 Row(r, GKey(i, "m"), RuntimeM(g.M));
                 Row(r, GKey(i, "stack"), g.StackLo != 0 && g.StackHi > g.StackLo ? $"{g.StackHi - g.StackLo} bytes" : "no");
+                Row(r, GKey(i, "preempt"), g.Preempt);
+                Row(r, GKey(i, "stackguard0"), StackGuardText(g));
                 Row(r, GKey(i, "syscallsp"), BelowHi(g, g.SyscallSp));
                 if (g.Status == GStatus.Waiting) Row(r, GKey(i, "waiting on"), g.WaitSema >= 0 ? SemaName(g.WaitSema) : WaitText(g.WaitReason));
                 if (channels)
@@ -436,6 +452,8 @@ public sealed class StateRefinement : IStepObserver
             "m" when key.StartsWith("allg") => "execute sets g.m, dropg clears it (goexit0, park_m, gosched_m, exitsyscall0)",
             "goid" => "newproc1 assigns it from the P's goid cache",
             "stack" => "malg allocates it, gfput frees a stack of the wrong size",
+            "preempt" => "sysmon's preemptone sets it, execute clears it",
+            "stackguard0" => "malg and copystack set stack.lo + _StackGuard, preemptone stackPreempt, execute restores it, gfput's stackfree zeroes it",
             "syscallsp" => "reentersyscall sets it, exitsyscall clears it",
             "waiting on" => "semacquire and park_m (gopark's wait reason: chansend, chanrecv, selectgo) record it, ready clears it",
             "sendSeq" => "the send op's own code counts it (the value's sequence number); newproc1 resets it",

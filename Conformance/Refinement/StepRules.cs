@@ -7,8 +7,9 @@ namespace Conformance.Refinement;
 /// them. Each rule is a method of its own, tested on its own (tests/Conformance.Tests/Refinement/StepRulesTests.cs):
 /// <list type="number">
 /// <item><b>Placement</b> (<see cref="Place"/>): a step of a model M is compared with the next events of the runtime M
-/// bound to it; a model M not bound yet may be any runtime M not bound yet; sysmon's retake may be on any runtime M
-/// (the controlled runtime has no sysmon thread and retakes on the M whose syscall returns).</item>
+/// bound to it; a model M not bound yet may be any runtime M not bound yet; sysmon's steps may be on any runtime M
+/// (the controlled runtime has no sysmon thread: it retakes on the M whose syscall returns, and makes a preemption
+/// request on the M whose g is about to resume).</item>
 /// <item><b>Fit</b> (<see cref="StepMatcher"/>): a step whose events are that M's next events, field by field.</item>
 /// <item><b>Linearization order</b> (<see cref="Order"/>): fitting steps are tried in the runtime order of their
 /// linearization points (<see cref="StepMatcher.LinearizationPoint"/>: the first queue operation, else the last
@@ -92,7 +93,7 @@ internal sealed class StepRules(SchedModel model, StepMatcher matcher)
     /// <see cref="Candidate.NoSlot"/>, so a report can say so.</summary>
     public static void Place(SchedAction a, TraceCursor cursor, MBinding binding, List<Candidate> into)
     {
-        if (a.Kind == SchedActionKind.Retake)
+        if (a.IsSysmon)
         {
             for (var s = 0; s < cursor.Ms; s++)
                 if (cursor.Next(s) != int.MaxValue) into.Add(new Candidate(a, s, cursor.Next(s)));

@@ -84,6 +84,8 @@ public static class TraceFormat
             EventKind.NetpollBlock => $"NetpollBlock g{e.G} pollDesc {e.A} reply at {e.B} netpollWaiters={e.C} on {where}",
             EventKind.Netpoll => $"Netpoll {(e.B != 0 ? "blocking site" : "netpoll(0)")} returned {e.A} g(s) on {where}",
             EventKind.InjectGlist => $"InjectGlist {e.A} to the global queue, {e.B} to the local one{(e.C == 0 ? " (no P)" : "")} on {where}",
+            EventKind.PreemptRequest => $"PreemptRequest g{e.G} on p{e.A} (stackguard0 = stackPreempt) by m{e.M}",
+            EventKind.GoPreempt => $"GoPreempt g{e.G} on {where}",
             _ => e.ToString(),
         };
     }

@@ -69,7 +69,7 @@ public static class PerfettoTrace
                         }
                         runningOn[e.G] = (e.M, e.P);
                         break;
-                    case EventKind.GoSched or EventKind.GoBlock or EventKind.GoEnd:
+                    case EventKind.GoSched or EventKind.GoPreempt or EventKind.GoBlock or EventKind.GoEnd:
                         StopRunning(e.G, ts);
                         break;
                     case EventKind.GoSysCall:

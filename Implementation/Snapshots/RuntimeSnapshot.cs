@@ -35,6 +35,9 @@ public sealed record GSnapshot(int Slot, long Self, long Goid, GStatus Status, i
 
     /// <summary>g.waitreason (Go's numbers; <see cref="Model.Contract.WaitReason.None"/> unless Waiting, or parking).</summary>
     public Model.Contract.WaitReason WaitReason { get; init; }
+
+    /// <summary>g.preempt: sysmon's preemption request is pending (stackguard0 = stackPreempt with it).</summary>
+    public bool Preempt { get; init; }
 }
 
 /// <summary>A sudog on a channel's wait queue: its g's goid, whether it is a select's (isSelect), and the select

@@ -157,6 +157,17 @@ public enum EventKind : byte
     /// many to the local run queue (runqputbatch); C = 1 when the M had a P, 0 when not (then all go global). The gs'
     /// GoUnblocks and E6s precede it; the GlobRunqPut and RunqPut events follow, one per g.</summary>
     InjectGlist,
+    // ---- Cooperative preemption (issue 13). Appended after the poller's kinds. ----
+    /// <summary>State. sysmon's preemptone (proc.go, reached from retake once a P has run the same g for
+    /// forcePreemptNS): gp.preempt = true and gp.stackguard0 = stackPreempt, so the g's next checked prologue enters
+    /// newstack. The event's P field is the P preempted (as for PStatus: sysmon has none); G = the goid of the P's
+    /// m.curg; A = the P again.
+    /// Controlled runs and the model have no clock: the request is a choice (the model's Preempt action), which the
+    /// controlled runtime makes just before the g resumes user code.</summary>
+    PreemptRequest,
+    /// <summary>Annotation. newstack found stackguard0 = stackPreempt and the M preemptible, and calls gopreempt_m
+    /// (traceEvGoPreempt). G = goid. goschedImpl's E7 and GlobRunqPut follow, as after a yield.</summary>
+    GoPreempt,
 }
 
 /// <summary>Facts about <see cref="EventKind"/>s that both sides rely on.</summary>
@@ -171,7 +182,7 @@ public static class EventKinds
     public static bool IsState(EventKind kind) =>
         kind is >= EventKind.Status and <= EventKind.PStatus or >= EventKind.ChanSend and <= EventKind.SelectWoken
             or >= EventKind.TimerAdd and <= EventKind.TimeJump or EventKind.StackGrow
-            or >= EventKind.NetpollBlock and <= EventKind.InjectGlist;
+            or >= EventKind.NetpollBlock and <= EventKind.InjectGlist or EventKind.PreemptRequest;
 
     /// <summary>Whether a kind is an operation on a queue or a count whose indices order it (see the refinement checker).</summary>
     public static bool IsQueueOp(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet

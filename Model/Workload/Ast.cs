@@ -182,6 +182,18 @@ public sealed record Body(string Name, Block Ops)
 {
     public SourcePos Pos { get; init; }
 
+    /// <summary>Whether the body has a <c>call</c> anywhere: a checked prologue besides its own, where a preemption
+    /// request can be delivered. Both sides ask this before sysmon may preempt one of its gs (the model's Preempt
+    /// action, the controlled runtime's recorded choice).</summary>
+    public bool HasCall => HasCallIn(Ops);
+
+    private static bool HasCallIn(Block block)
+    {
+        foreach (var op in block)
+            if (op is CallOp || op.Nested is { } nested && HasCallIn(nested)) return true;
+        return false;
+    }
+
     public bool Equals(Body? other) => other is not null && Name == other.Name && Ops.Equals(other.Ops);
     public override int GetHashCode() => HashCode.Combine(Name, Ops);
 }

@@ -83,7 +83,11 @@ public unsafe struct G
     /// <summary>Go's waiting: the g's first sudog while it is parked on channels (an Implementation pointer; overlays Spare2).</summary>
     [FieldOffset(GLayout.Waiting)] public nint Waiting;
 
-    /// <summary>Spare words owned by Implementation (the first three carry the channel fields above).</summary>
+    /// <summary>Go's preempt (runtime2.go): set with stackguard0 = stackPreempt by sysmon's preemptone, cleared by
+    /// execute (overlays Spare3).</summary>
+    [FieldOffset(GLayout.Preempt)] public int Preempt;
+
+    /// <summary>Spare words owned by Implementation (the first four carry the channel and preemption fields above).</summary>
     [FieldOffset(GLayout.Spare0)] public nint Spare0;
     [FieldOffset(GLayout.Spare1)] public nint Spare1;
     [FieldOffset(GLayout.Spare2)] public nint Spare2;

@@ -12,7 +12,8 @@ namespace Native.Layout;
 ///   +168 WaitSema (i32)  +172 Body (i32)       +176 GoPc            +184 ParentGoid
 ///   +192 WaitReason(i32) +196 Index (i32)      +200 StartPc         +208 StackCanary
 ///   +216 SendSeq         +224 SelectDone(i32) +232 Waiting         (channels: Spare0..Spare2)
-///   +216..+248 Spare0..Spare4 (owned by Implementation; the channel fields above overlay the first three)
+///   +240 Preempt (i32)   (preemption: Spare3)
+///   +216..+248 Spare0..Spare4 (owned by Implementation; the fields above overlay the first four)
 ///   =256 (a multiple of 64: one G never shares a cache line with another)
 /// </code>
 /// </summary>
@@ -49,6 +50,8 @@ public static class GLayout
     public const int SelectDone = Spare1;
     /// <summary>Go's waiting: the sudogs this g is parked with (a select's in lock order, through waitlink).</summary>
     public const int Waiting = Spare2;
+    /// <summary>Go's preempt (runtime2.go): a preemption request is pending (stackguard0 = stackPreempt with it).</summary>
+    public const int Preempt = Spare3;
     public const int Spare1 = 224;
     public const int Spare2 = 232;
     public const int Spare3 = 240;

@@ -47,7 +47,7 @@ public class MultiPTests
                 case EventKind.GoStart:
                     Assert.True(running.Add(e.G), $"g{e.G} started twice without stopping (seq {e.Seq})");
                     break;
-                case EventKind.GoSched or EventKind.GoBlock or EventKind.GoEnd:
+                case EventKind.GoSched or EventKind.GoPreempt or EventKind.GoBlock or EventKind.GoEnd:
                     Assert.True(running.Remove(e.G), $"g{e.G} stopped while not running (seq {e.Seq}, {e.Kind})");
                     break;
                 case EventKind.GoSysExit when e.A == 0:

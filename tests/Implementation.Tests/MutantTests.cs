@@ -212,6 +212,23 @@ public class MutantTests
             return;
         }
 
+        if (mutant == Mutant.PreemptToLocalQueue)
+        {
+            // Only a preempted g shows it: controlled runs of call chains, where sysmon's request is a recorded choice.
+            const string chains = "main { go c; go c; repeat 2 { acquire d } }\nc { repeat 8 { call 64 { work 5 }; go l }; release d }\nl { yield }";
+            var changed = false;
+            for (ulong seed = 1; seed <= 10 && !changed; seed++)
+            {
+                RunResult With(Mutant m) => Run(chains, new RuntimeOptions
+                {
+                    Procs = 2, Trace = true, Controlled = true, Seed = seed, Mutant = m, Timeout = TimeSpan.FromSeconds(20),
+                });
+                changed = !Signature(With(mutant)).SequenceEqual(Signature(With(Mutant.None)));
+            }
+            Assert.True(changed, $"{mutant}: same trace as the correct runtime in 10 controlled runs of call chains");
+            return;
+        }
+
         // One P (where spilling is certain) and two (where stealing is).
         var differs = false;
         foreach (var procs in new[] { 1, 2 })

@@ -42,7 +42,7 @@ public unsafe class LayoutTests
             (nameof(G.ParentGoid), GLayout.ParentGoid), (nameof(G.WaitReason), GLayout.WaitReason), (nameof(G.Index), GLayout.Index),
             (nameof(G.StartPc), GLayout.StartPc), (nameof(G.StackCanary), GLayout.StackCanary), (nameof(G.Spare0), GLayout.Spare0),
             (nameof(G.Spare1), GLayout.Spare1), (nameof(G.Spare2), GLayout.Spare2), (nameof(G.Spare3), GLayout.Spare3),
-            (nameof(G.Spare4), GLayout.Spare4), (nameof(G.SendSeq), GLayout.SendSeq), (nameof(G.SelectDone), GLayout.SelectDone),
+            (nameof(G.Spare4), GLayout.Spare4), (nameof(G.SendSeq), GLayout.SendSeq), (nameof(G.SelectDone), GLayout.SelectDone), (nameof(G.Preempt), GLayout.Preempt),
             (nameof(G.Waiting), GLayout.Waiting),
         ];
         foreach (var (field, c) in fields)
