@@ -105,4 +105,31 @@ internal enum Mutant
     /// <summary>gopreempt_m puts the preempted g on its P's local run queue instead of the global one (Go's
     /// goschedImpl: globrunqput), so it keeps its place ahead of every g the global queue holds.</summary>
     PreemptToLocalQueue,
+
+    // ---- stacks (issue 13): growth by copying, and what gfput does with a grown stack ----
+
+    /// <summary>copystack moves the frames but leaves the chain of saved frame pointers alone (AdjustFramePointers
+    /// is skipped): every saved rbp from the second frame up still points into the old stack, which has been freed.
+    /// Go's copystack walks every frame with adjustframe, which moves each frame's saved frame pointer by the distance
+    /// between the stacks (stack.go, 1.19). Only sched.bp, adjusted on its own, is right: the first function above
+    /// the one that grew to return pops a stale rbp, which the next save of bp (or the next copystack's check of the
+    /// chain) shows.</summary>
+    CopyStackSkipsFramePointers,
+    /// <summary>newstack grows the stack by 2 KiB at a time (the old size + 2 KiB, another 2 KiB while the frame
+    /// still does not fit) where Go's newstack doubles it and keeps doubling until the frame that called morestack
+    /// fits (newsize = oldsize * 2, then funcMaxSPDelta; stack.go, 1.19). The first growth is the same (2 to 4 KiB),
+    /// the second is 6 KiB instead of 8. Go's stackalloc would throw on such a size ("not a power of 2"); the
+    /// allocator here lets this mutant have it (<c>GoStacks.AllowUnevenSizes</c>), so the run goes on with the wrong
+    /// sizes.</summary>
+    GrowByFixed2K,
+    /// <summary>After copystack, the pc that morestack saved for f's prologue is moved past the prologue (by the
+    /// check's length, <c>StackCheck.PrologueEnd</c>): newstack's gogo resumes f at its first instruction after the
+    /// check, so the check does not run again on the new stack. Go's morestack saves the return address of its call,
+    /// whose next instruction jumps back to f's start, and newstack's gogo goes there (asm_amd64.s morestack;
+    /// stack.go newstack, 1.19), so f checks its frame again.</summary>
+    MorestackPcPastPrologue,
+    /// <summary>gfput keeps a stack that grew on the dead g instead of freeing it: Go 1.19's gfput frees any stack
+    /// whose size is not startingStackSize (stackfree, and stack.lo = stack.hi = 0), so that the gs on the free lists
+    /// hold either a starting-size stack or none. The next g that gfget makes of it starts with the grown stack.</summary>
+    GfPutKeepsGrownStack,
 }

@@ -19,6 +19,9 @@ internal sealed unsafe partial class Sched
     internal void GfPut(MState mp, P* pp, G* gp)
     {
         if (ReadGStatus(gp) != GStatus.Dead) Fatal("gfput: bad status (not Gdead)");
+#if CHECKER_MUTANTS
+        if (_mutant != Mutant.GfPutKeepsGrownStack) // seeded bug: a grown stack stays on the dead g
+#endif
         if (_goStacks != null && gp->StackHi - gp->StackLo != _startingStackSize)
         {
             // non-standard stack size - free it.

@@ -25,6 +25,9 @@ internal sealed unsafe partial class Sched
             return;
         }
         _goStacks = new GoStacks();
+#if CHECKER_MUTANTS
+        _goStacks.AllowUnevenSizes = _mutant == Mutant.GrowByFixed2K; // the seeded bug's 6 KiB, 10 KiB, ... stacks
+#endif
         _stackCaches = new GoStacks.Cache[Procs];
         for (var i = 0; i < Procs; i++) _stackCaches[i] = new GoStacks.Cache();
         _startingStackSize = GoStacks.StackMin;

@@ -277,12 +277,23 @@ internal sealed unsafe partial class Sched
         var frame = StackCheck.FrameBytesAt(gp->Sched.Pc);
         var need = used + Math.Max(0, frame - StackCheck.StackSmall);
         while (need >= newsize - GoStacks.StackGuard) newsize *= 2;
+#if CHECKER_MUTANTS
+        if (_mutant == Mutant.GrowByFixed2K)
+        {
+            // Seeded bug: 2 KiB more (and 2 KiB steps until the frame fits) instead of doubling.
+            newsize = oldsize + GoStacks.StackMin;
+            while (need >= newsize - GoStacks.StackGuard) newsize += GoStacks.StackMin;
+        }
+#endif
         if (newsize > GoStacks.MaxStackSize) StackOverflow(gp, GoStacks.MaxStackSize);
         // The goroutine must be executing in order to call newstack, so it must be Grunning.
         CasGStatus(mp, gp, GStatus.Running, GStatus.CopyStack); // E12
         CopyStack(mp, gp, newsize);
         if (_tracing) Trace(mp, EventKind.StackGrow, gp->Goid, oldsize, newsize, gp->StackLo, gp->StackHi);
         CasGStatus(mp, gp, GStatus.CopyStack, GStatus.Running); // E13
+#if CHECKER_MUTANTS
+        if (_mutant == Mutant.MorestackPcPastPrologue) gp->Sched.Pc = StackCheck.PrologueEnd(gp->Sched.Pc); // seeded bug: the check is not re-run
+#endif
         resume = true;
         return gp;
     }
@@ -325,6 +336,9 @@ internal sealed unsafe partial class Sched
         if (gp->Sched.Bp >= oldLo && gp->Sched.Bp < oldHi) gp->Sched.Bp += delta;
         if (gp->Sched.Ctxt >= oldLo && gp->Sched.Ctxt < oldHi) gp->Sched.Ctxt += delta;
         if (gp->StkTopSp != 0) gp->StkTopSp += delta;
+#if CHECKER_MUTANTS
+        if (_mutant != Mutant.CopyStackSkipsFramePointers) // seeded bug: the saved rbps keep pointing into the old stack
+#endif
         AdjustFramePointers(gp, oldLo, oldHi, delta);
         AfterCopyStack?.Invoke((nint)gp, oldLo, oldHi);
         _goStacks.Free(cache, oldLo, (long)(oldHi - oldLo));

@@ -49,6 +49,8 @@ public static class SchedInvariants
         "no timer fires before its deadline: a g whose sleep timer has fired has timer.when <= now (T2)",
         "a g waiting on the network is in exactly one pollDesc, which holds it (rg = g); pollDesc ids are unique and netpollWaiters counts the waiters (N1)",
         "at most one M blocks in the poller (the lastpoll token); under faketime none does, and no io reply is ready before its deadline (N2)",
+        "a g that is not dead has a stack, and every stack is its g's starting size doubled k >= 0 times: a power of two >= 2048 with Go's stacks; with growth off, the starting size itself (S1)",
+        "a g that is not running has its saved sp inside its current stack (0 < hi - sp < size; nonzero unless a dead g's), and a saved bp, when set, inside it and at or above the sp (S2)",
     ];
 
     /// <summary>Index of "no fatal error" in the property list.</summary>
@@ -59,12 +61,14 @@ public static class SchedInvariants
     public const int TimerHeaps = 24, NoEarlyTimer = 25;
     /// <summary>Index of N1 (network waiters in pollDescs) and N2 (one poller at most).</summary>
     public const int NetWaiters = 26, OnePoller = 27;
+    /// <summary>Index of S1 (stack sizes) and S2 (saved sp and bp inside the stack), issue 13.</summary>
+    public const int StackSizes = 28, SavedSpInStack = 29;
     /// <summary>Index of the deadlock property (terminal).</summary>
-    public const int NoDeadlock = 28;
+    public const int NoDeadlock = 30;
     /// <summary>Index of L1 at terminal states.</summary>
-    public const int EveryGEnds = 29;
+    public const int EveryGEnds = 31;
     /// <summary>Index of "the workload does not panic" at terminal states.</summary>
-    public const int NoPanic = 30;
+    public const int NoPanic = 32;
 
     internal static IReadOnlyList<Property<SchedState>> Build(SchedModel model)
     {
@@ -288,6 +292,8 @@ public static class SchedInvariants
             if (g.Sleeping && (g.Status != GStatus.Waiting || waits[i] != 1)) Fail(TimerHeaps);
             if (!g.Sleeping && g.TimerWhen > s.Now) Fail(NoEarlyTimer);
             if (g.NetPd != 0 && (g.Status != GStatus.Waiting || waits[i] != 1 || g.Sleeping || g.WaitSema != 0)) Fail(NetWaiters);
+            if (!StackSizeHolds(g, cfg)) Fail(StackSizes);
+            if (!SavedSpInStackHolds(g)) Fail(SavedSpInStack);
         }
         if (n > 32 && s.AllGs.Select(g => g.Goid).Distinct().Count() != n) Fail(12);
         if (s.GoidGen % SchedConstants.GoidCacheBatch != 0) Fail(12);
@@ -296,8 +302,55 @@ public static class SchedInvariants
             if (p.GoidCacheEnd == 0) continue;
             if (p.GoidCache > p.GoidCacheEnd || p.GoidCacheEnd % SchedConstants.GoidCacheBatch != 1 || p.GoidCacheEnd > s.GoidGen + 1) Fail(12);
         }
-        _ = cfg;
         return bad;
+    }
+
+    /// <summary>
+    /// S1. Go's stackalloc hands out powers of two only (it throws "stack size not a power of 2" otherwise), malg and
+    /// gfget give startingStackSize (2048), and newstack doubles, then doubles again while the frame does not fit, so a
+    /// stack is 2048 · 2^k. The model states it against the starting size of the g's allgs slot
+    /// (<see cref="SchedConfig.StartingStackBytes"/>), which is 2048 unless <see cref="SchedConfig.ColourStacks"/> is
+    /// on: the colouring (not Go's) takes the slot's colour off the top of a fresh stack, so a coloured stack is
+    /// (2048 − colour) · 2^k and no power of two; the native runtime colours only its fixed stacks, which never grow
+    /// (k = 0). With growth off every stack is exactly its starting size. Only a dead g may have no stack (gfput freed
+    /// a grown one).
+    /// </summary>
+    private static bool StackSizeHolds(G g, SchedConfig cfg)
+    {
+        if (g.StackSize == 0) return g.Status == GStatus.Dead;
+        var starting = cfg.StartingStackBytes(g.Slot);
+        if (!cfg.GrowStacks) return g.StackSize == starting;
+        if (starting <= 0 || g.StackSize < starting || g.StackSize % starting != 0) return false;
+        var k = g.StackSize / starting;
+        return (k & (k - 1)) == 0;
+    }
+
+    /// <summary>
+    /// S2: the stack's side of B3, for every g that is not running, dead ones with a stack included. Gobuf sp and bp are
+    /// offsets below stack.hi (0 = the field is zero), so inside the stack is 0 &lt; offset &lt; size. A runnable, waiting
+    /// or syscall g always has a saved sp (newproc1 lays out a new g's first frame at hi − 40; every switch away saves
+    /// one); a dead g keeps what its goexit's mcall saved while its stack is the one it died on, and has no stack at all
+    /// once gfput freed a grown one (gfget gives it a fresh stack only in the step that reuses it, whose newproc1 lays
+    /// out a new gobuf). A saved frame pointer is never below the saved sp (every save takes bp from the frame whose sp
+    /// it saves, or from its caller). A running g's gobuf is cleared (B2), and copystack, the only writer that moves a
+    /// stack, runs inside one step.
+    /// </summary>
+    private static bool SavedSpInStackHolds(G g)
+    {
+        switch (g.Status)
+        {
+            case GStatus.Runnable or GStatus.Waiting or GStatus.Syscall:
+                if (g.Sched.Sp <= 0) return false;
+                break;
+            case GStatus.Dead:
+                if (g.StackSize == 0) return true;
+                if (g.Sched.Sp < 0) return false;
+                break;
+            default:
+                return true;
+        }
+        var (sp, bp) = (g.Sched.Sp, g.Sched.Bp);
+        return sp < g.StackSize && bp >= 0 && bp < g.StackSize && (bp == 0 || bp <= sp);
     }
 
     /// <summary>A wait that no wake-up ends: a nil channel's send or receive, <c>select {}</c>, a select whose

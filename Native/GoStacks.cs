@@ -72,6 +72,14 @@ public sealed unsafe class GoStacks : IDisposable
         public long Bytes(int order) => Size[order];
     }
 
+#if CHECKER_MUTANTS
+    /// <summary>Diagnostic builds only, for the seeded bug that grows stacks 2 KiB at a time (Implementation's
+    /// <c>Mutant.GrowByFixed2K</c>): <see cref="Allocate"/> also takes a multiple of <see cref="StackMin"/> that is no
+    /// power of two, where Go's stackalloc throws. Such a stack is the low part of a block of the next order up (or a
+    /// large stack of that size), and goes back there when freed. Off by default.</summary>
+    internal bool AllowUnevenSizes { get; set; }
+
+#endif
     /// <summary>Stacks handed out and not freed.</summary>
     public long Live => Interlocked.Read(ref _live);
 
@@ -104,6 +112,9 @@ public sealed unsafe class GoStacks : IDisposable
 
         if (size < StackMin || (size & (size - 1)) != 0)
         {
+#if CHECKER_MUTANTS
+            if (!AllowUnevenSizes || size % StackMin != 0)
+#endif
             throw new ArgumentOutOfRangeException(nameof(size), size, "stackalloc: stack size not a power of 2");
         }
 
@@ -126,7 +137,7 @@ public sealed unsafe class GoStacks : IDisposable
                 }
 
                 lo = c.List[order].Pop();
-                c.Size[order] -= size;
+                c.Size[order] -= (long)StackMin << order;
             }
         }
         else
@@ -193,7 +204,7 @@ public sealed unsafe class GoStacks : IDisposable
                 }
 
                 c.List[order].Push(lo);
-                c.Size[order] += size;
+                c.Size[order] += (long)StackMin << order;
             }
         }
         else

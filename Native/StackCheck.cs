@@ -47,6 +47,68 @@ public static class StackCheck
         return *(int*)(schedPc - 10);
     }
 
+#if CHECKER_MUTANTS
+    /// <summary>
+    /// Diagnostic builds only, for the seeded bug that resumes a grown g past its prologue (Implementation's
+    /// <c>Mutant.MorestackPcPastPrologue</c>): the address of the first instruction after the prologue check
+    /// (<see cref="EmitPrologue"/>: the compare, its jbe to the morestack call, the page probes) of the function whose
+    /// morestack call returns to <paramref name="schedPc"/>, found by decoding the code: the jmp at
+    /// <paramref name="schedPc"/> names the function's start. <paramref name="schedPc"/> itself when the code there is
+    /// not laid out as <see cref="EmitMorestackCall"/> and <see cref="EmitPrologue"/> lay it out.
+    /// </summary>
+    /// <remarks>Safety: caller guarantees schedPc is the sched.pc morestack saved, in mapped code.</remarks>
+    public static unsafe nint PrologueEnd(nint schedPc)
+    {
+        var at = (byte*)schedPc;
+        var start = at[0] switch
+        {
+            0xEB => schedPc + 2 + (sbyte)at[1],
+            0xE9 => schedPc + 5 + *(int*)(at + 1),
+            _ => schedPc,
+        };
+        if (start >= schedPc || *(ushort*)(schedPc - 6) != 0x15FF) return schedPc;
+        var morestackCall = (ulong)(schedPc - 6);
+        var decoder = Decoder.Create(64, new MemoryCodeReader((byte*)start, checked((int)(schedPc - start))), (ulong)start);
+        var checkDone = false;
+        while (decoder.IP < (ulong)schedPc)
+        {
+            decoder.Decode(out var instruction);
+            if (instruction.IsInvalid) break;
+            if (!checkDone)
+            {
+                if (instruction.Mnemonic == Mnemonic.Jbe)
+                {
+                    if (instruction.NearBranchTarget != morestackCall) break;
+                    checkDone = true;
+                }
+                else if (instruction.Mnemonic is not (Mnemonic.Cmp or Mnemonic.Lea)) break;
+            }
+            else if (instruction.Mnemonic != Mnemonic.Test)
+            {
+                return (nint)instruction.IP;
+            }
+        }
+
+        return schedPc;
+    }
+
+    /// <summary>Iced's code reader over a span of memory (code that is mapped and not being written).</summary>
+    private sealed unsafe class MemoryCodeReader : CodeReader
+    {
+        private readonly byte* _code;
+        private readonly int _length;
+        private int _at;
+
+        public MemoryCodeReader(byte* code, int length)
+        {
+            _code = code;
+            _length = length;
+        }
+
+        public override int ReadByte() => _at < _length ? _code[_at++] : -1;
+    }
+
+#endif
     /// <summary>Page size used for probes.</summary>
     public const int ProbeStep = 4096;
 

@@ -8,7 +8,8 @@ namespace Conformance.Generators;
 /// <summary>
 /// FsCheck generators of well-formed workloads, one per <see cref="WorkloadShape"/>, plus <see cref="Any"/> that mixes
 /// them. Every workload they make terminates or deadlocks: the spawn graph is acyclic (a body only starts bodies
-/// declared after it), loops are bounded, nested frames stay far below a goroutine stack, and the total number of
+/// declared after it), loops are bounded, nested frames stay within <see cref="MaxNestedFrameBytes"/> (the stack
+/// shapes' within <see cref="MaxStackShapeFrameBytes"/>: they grow stacks on purpose), and the total number of
 /// goroutines is at most <see cref="MaxGoroutines"/>. Channel workloads declare exactly the channels their ops name,
 /// and only <see cref="WorkloadShape.ChanPanic"/> panics: elsewhere a channel is closed at most once, by its only
 /// sender, after its last send.
@@ -18,8 +19,12 @@ public static class WorkloadGen
     /// <summary>Upper bound on the goroutines one generated workload creates (main included).</summary>
     public const int MaxGoroutines = 420;
 
-    /// <summary>Upper bound on the bytes of nested <c>call</c> frames along any path.</summary>
+    /// <summary>Upper bound on the bytes of nested <c>call</c> frames along any path (every shape but the stack shapes).</summary>
     public const int MaxNestedFrameBytes = 3 * 1024;
+
+    /// <summary>Upper bound on the bytes of nested <c>call</c> frames along any path of a stack shape
+    /// (<see cref="StackShapes"/>): 256 KiB, so that no stack of theirs grows past 512 KiB and a run stays fast.</summary>
+    public const int MaxStackShapeFrameBytes = 256 * 1024;
 
     /// <summary>The scheduler shapes (no channels): the ten the campaign had before channels, and the sleepers.</summary>
     public static readonly ImmutableArray<WorkloadShape> SchedulerShapes =
@@ -32,19 +37,28 @@ public static class WorkloadGen
     /// <summary>The network poller's shapes (io N: netpoll, injectglist).</summary>
     public static readonly ImmutableArray<WorkloadShape> IoShapes = [WorkloadShape.IoWaiters, WorkloadShape.IoBesideSyscalls];
 
-    /// <summary>The channel shapes (docs/channels.md).</summary>
-    public static readonly ImmutableArray<WorkloadShape> ChannelShapes =
-        [.. Enum.GetValues<WorkloadShape>().Where(s => !SchedulerShapes.Contains(s) && !IoShapes.Contains(s))];
+    /// <summary>The stack shapes (issue 13): workloads that grow goroutine stacks by copying, several times over
+    /// (newstack, copystack, gfput and gfget of grown stacks). One of them parks gs on a channel, but they are not
+    /// channel shapes.</summary>
+    public static readonly ImmutableArray<WorkloadShape> StackShapes =
+        [WorkloadShape.DeepRecursion, WorkloadShape.WideFrame, WorkloadShape.GrowBesideParked, WorkloadShape.GrowExitReuse];
 
-    /// <summary>Every shape, the scheduler's, the channels', then the poller's: what <see cref="Tagged"/> draws from.</summary>
-    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. SchedulerShapes, .. ChannelShapes, .. IoShapes];
+    /// <summary>The channel shapes (docs/channels.md): every shape that is not the scheduler's, the poller's or a stack shape.</summary>
+    public static readonly ImmutableArray<WorkloadShape> ChannelShapes =
+        [.. Enum.GetValues<WorkloadShape>().Where(s => !SchedulerShapes.Contains(s) && !IoShapes.Contains(s) && !StackShapes.Contains(s))];
+
+    /// <summary>Every shape, the scheduler's, the channels', the poller's, then the stack shapes: what <see cref="Tagged"/>
+    /// draws from.</summary>
+    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. SchedulerShapes, .. ChannelShapes, .. IoShapes, .. StackShapes];
 
     /// <summary>The shapes the mutation run takes in turn (<see cref="Campaigns.CampaignOptions.ShapesInTurn"/>): every
     /// shape, the scheduler shapes twice (before and after the channel shapes), so that a channel mutant meets channel
     /// workloads early while the scheduler's mutants still meet their shapes about as often as before channels. The
-    /// poller's shapes come last, twice: the first 31 turns stay what they were, and 35 is prime to the three GOMAXPROCS
-    /// values the runs cycle through, so that every shape meets every P count (33 would pin each shape to one).</summary>
-    public static readonly ImmutableArray<WorkloadShape> Shapes = [.. SchedulerShapes, .. ChannelShapes, .. SchedulerShapes, .. IoShapes, .. IoShapes];
+    /// poller's shapes come next, twice, then the stack shapes, twice: the first 35 turns stay what they were (the
+    /// first 31 from before the poller), and the length, 43, is prime to the three GOMAXPROCS values the runs cycle
+    /// through, so that every shape meets every P count (39, the stack shapes once, would pin each shape to one).</summary>
+    public static readonly ImmutableArray<WorkloadShape> Shapes =
+        [.. SchedulerShapes, .. ChannelShapes, .. SchedulerShapes, .. IoShapes, .. IoShapes, .. StackShapes, .. StackShapes];
 
     /// <summary>A generator of one shape. Sharing an op object between places is harmless: the Workload numbers its
     /// own copy of every op (<see cref="Op.Point"/>).</summary>
@@ -74,24 +88,29 @@ public static class WorkloadGen
         WorkloadShape.ChanPanic => ChanPanic,
         WorkloadShape.IoWaiters => IoWaiters,
         WorkloadShape.IoBesideSyscalls => IoBesideSyscalls,
+        WorkloadShape.DeepRecursion => DeepRecursion,
+        WorkloadShape.WideFrame => WideFrame,
+        WorkloadShape.GrowBesideParked => GrowBesideParked,
+        WorkloadShape.GrowExitReuse => GrowExitReuse,
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "unknown workload shape"),
     };
 
     /// <summary>
     /// A shape chosen at random, with its workload. The scheduler shapes keep their weights among themselves (ring
-    /// overflows least: they are the slowest; mixed most); the channel shapes together get about 30% of the draws (a
-    /// deliberate panic the least), so a time-boxed campaign spends most of its budget where it did before channels.
+    /// overflows least: they are the slowest; mixed most); the channel shapes together get about a quarter of the
+    /// draws (a deliberate panic the least), the poller's and the stack shapes about a tenth each, so a time-boxed
+    /// campaign spends most of its budget where it did before channels.
     /// </summary>
     public static Gen<(WorkloadShape Shape, Workload Workload)> Tagged =>
         Gen.Frequency(AllShapes.Select(s => (Weight(s), Of(s).Select(w => (s, w)))));
 
-    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 67; the io shapes 2 each).</summary>
+    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 75; the io and the stack shapes 2 each).</summary>
     public static int Weight(WorkloadShape shape) => shape switch
     {
         WorkloadShape.RingOverflow => 2,
         WorkloadShape.Mixed => 8,
         WorkloadShape.ChanPanic => 1,
-        _ when ChannelShapes.Contains(shape) || IoShapes.Contains(shape) => 2,
+        _ when ChannelShapes.Contains(shape) || IoShapes.Contains(shape) || StackShapes.Contains(shape) => 2,
         _ => 4,
     };
 
@@ -343,6 +362,128 @@ public static class WorkloadGen
                 new RepeatOp(frames.Count + 2, Blk(new YieldOp())), .. Enumerable.Repeat<Op>(new GoOp("leaf"), copies)]),
             Bdy("deep", deep),
             Bdy("leaf", [new WorkOp(1)]),
+        ]);
+    }
+
+    // ---- stacks (issue 13) -------------------------------------------------------------------------------------------
+
+    /// <summary>The least the frames of a deep recursion add up to: 8 KiB, so a 2 KiB stack doubles three times at least.</summary>
+    private const int MinDeepBytes = 8 * 1024;
+
+    /// <summary>
+    /// Calls nested 6 to 24 levels deep, frames of 64 bytes to 2.5 KiB adding up to 8 KiB or more (several
+    /// doublings on the way down, each prologue that does not fit calling morestack); the deepest frame yields, and on
+    /// the way back up every level or every second or third yields after its call returns, the body always: each of
+    /// those saves sp and bp in a copied frame, whose rbp came back through the copied frame-pointer chain. One to
+    /// three copies, the descent once or twice (the second fits), and main may descend too.
+    /// </summary>
+    public static Gen<Workload> DeepRecursion =>
+        from depth in Gen.Choose(6, 24)
+        from frames in Gen.ListOf(Gen.Elements(64, 200, 256, 512, 1000, 1500, 2500), depth)
+        from yieldEvery in Gen.Choose(1, 3)
+        from copies in Gen.Choose(1, 3)
+        from rounds in Gen.Choose(1, 2)
+        from mainToo in Gen.Elements(false, false, true)
+        select BuildDeep([.. frames], yieldEvery, copies, rounds, mainToo);
+
+    private static Workload BuildDeep(List<int> frames, int yieldEvery, int copies, int rounds, bool mainToo)
+    {
+        var total = frames.Sum();
+        if (total < MinDeepBytes) frames[^1] += MinDeepBytes - total;
+        var inner = Blk(new YieldOp());
+        for (var i = frames.Count - 1; i >= 0; i--)
+            inner = i % yieldEvery == 0 ? Blk(new CallOp(frames[i], inner), new YieldOp()) : Blk(new CallOp(frames[i], inner));
+        Op[] descent = rounds == 1 ? [.. inner.Ops] : [new RepeatOp(rounds, inner)];
+        return new Workload([
+            Bdy(Workload.MainBody, [.. Enumerable.Repeat<Op>(new GoOp("deep"), copies), .. mainToo ? descent : [new YieldOp()]]),
+            Bdy("deep", descent),
+        ]);
+    }
+
+    /// <summary>
+    /// One call with a frame of 5 KB to 150 KB inside a smaller one: a single newstack doubles the 2 KiB stack until
+    /// the frame fits (to 16 KiB .. 256 KiB at once), and the prologue probes the frame's pages. Inside it a yield, some
+    /// work or a small call that yields; then, maybe, a second wide call after the first returned, which fits (stacks
+    /// do not shrink). One to three copies; main may make a wide call too.
+    /// </summary>
+    public static Gen<Workload> WideFrame =>
+        from wide in Gen.Elements(5000, 12000, 20000, 33000, 40000, 70000, 150000)
+        from outer in Gen.Elements(0, 64, 1000)
+        from inside in Gen.Choose(0, 2)
+        from copies in Gen.Choose(1, 3)
+        from again in Gen.Elements(true, false)
+        from mainToo in Gen.Elements(false, false, true)
+        select BuildWide(wide, outer, inside, copies, again, mainToo);
+
+    private static Workload BuildWide(int wide, int outer, int inside, int copies, bool again, bool mainToo)
+    {
+        Op inner = inside switch
+        {
+            0 => new YieldOp(),
+            1 => new WorkOp(50),
+            _ => new CallOp(512, Blk(new YieldOp())),
+        };
+        var ops = new List<Op> { new CallOp(outer, Blk(new YieldOp(), new CallOp(wide, Blk(inner, new YieldOp())), new YieldOp())) };
+        if (again) ops.Add(new CallOp(wide, Blk(new YieldOp())));
+        return new Workload([
+            Bdy(Workload.MainBody, [.. Enumerable.Repeat<Op>(new GoOp("w"), copies), mainToo ? new CallOp(wide, Blk(new YieldOp())) : new YieldOp()]),
+            Bdy("w", ops),
+        ]);
+    }
+
+    /// <summary>
+    /// k parkers wait (on a semaphore, or on an unbuffered channel as receivers or as senders), inside a frame that
+    /// may have grown first; main yields so that they park, then starts a grower whose calls, two or three deep, grow
+    /// its stack (frames of 1 KB to 12 KB) and wake the parkers from the deepest frame: a channel's value goes from
+    /// the grown frame straight into a parked neighbour's frame, or from it into the grown one. The grown g's parked
+    /// neighbours (their gobufs and stacks) are compared at every step across its copystack. Everyone signals main.
+    /// </summary>
+    public static Gen<Workload> GrowBesideParked =>
+        from k in Gen.Choose(1, 4)
+        from how in Gen.Choose(0, 2)
+        from parkFrame in Gen.Elements(0, 64, 1500, 3000)
+        from grow in Gen.ListOf(Gen.Elements(1000, 1500, 3000, 6000, 12000), 3)
+        from depth in Gen.Choose(2, 3)
+        select BuildBesideParked(k, how, parkFrame, [.. grow.Take(depth)]);
+
+    private static Workload BuildBesideParked(int k, int how, int parkFrame, List<int> grow)
+    {
+        // how: 0 a semaphore, 1 the parkers receive on c, 2 they send on c.
+        Op Wait() => how switch { 0 => new AcquireOp("wake"), 1 => new RecvOp("c"), _ => new SendOp("c") };
+        Op Wake() => how switch { 0 => new ReleaseOp("wake"), 1 => new SendOp("c"), _ => new RecvOp("c") };
+        var inner = Blk(new YieldOp(), new RepeatOp(k, Blk(Wake())));
+        for (var i = grow.Count - 1; i >= 0; i--) inner = Blk(new CallOp(grow[i], inner), new YieldOp());
+        return WithChans([
+            Bdy(Workload.MainBody, [new RepeatOp(k, Blk(new GoOp("parker"))), new YieldOp(), new GoOp("grower"),
+                new RepeatOp(k + 1, Blk(new AcquireOp("done")))]),
+            Bdy("parker", [new CallOp(parkFrame, Blk(Wait(), new YieldOp())), new ReleaseOp("done")]),
+            Bdy("grower", [.. inner.Ops, new ReleaseOp("done")]),
+        ], Chan("c", 0));
+    }
+
+    /// <summary>
+    /// Copies of a goroutine that grows inside calls two to four deep (frames of 1 KB to 6 KB, a yield in each) and
+    /// exits from the deepest after signalling main; main waits for them all and then starts as many leaves, which
+    /// newproc1 makes from the dead gs (gfget: gfput freed each grown stack, so each gets a new 2 KiB one) and which
+    /// grow again in their own call. With 66 copies on one P the gFree list spills to the global lists (the no-stack
+    /// one, every stack having been freed) and the leaves take them back.
+    /// </summary>
+    public static Gen<Workload> GrowExitReuse =>
+        from depth in Gen.Choose(2, 4)
+        from frames in Gen.ListOf(Gen.Elements(1000, 1500, 3000, 6000), depth)
+        from copies in Gen.Elements(1, 2, 3, 4, 66)
+        from leafFrame in Gen.Elements(0, 1000, 1500, 3000)
+        select BuildGrowExit([.. frames], copies, leafFrame);
+
+    private static Workload BuildGrowExit(List<int> frames, int copies, int leafFrame)
+    {
+        var inner = Blk(new YieldOp(), new ReleaseOp("s"), new ExitOp());
+        for (var i = frames.Count - 1; i >= 0; i--) inner = Blk(new YieldOp(), new CallOp(frames[i], inner));
+        return new Workload([
+            Bdy(Workload.MainBody, [new RepeatOp(copies, Blk(new GoOp("deep"))), new RepeatOp(copies, Blk(new AcquireOp("s"))),
+                new RepeatOp(copies, Blk(new GoOp("leaf"))), new YieldOp()]),
+            Bdy("deep", inner.Ops),
+            Bdy("leaf", [new CallOp(leafFrame, Blk(new YieldOp()))]),
         ]);
     }
 

@@ -65,4 +65,21 @@ public enum WorkloadShape
     /// <summary>io beside blocking system calls: a g waiting on the network holds no M and no P, one in a syscall
     /// holds its M and may lose its P (handoffp, retake), side by side.</summary>
     IoBesideSyscalls,
+
+    // ---- stacks (issue 13): growth by copying ----
+
+    /// <summary>Calls nested many levels deep whose frames add up to several times 2 KiB: newstack several times on
+    /// the way down (each doubling), saves of sp and bp in every level on the way back up (the copied frame-pointer
+    /// chain), and a second descent that fits.</summary>
+    DeepRecursion,
+    /// <summary>One call with a frame of tens of KiB: a single newstack that doubles several times at once (until the
+    /// frame fits), the prologue's page probes, and a stack that stays big.</summary>
+    WideFrame,
+    /// <summary>Growth while other goroutines are parked on a semaphore or a channel (some of them in grown frames):
+    /// the grown g's neighbours, their gobufs and their channel slots, checked across its copystack.</summary>
+    GrowBesideParked,
+    /// <summary>Growth inside nested calls, then Goexit from the deepest one; a second wave of goroutines reuses the
+    /// dead gs (gfput frees a grown stack, gfget gives a stackless g a new one, the spill to the global lists splits
+    /// by stack) and grows again.</summary>
+    GrowExitReuse,
 }

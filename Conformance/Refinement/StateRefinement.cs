@@ -65,6 +65,11 @@ public sealed class StateRefinement : IStepObserver
         if (model.Outcome == Model.Outcome.Fatal && model.Fatal != Throw.Deadlock) return null;
         Compared++;
         var broken = _invariants.FirstBroken(snap);
+        // A g whose stack gfput freed has its sp and bp read against the stack it died on (BelowHi): the bounds as of
+        // this prefix's last event, not as of whichever event the search compared last (which may come before the
+        // g's last StackGrow, and so name the stack it grew out of).
+        var at = _abs.At;
+        _abs.At = events - 1;
         var (mRows, rRows) = Rows(model, snap, runtimeM, useCache: true);
         if (broken is null && SameRows(mRows, rRows))
         {
@@ -79,10 +84,12 @@ public sealed class StateRefinement : IStepObserver
                 _agreedRuntime[slot] = runtime;
             }
             _pending.Clear();
+            _abs.At = at;
             return null;
         }
         _pending.Clear();
         var (modelView, runtimeView) = Views(model, snap, runtimeM);
+        _abs.At = at;
         var index = events - 1;
         if (broken is { } b)
             return new Violation(ViolationKind.InvariantBroken,

@@ -152,11 +152,41 @@ public class MutantTests
         Mutant.McallSpLow, Mutant.McallSpHigh, Mutant.GoExit0KeepsM, Mutant.NewProc1KeepsSched,
     ];
 
-    private static (RunResult Result, List<string> States) StatesWith(Mutant mutant, int procs)
-        => StateProbe.Run(StateWorkload, new RuntimeOptions
+    private static (RunResult Result, List<string> States) StatesWith(Mutant mutant, int procs, string workload = StateWorkload)
+        => StateProbe.Run(workload, new RuntimeOptions
         {
             Procs = procs, Trace = true, Controlled = true, Seed = 3, Mutant = mutant, Timeout = TimeSpan.FromSeconds(20),
         });
+
+    /// <summary>
+    /// For the stack mutants (issue 13): d's second call grows its stack from inside the first (2 to 4 KiB), so the
+    /// chain's link in f1 (the body's rbp) must be adjusted, and d's body yields after f1 returned (its saved bp
+    /// shows the link) and exits without returning through it; e reuses d's dead g (on one P) and grows twice (2 to
+    /// 4 KiB, then 4 to 8), which it does only with a starting-size stack; every growth resumes in the prologue
+    /// that called morestack (the pc the state probe sees in the next save's shadow). None of the four can crash the
+    /// test host on it.
+    /// </summary>
+    private const string StackWorkload = """
+        main {
+          go d
+          acquire s
+          go e
+          yield
+        }
+        d {
+          call 64 { call 3000 { yield }; yield }
+          yield
+          release s
+          exit
+        }
+        e { call 1500 { call 3000 { yield } } }
+        """;
+
+    /// <summary>The mutants that only stack growth (and gfput of a grown stack) reaches.</summary>
+    private static readonly HashSet<Mutant> StackMutants =
+    [
+        Mutant.CopyStackSkipsFramePointers, Mutant.GrowByFixed2K, Mutant.MorestackPcPastPrologue, Mutant.GfPutKeepsGrownStack,
+    ];
 
     [DiagnosticBuildFact]
     public void The_correct_runtimes_state_at_rest_is_reproducible_and_keeps_B2()
@@ -184,6 +214,21 @@ public class MutantTests
     public void Each_mutant_changes_what_the_runtime_does(string name)
     {
         var mutant = Enum.Parse<Mutant>(name);
+        if (StackMutants.Contains(mutant))
+        {
+            // The trace (StackGrow's sizes among it) and the state at rest (pcs, sps and bps against each g's stack).
+            var changed = false;
+            foreach (var procs in new[] { 1, 2 })
+            {
+                var (good, goodStates) = StatesWith(Mutant.None, procs, StackWorkload);
+                var (bad, badStates) = StatesWith(mutant, procs, StackWorkload);
+                Assert.True(good.Outcome == RunOutcome.Completed, good.Message);
+                Assert.Contains(good.Trace!, e => e.Kind == EventKind.StackGrow);
+                changed |= bad.Outcome != good.Outcome || !badStates.SequenceEqual(goodStates) || !Signature(bad).SequenceEqual(Signature(good));
+            }
+            Assert.True(changed, $"{mutant}: same outcome, trace and state at rest as the correct runtime on 1 and 2 Ps");
+            return;
+        }
         if (StateMutants.Contains(mutant))
         {
             var changed = false;

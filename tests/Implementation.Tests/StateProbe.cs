@@ -9,7 +9,8 @@ namespace Implementation.Tests;
 /// Runs a workload with <c>Sched.McallProbe</c> set (diagnostic builds, ShadowSched runs) and writes down the state at
 /// rest at every switch back from an mcall: the g that mcalled, its shadow (the sched it ran with) and its save, then
 /// every g's status, g.m and sched. Raw words are abstracted so that two runs compare: sp/bp as "hi-N" inside the g's
-/// stack, pcs as stub labels, body entries or program points, ctxt as the body whose funcval (its entry) it is; ret and lr raw.
+/// stack, pcs as stub labels, body entries or program points (a morestack return marked as one), ctxt as the body whose
+/// funcval (its entry) it is; ret and lr raw.
 /// </summary>
 internal static unsafe class StateProbe
 {
@@ -55,9 +56,11 @@ internal static unsafe class StateProbe
         string Abs(Gobuf b, G* g) =>
             $"{{sp={Word(b.Sp, g)} pc={Pc(b.Pc)} g={(b.G == (nint)g ? "self" : b.G == 0 ? "0" : "x")} ctxt={Ctxt(b.Ctxt, g)} ret={b.Ret:x} lr={b.Lr:x} bp={Word(b.Bp, g)}}}";
 
+        // A morestack return (the jmp back into a prologue, where newstack's gogo resumes a grown g) is told apart from
+        // other pcs of its call op's code.
         string Pc(nint pc) => pc == 0 ? "0"
             : symbols.TryGetValue(pc, out var name) ? name
-            : compiled.PointAt(pc) is { } point ? point.ToString()
+            : compiled.PointAt(pc) is { } point ? (compiled.IsMorestackReturn(pc) ? $"{point} (morestack's return)" : point.ToString())
             : "?";
 
         string Ctxt(nint ctxt, G* g) => ctxt == 0 ? "0"

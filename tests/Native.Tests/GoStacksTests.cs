@@ -33,6 +33,38 @@ public unsafe class GoStacksTests
         }
     }
 
+#if CHECKER_MUTANTS
+    /// <summary>The seeded bug GrowByFixed2K's sizes (multiples of 2 KiB, no power of two): only when allowed, each
+    /// the low part of a block of the next order up (or a large stack), back to that order when freed, the cache's
+    /// bytes counted by blocks.</summary>
+    [Fact]
+    public void Uneven_sizes_are_served_from_the_next_order_only_when_the_seeded_bug_asks()
+    {
+        using var stacks = new GoStacks();
+        var c = new GoStacks.Cache();
+        var g = Records.NewG();
+        try
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => stacks.Allocate(c, g, 6144));
+            stacks.AllowUnevenSizes = true;
+            Assert.Throws<ArgumentOutOfRangeException>(() => stacks.Allocate(c, g, 3000));
+            stacks.Allocate(c, g, 6144);
+            Assert.Equal(6144, g->StackHi - g->StackLo);
+            Assert.Equal(16384 - 8192, c.Bytes(2)); // a refill of 8 KiB blocks, one handed out
+            stacks.Free(c, g);
+            Assert.Equal(16384, c.Bytes(2));
+            stacks.Allocate(c, g, 20480);
+            Assert.Equal(20480, g->StackHi - g->StackLo);
+            stacks.Free(c, g);
+            Assert.Equal(0, stacks.Live);
+        }
+        finally
+        {
+            Records.FreeG(g);
+        }
+    }
+
+#endif
     [Fact]
     public void The_cache_refills_and_drains_half_a_cache_at_a_time()
     {

@@ -36,4 +36,22 @@ public class StackGrowthConformanceTests
             Assert.Contains(r.Trace, e => e.Kind == EventKind.StackGrow);
         }
     }
+
+    /// <summary>
+    /// Found by the default campaign (seed 4, a Mixed workload, shrunk): b2 grows from inside a call (2 to 4 KiB) and
+    /// exits from a deeper one, and gfput frees the grown stack. The dead g's saved sp and bp are then read against the
+    /// stack it died on, which the state comparison took from the abstraction as of the event the checker's search had
+    /// compared last, here one before the StackGrow: the stack b2 grew out of, so hi-261696 against the model's hi-1600.
+    /// The comparison now asks for the bounds as of the compared prefix's last event.
+    /// </summary>
+    [Fact]
+    public void A_dead_gs_freed_stack_is_the_one_it_grew_into()
+    {
+        const string text = "main { go b2 }\nb2 {\n  sleep 1\n  syscall 0\n  sleep 1\n  call 979 {\n    repeat 0 { work 216; yield }\n" +
+                            "    yield\n    syscall 80\n    call 512 { exit; syscall 19 }\n    repeat 3 { work 8; yield; syscall 33; syscall 63; yield }\n  }\n}";
+        var r = Conformer.Check(RunSpec.Of(WorkloadParser.Parse(text), 1, 13005627297806135937));
+        Assert.True(r.Conforms, r.Verdict);
+        Assert.Contains(r.Trace, e => e.Kind == EventKind.StackGrow);
+        Assert.Contains(r.Trace, e => e.Kind == EventKind.GfPut && e.G == 2);
+    }
 }
