@@ -43,22 +43,28 @@ public static class WorkloadGen
     public static readonly ImmutableArray<WorkloadShape> StackShapes =
         [WorkloadShape.DeepRecursion, WorkloadShape.WideFrame, WorkloadShape.GrowBesideParked, WorkloadShape.GrowExitReuse];
 
-    /// <summary>The channel shapes (docs/channels.md): every shape that is not the scheduler's, the poller's or a stack shape.</summary>
+    /// <summary>The preemption shapes (issue 13: cooperative preemption through the prologue's check).</summary>
+    public static readonly ImmutableArray<WorkloadShape> PreemptionShapes = [WorkloadShape.PreemptCallChain];
+
+    /// <summary>The channel shapes (docs/channels.md): every shape that is not the scheduler's, the poller's, a stack
+    /// shape or a preemption shape.</summary>
     public static readonly ImmutableArray<WorkloadShape> ChannelShapes =
-        [.. Enum.GetValues<WorkloadShape>().Where(s => !SchedulerShapes.Contains(s) && !IoShapes.Contains(s) && !StackShapes.Contains(s))];
+        [.. Enum.GetValues<WorkloadShape>().Where(s => !SchedulerShapes.Contains(s) && !IoShapes.Contains(s) && !StackShapes.Contains(s)
+            && !PreemptionShapes.Contains(s))];
 
     /// <summary>Every shape, the scheduler's, the channels', the poller's, then the stack shapes: what <see cref="Tagged"/>
     /// draws from.</summary>
-    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. SchedulerShapes, .. ChannelShapes, .. IoShapes, .. StackShapes];
+    public static readonly ImmutableArray<WorkloadShape> AllShapes = [.. SchedulerShapes, .. ChannelShapes, .. IoShapes, .. StackShapes, .. PreemptionShapes];
 
     /// <summary>The shapes the mutation run takes in turn (<see cref="Campaigns.CampaignOptions.ShapesInTurn"/>): every
     /// shape, the scheduler shapes twice (before and after the channel shapes), so that a channel mutant meets channel
     /// workloads early while the scheduler's mutants still meet their shapes about as often as before channels. The
-    /// poller's shapes come next, twice, then the stack shapes, twice: the first 35 turns stay what they were (the
-    /// first 31 from before the poller), and the length, 43, is prime to the three GOMAXPROCS values the runs cycle
-    /// through, so that every shape meets every P count (39, the stack shapes once, would pin each shape to one).</summary>
+    /// poller's shapes come next, twice, then the stack shapes, twice, and the preemption shape once: the first 43 turns
+    /// stay what they were (the first 31 from before the poller), and the length, 44, is prime to the three GOMAXPROCS
+    /// values the runs cycle through, so that every shape meets every P count (45, the preemption shape twice, would
+    /// pin each shape to one).</summary>
     public static readonly ImmutableArray<WorkloadShape> Shapes =
-        [.. SchedulerShapes, .. ChannelShapes, .. SchedulerShapes, .. IoShapes, .. IoShapes, .. StackShapes, .. StackShapes];
+        [.. SchedulerShapes, .. ChannelShapes, .. SchedulerShapes, .. IoShapes, .. IoShapes, .. StackShapes, .. StackShapes, .. PreemptionShapes];
 
     /// <summary>A generator of one shape. Sharing an op object between places is harmless: the Workload numbers its
     /// own copy of every op (<see cref="Op.Point"/>).</summary>
@@ -92,6 +98,7 @@ public static class WorkloadGen
         WorkloadShape.WideFrame => WideFrame,
         WorkloadShape.GrowBesideParked => GrowBesideParked,
         WorkloadShape.GrowExitReuse => GrowExitReuse,
+        WorkloadShape.PreemptCallChain => PreemptCallChain,
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "unknown workload shape"),
     };
 
@@ -104,13 +111,13 @@ public static class WorkloadGen
     public static Gen<(WorkloadShape Shape, Workload Workload)> Tagged =>
         Gen.Frequency(AllShapes.Select(s => (Weight(s), Of(s).Select(w => (s, w)))));
 
-    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 75; the io and the stack shapes 2 each).</summary>
+    /// <summary>How often <see cref="Tagged"/> draws <paramref name="shape"/> (out of 77; the io, stack and preemption shapes 2 each).</summary>
     public static int Weight(WorkloadShape shape) => shape switch
     {
         WorkloadShape.RingOverflow => 2,
         WorkloadShape.Mixed => 8,
         WorkloadShape.ChanPanic => 1,
-        _ when ChannelShapes.Contains(shape) || IoShapes.Contains(shape) || StackShapes.Contains(shape) => 2,
+        _ when ChannelShapes.Contains(shape) || IoShapes.Contains(shape) || StackShapes.Contains(shape) || PreemptionShapes.Contains(shape) => 2,
         _ => 4,
     };
 
@@ -485,6 +492,41 @@ public static class WorkloadGen
             Bdy("deep", inner.Ops),
             Bdy("leaf", [new CallOp(leafFrame, Blk(new YieldOp()))]),
         ]);
+    }
+
+    /// <summary>
+    /// One to three chains: each repeats 3 to 8 times a runtime op that lets it go on (a go of a leaf whose own body
+    /// has a call, a release, a send into a channel with room for every send) and then calls nested two or three deep
+    /// (frames of 64 B to 1 KB, a little work at the bottom); last, a call of 3000 bytes, which does not fit a 2 KiB
+    /// stack, so a g preempted at that prologue grows when it resumes there. A ticker yields between calls of its own, so the
+    /// global queue holds it when a chain is preempted behind it. Everyone signals main.
+    /// </summary>
+    public static Gen<Workload> PreemptCallChain =>
+        from chains in Gen.Choose(1, 3)
+        from rounds in Gen.Choose(3, 8)
+        from op in Gen.Choose(0, 2)
+        from frames in Gen.ListOf(Gen.Elements(64, 128, 512, 1000), 3)
+        from depth in Gen.Choose(2, 3)
+        from work in Gen.Choose(1, 20)
+        from ticker in Gen.Elements(true, true, false)
+        select BuildPreemptChain(chains, rounds, op, [.. frames.Take(depth)], work, ticker);
+
+    private static Workload BuildPreemptChain(int chains, int rounds, int op, List<int> frames, int work, bool ticker)
+    {
+        // op: 0 go leaf, 1 release (a semaphore nobody waits on), 2 a send into a buffered channel that never fills.
+        Op GoesOn() => op switch { 0 => new GoOp("leaf"), 1 => new ReleaseOp("tick"), _ => new SendOp("c") };
+        var inner = Blk(new WorkOp(work));
+        for (var i = frames.Count - 1; i >= 0; i--) inner = Blk(new CallOp(frames[i], inner));
+        var waiters = chains + (ticker ? 1 : 0);
+        var bodies = new List<Body>
+        {
+            Bdy(Workload.MainBody, [new RepeatOp(chains, Blk(new GoOp("chain"))), .. ticker ? [new GoOp("ticker")] : Array.Empty<Op>(),
+                new RepeatOp(waiters, Blk(new AcquireOp("done")))]),
+            Bdy("chain", [new RepeatOp(rounds, Blk([GoesOn(), .. inner.Ops])), new CallOp(3000, Blk(new WorkOp(1))), new ReleaseOp("done")]),
+            Bdy("leaf", [new CallOp(64, Blk(new WorkOp(1)))]),
+        };
+        if (ticker) bodies.Add(Bdy("ticker", [new RepeatOp(3, Blk(new YieldOp(), new CallOp(128, Blk(new WorkOp(5))))), new ReleaseOp("done")]));
+        return op == 2 ? WithChans(bodies, Chan("c", chains * rounds)) : new Workload(bodies);
     }
 
     /// <summary>Waiters on a semaphore no one releases (or too few releases), or a cycle of two.</summary>

@@ -82,4 +82,9 @@ public enum WorkloadShape
     /// dead gs (gfput frees a grown stack, gfget gives a stackless g a new one, the spill to the global lists splits
     /// by stack) and grows again.</summary>
     GrowExitReuse,
+    /// <summary>Long chains of nested calls between runtime ops that let the g go on (go, release, a buffered send),
+    /// beside a g that yields: sysmon's preemption request (a choice) lands between two ops, the next checked prologue
+    /// delivers it (gopreempt_m: E7, the global queue, behind the yielder), and the g resumes at that prologue, where
+    /// a frame that does not fit then grows the stack.</summary>
+    PreemptCallChain,
 }

@@ -54,6 +54,30 @@ public class PreemptionConformanceTests
         Assert.True(preempted >= 3, $"only {preempted} preemptions in 12 runs on {procs} P(s)");
     }
 
+    [Fact]
+    public void The_campaigns_preemption_shape_is_preempted_and_conforms()
+    {
+        var preempted = 0;
+        var grownAfter = 0;
+        var workloads = Conformance.Generators.WorkloadGen.Sample(Conformance.Generators.WorkloadGen.PreemptCallChain, 8, 9, 24);
+        var k = 0;
+        foreach (var w in workloads)
+        {
+            var procs = new[] { 1, 2, 4 }[k % 3];
+            var r = Conformer.Check(RunSpec.Of(w, procs, (ulong)++k));
+            Assert.True(r.Conforms, $"{w}\non {procs} P(s): {r.Verdict}");
+            var trace = r.Trace.ToList();
+            preempted += trace.Count(e => e.Kind == EventKind.GoPreempt);
+            // A g preempted at the 3000-byte call's prologue grows when it resumes there.
+            for (var i = 0; i < trace.Count; i++)
+                if (trace[i].Kind == EventKind.GoPreempt
+                    && trace.Skip(i).FirstOrDefault(e => e.G == trace[i].G && e.Kind is EventKind.StackGrow or EventKind.GoEnd) is { Kind: EventKind.StackGrow })
+                    grownAfter++;
+        }
+        Assert.True(preempted >= 5, $"only {preempted} preemptions in {k} runs");
+        Assert.True(grownAfter >= 1, "no g grew its stack after a preemption");
+    }
+
     [DiagnosticBuildFact]
     public void A_preempted_g_put_on_the_local_queue_is_caught()
     {
