@@ -6,10 +6,15 @@ public sealed record SchedConfig
     /// <summary>GOMAXPROCS: the number of Ps.</summary>
     public int Procs { get; init; } = 1;
 
-    /// <summary>Whether sysmon may retake a P from a syscall (an enabled action whenever a P is in _Psyscall;
-    /// time is abstracted away, so "the syscall took long enough" is a choice). Off: syscalls always take the
-    /// fast path.</summary>
+    /// <summary>Whether sysmon runs: it may retake a P from a syscall (an enabled action whenever a P is in _Psyscall)
+    /// and preempt a g that runs calls (<see cref="SchedActionKind.Preempt"/>); time is abstracted away, so "the
+    /// syscall took long enough" and "the g has run 10 ms" are choices. Off: syscalls always take the fast path, and no
+    /// g is ever preempted.</summary>
     public bool Sysmon { get; init; }
+
+    /// <summary>With <see cref="Sysmon"/>: whether its retake of Ps in syscalls is a choice (default). Off, sysmon only
+    /// makes preemption requests (vs-go follows Go's preemptions on one P, and keeps syscalls on the fast path).</summary>
+    public bool SysmonRetakes { get; init; } = true;
 
     /// <summary>Whether stacks grow (Go: newstack, E12/E13, doubling). Off: fixed stacks of
     /// <see cref="StackBytes"/>, and a frame that does not fit is the overflow fatal error (the native runtime).</summary>

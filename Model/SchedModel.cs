@@ -118,8 +118,9 @@ public sealed class SchedModel : IModel<SchedState, SchedAction>
         }
         if (Config.Sysmon)
         {
-            foreach (var p in state.Ps)
-                if (p.Status == PStatus.Syscall) actions.Add(new SchedAction(SchedActionKind.Retake, p.Id));
+            if (Config.SysmonRetakes)
+                foreach (var p in state.Ps)
+                    if (p.Status == PStatus.Syscall) actions.Add(new SchedAction(SchedActionKind.Retake, p.Id));
             if (_code.HasCalls)
                 foreach (var p in state.Ps)
                     if (Stepper.MayPreempt(_code, state, p)) actions.Add(new SchedAction(SchedActionKind.Preempt, p.Id));

@@ -47,6 +47,10 @@ public sealed class GoBatch : IDisposable
             ["GOMAXPROCS"] = procs.ToString(CultureInfo.InvariantCulture),
             ["GOTRACEBACK"] = "all",
             ["GOGC"] = "off",
+            // The model's preemption is Go's cooperative one (before 1.14): sysmon's request reaches the g at a checked
+            // prologue. Go 1.19's asynchronous preemption (a signal that stops a g anywhere, a work loop included) is
+            // not modelled, so it is turned off; a GoPreempt in the trace is then the cooperative kind.
+            ["GODEBUG"] = "asyncpreemptoff=1",
         };
         var r = GoToolchain.Run(Path.Combine(Dir, "prog"),
             [k.ToString(CultureInfo.InvariantCulture), tracePath, phase.ToString(CultureInfo.InvariantCulture), watchdogMs.ToString(CultureInfo.InvariantCulture)],

@@ -47,8 +47,11 @@ public sealed partial class GoWorkloadView
     /// <summary>The last event about a workload goroutine.</summary>
     public int LastWorkloadEvent { get; }
 
-    /// <summary>Something outside the workload ran (or preempted it) between the marker and the workload's last event.</summary>
-    public string? Perturbation()
+    /// <summary>Something outside the workload ran (or, unless <paramref name="preemptionModelled"/>, preempted it)
+    /// between the marker and the workload's last event. Go runs with asynchronous preemption off
+    /// (GODEBUG=asyncpreemptoff=1, <see cref="GoBatch"/>), so a GoPreempt is sysmon's cooperative preemption, which
+    /// the one-P comparison follows as a choice of the model.</summary>
+    public string? Perturbation(bool preemptionModelled = false)
     {
         foreach (var e in Trace.Events)
         {
@@ -58,7 +61,7 @@ public sealed partial class GoWorkloadView
                 var who = Trace.ById.TryGetValue(e.G, out var g) ? g.StartFunction : "?";
                 return $"g{e.G} ({who}) ran in the middle of the workload (event {e.Index})";
             }
-            if (e.Kind == GoEventType.GoPreempt && Members.Contains(e.G))
+            if (e.Kind == GoEventType.GoPreempt && Members.Contains(e.G) && !preemptionModelled)
                 return $"g{e.G} was preempted (sysmon's 10 ms time slice, event {e.Index})";
             if (e.Kind is GoEventType.GCStart)
                 return $"a GC cycle started (event {e.Index})";

@@ -8,7 +8,12 @@ namespace Conformance.GoSide;
 /// <summary>What Go's one-P run showed, in creation indices: main is 0 and the i-th goroutine main or another created is
 /// i. <see cref="CreatedBodies"/>[i - 1] is goroutine i's body; <see cref="Starts"/> is the run-slice order (every
 /// GoStart of a workload goroutine after the start marker).</summary>
-public sealed record GoObservation(IReadOnlyList<int> CreatedBodies, IReadOnlyList<int> Starts);
+public sealed record GoObservation(IReadOnlyList<int> CreatedBodies, IReadOnlyList<int> Starts)
+{
+    /// <summary>The run slices (indices into <see cref="Starts"/>) that ended in a GoPreempt: sysmon's cooperative
+    /// preemption. The model's Preempt choice is followed only within these.</summary>
+    public IReadOnlySet<int> PreemptedSlices { get; init; } = new HashSet<int>();
+}
 
 /// <summary>
 /// The one place where GoSide touches the model's contract types (the event alphabet, g statuses, the transition
@@ -19,8 +24,11 @@ internal static class ModelContract
     /// <summary>At most this many agreeing model paths are followed at once (the guided PredictOneP).</summary>
     public const int MaxAlternatives = 4096;
 
-    private static SchedModel OneP(Workload workload, uint initialSchedTick) =>
-        new(workload, new SchedConfig { Procs = 1, Sysmon = false, GrowStacks = true, InitialSchedTick = initialSchedTick });
+    private static SchedModel OneP(Workload workload, uint initialSchedTick, bool preemption = false) =>
+        new(workload, new SchedConfig
+        {
+            Procs = 1, Sysmon = preemption, SysmonRetakes = false, GrowStacks = true, InitialSchedTick = initialSchedTick,
+        });
 
     /// <summary>The model's prediction on one P, sysmon off (no time-dependent choice), stacks growing as Go's do. Where
     /// the model offers a choice (a select's poll order), the first action is taken.</summary>
@@ -33,9 +41,11 @@ internal static class ModelContract
         Replay(OneP(workload, initialSchedTick), workload, choices);
 
     /// <summary>
-    /// The model's prediction on one P that follows Go's run where the model has a choice. On one P with sysmon off the
-    /// only states with several enabled actions are those where the running M's next step has alternatives (a select
-    /// with two or more ready cases: one Run action per poll order); any such state is treated alike. Every
+    /// The model's prediction on one P that follows Go's run where the model has a choice. On one P, with sysmon making
+    /// preemption requests only (no retake), the states with several enabled actions are those where the running M's
+    /// next step has alternatives (a select with two or more ready cases: one Run action per poll order) and those
+    /// where sysmon may preempt the running g (its body has a call and its time slice has run: Go's trace shows
+    /// where sysmon did, GoPreempt); any such state is treated alike. Every
     /// alternative is tried, and a path is kept while the goroutines it creates (bodies, in order) and the run slices
     /// it starts are a prefix of Go's (<paramref name="observed"/>); paths that reach the same model state with the
     /// same progress are one. A finished path that agrees with the whole of Go's run is preferred, then (through
@@ -44,7 +54,10 @@ internal static class ModelContract
     /// </summary>
     public static ModelPrediction PredictOneP(Workload workload, GoObservation observed, uint initialSchedTick = 0, Func<ModelPrediction, bool>? prefer = null)
     {
-        var model = OneP(workload, initialSchedTick);
+        // Preemption requests are choices only where Go preempted: in a slice that ended in GoPreempt. Elsewhere a
+        // request would only multiply the paths (one delivered later disagrees with Go; one never delivered agrees and
+        // changes nothing that is compared).
+        var model = OneP(workload, initialSchedTick, preemption: observed.PreemptedSlices.Count > 0);
         var mainBody = workload.BodyIndex(Workload.MainBody);
         var frontier = new List<Path> { new(model.Initial(), ImmutableList<int>.Empty, ImmutableDictionary<long, int>.Empty, 0, 0, false) };
         var agreeing = new List<Path>();
@@ -67,6 +80,7 @@ internal static class ModelContract
                 }
                 for (var a = 0; a < enabled.Count; a++)
                 {
+                    if (enabled[a].Kind == SchedActionKind.Preempt && !observed.PreemptedSlices.Contains(path.Starts - 1)) continue;
                     var (state, events) = model.Step(path.State, enabled[a]);
                     var stepped = path with { State = state, Choices = enabled.Count > 1 ? path.Choices.Add(a) : path.Choices };
                     var agrees = Observe(ref stepped, events, observed, mainBody);

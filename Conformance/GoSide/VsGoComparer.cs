@@ -19,8 +19,8 @@ public static class VsGoComparer
         if (Unusable(run) is { } bad) return bad;
         var view = new GoWorkloadView(run.Trace!, run.Workload);
         if (view.Marker < 0) return new VsGoVerdict(VsGoVerdictKind.Error, "the trace has no 'checker start' marker: the harness never reached the workload");
-        if (view.Perturbation() is { } p) return new VsGoVerdict(VsGoVerdictKind.Perturbed, p);
-        // Where the model has a choice (a select's poll order), follow Go: keep the model paths whose creations and
+        if (view.Perturbation(preemptionModelled: true) is { } p) return new VsGoVerdict(VsGoVerdictKind.Perturbed, p);
+        // Where the model has a choice (a select's poll order, sysmon's preemption of a g that runs calls), follow Go: keep the model paths whose creations and
         // run slices agree with Go's, and among those that agree to the end prefer one that ends as Go's run did.
         var model = ModelContract.PredictOneP(w, Observe(view), phase, candidate =>
         {
@@ -66,10 +66,16 @@ public static class VsGoComparer
         var index = new Dictionary<ulong, int>();
         if (view.Main is not null) index[view.Main.Goid] = 0;
         for (var i = 0; i < view.Created.Count; i++) index[view.Created[i].G.Goid] = i + 1;
-        var starts = view.Trace.Events
-            .Where(e => view.InWorkload(e.Index) && e.Kind == GoEventType.GoStart && index.ContainsKey(e.G))
-            .Select(e => index[e.G]).ToList();
-        return new GoObservation([.. view.Created.Select(c => c.Body)], starts);
+        var starts = new List<int>();
+        var preempted = new HashSet<int>();
+        foreach (var e in view.Trace.Events)
+        {
+            if (!view.InWorkload(e.Index) || !index.ContainsKey(e.G)) continue;
+            if (e.Kind == GoEventType.GoStart) starts.Add(index[e.G]);
+            // One P: the slice a GoPreempt ends is the one started last.
+            else if (e.Kind == GoEventType.GoPreempt && starts.Count > 0) preempted.Add(starts.Count - 1);
+        }
+        return new GoObservation([.. view.Created.Select(c => c.Body)], starts) { PreemptedSlices = preempted };
     }
 
     private static bool SameEnd(ModelEnd goEnd, string goText, Dictionary<long, BlockedAt> goBlocked, ModelPrediction model) =>
@@ -86,7 +92,8 @@ public static class VsGoComparer
     /// sysmon on (per op: yield = runnable, running; acquire = nothing, or waiting, runnable, running; syscall =
     /// syscall then running (fast path) or runnable, running (slow path); exit or the body's end = dead); (3) the
     /// outcome kind (completed or deadlock) equals the model's one-P prediction (who ends blocked may depend on the
-    /// schedule). A goroutine Go preempted makes the run Perturbed (the model has no preemption). It does not establish that the interleaving of the goroutines is one the model allows: queue
+    /// schedule). A goroutine Go preempted makes the run Perturbed (the per-op status sequences do not include a
+    /// preemption at a call). It does not establish that the interleaving of the goroutines is one the model allows: queue
     /// orders, which M ran what and the wake-up order across goroutines are not compared.
     /// </summary>
     public static VsGoVerdict CompareMultiP(Workload w, GoProgram program, GoRun run)

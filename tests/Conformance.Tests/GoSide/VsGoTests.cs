@@ -26,6 +26,33 @@ public class VsGoTests
     }
 
     [GoFact]
+    public void Go_preempts_a_long_call_chain_cooperatively_and_the_model_follows_with_its_preemption_choice()
+    {
+        // Go 1.19 with asynchronous preemption off (as vs-go runs it): sysmon asks the chain to stop once it has held
+        // the P for 10 ms, the next call's prologue delivers it (gopreempt_m: the global queue), and the leaves it
+        // started and the yielder run before it. The chain's stretches between two go statements are far shorter than
+        // 10 ms, so each of Go's preemptions falls in a stretch whose start is one of the model's preemption points.
+        var w = Parse("main { go chain; go yielder; repeat 2 { acquire done } }\n" +
+            "yielder { yield; work 10; release done }\n" +
+            "chain { repeat 40 { go leaf; repeat 1000 { call 128 { work 1000 } } }; release done }\n" +
+            "leaf { }");
+        using var batch = GoBatch.Build(GoFactAttribute.Go, [w], out var error) ?? throw new InvalidOperationException(error);
+        for (var attempt = 0; ; attempt++)
+        {
+            var run = batch.Run(0, 1, 0);
+            var view = new GoWorkloadView(run.Trace!, run.Workload);
+            var preempted = run.Trace!.Events.Count(e => e.Kind == GoEventType.GoPreempt && view.Members.Contains(e.G) && view.InWorkload(e.Index));
+            if (preempted == 0 && attempt < 4) continue; // the chain ran under 10 ms: a fast machine; run it again
+            Assert.True(preempted > 0, "Go never preempted the 40-stretch chain in 5 runs");
+            var verdict = VsGoComparer.CompareOneP(w, batch.Program, run, 0);
+            Assert.True(verdict.Kind == VsGoVerdictKind.Agree, verdict.Message);
+            // Without the preemption choice the model runs the chain to its end in one slice: not Go's order.
+            Assert.NotEqual(ModelContract.PredictOneP(w).Starts, verdict.GoOrder);
+            return;
+        }
+    }
+
+    [GoFact]
     public void A_deadlock_is_reported_by_Go_with_who_is_blocked_on_which_semaphore()
     {
         var w = WorkloadFiles.Read(Path.Combine(RepoRoot(), "workloads", "deadlock.wl"));
