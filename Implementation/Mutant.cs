@@ -132,4 +132,7 @@ internal enum Mutant
     /// whose size is not startingStackSize (stackfree, and stack.lo = stack.hi = 0), so that the gs on the free lists
     /// hold either a starting-size stack or none. The next g that gfget makes of it starts with the grown stack.</summary>
     GfPutKeepsGrownStack,
+    /// <summary>m.morebuf.sp, f's caller's sp, is 8 bytes high (as if morestack had taken 24(SP) at its entry; Go's
+    /// takes 16(SP): the sp above f's return address; asm_amd64.s morestack, 1.19).</summary>
+    MorebufSpHigh,
 }

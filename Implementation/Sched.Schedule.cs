@@ -239,6 +239,10 @@ internal sealed unsafe partial class Sched
             Fatal("runtime: stack split at bad time");
         }
         // morebuf := thisg.m.morebuf; thisg.m.morebuf = {} (nothing keeps a pointer into the old stack).
+#if CHECKER_MUTANTS
+        if (_mutant == Mutant.MorebufSpHigh) m->Morebuf.Sp += 8; // seeded bug: morestack saved the sp 8 bytes high
+#endif
+        if (_tracing) Trace(mp, EventKind.Morebuf, gp->Goid, m->Morebuf.Sp, m->Morebuf.Pc, (G*)m->Morebuf.G == gp ? 1 : 0);
         m->Morebuf = default;
         // A call's callee is no closure: Go's prologue calls morestack_noctxt, which zeroes DX before morestack saves
         // it. Our emitted code has one morestack for every prologue, so the zero is written here, where it matters (a

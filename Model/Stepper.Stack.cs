@@ -27,6 +27,8 @@ internal static partial class Stepper
         // bp = the caller's; morestack_noctxt leaves ctxt 0 (the runtime's newstack clears it: Sched.NewStack).
         g.Sched.Ctxt = false;
         McallSave(cx, g, entrySp, AbstractPc.At(n), code.BpOffset[n]);
+        // m.morebuf = {pc: f's return address, in the caller's op; sp: the caller's sp before its CALL; g}.
+        cx.Emit(EventKind.Morebuf, g.Goid, code.SpOffset[n], AbstractPc.At(n).Code, 1);
         return NewStack(cx, g, need, n);
     }
 
@@ -41,6 +43,8 @@ internal static partial class Stepper
         // gostartcallfn stored and gogo loaded, and morestack saves it back into sched.ctxt.
         g.Sched.Ctxt = true;
         McallSave(cx, g, FrameAbi.TopBytes, AbstractPc.Entry, 0);
+        // The body's caller is goexit's fake frame (newproc1): its return address is goexit+1, above it sp = hi − 32.
+        cx.Emit(EventKind.Morebuf, g.Goid, FrameAbi.GoexitSp, AbstractPc.GoExit.Code, 1);
         return NewStack(cx, g, need, -1);
     }
 

@@ -74,6 +74,10 @@ public static class EventMatcher
                 return Field("pollDesc", m.A, r.A);
             case EventKind.PreemptRequest:
                 return Field("P preempted", m.A, r.A);
+            case EventKind.Morebuf:
+                return Offset("morebuf.sp", m.A, r.A, r.G, abs, "runtime.morestack")
+                    ?? Pc("morebuf.pc", m.B, r.B, r.G, abs)
+                    ?? Field("morebuf.g is the g", m.C, r.C, v => v != 0 ? "yes" : "no");
             case EventKind.NetpollBlock:
                 return Field("pollDesc", m.A, r.A) ?? Field("reply's deadline", m.B, r.B) ?? Field("netpollWaiters after", m.C, r.C);
             case EventKind.Netpoll:
@@ -214,6 +218,7 @@ public static class EventMatcher
         EventKind.GobufSave => $"GobufSave g{m.G} sp={Show(m.A, null)} pc={AbstractPc.FromCode((int)m.B)} bp={Show(m.C, null)}",
         EventKind.GobufLoad => $"GobufLoad g{m.G} pc={AbstractPc.FromCode((int)m.A)} sp={Show(m.B, null)} bp={Show(m.C, null)}",
         EventKind.GoCreate => $"GoCreate g{m.A} body {m.B} by g{m.G} on m{m.M}/p{m.P} (stack size {m.C})",
+        EventKind.Morebuf => $"Morebuf g{m.G} sp={Show(m.A, null)} pc={AbstractPc.FromCode((int)m.B)}{(m.C != 0 ? "" : " (another g)")}",
         _ => TraceFormat.Describe(ToTrace(m, 0, m.M)),
     };
 

@@ -86,6 +86,7 @@ public static class TraceFormat
             EventKind.InjectGlist => $"InjectGlist {e.A} to the global queue, {e.B} to the local one{(e.C == 0 ? " (no P)" : "")} on {where}",
             EventKind.PreemptRequest => $"PreemptRequest g{e.G} on p{e.A} (stackguard0 = stackPreempt) by m{e.M}",
             EventKind.GoPreempt => $"GoPreempt g{e.G} on {where}",
+            EventKind.Morebuf => $"Morebuf g{e.G} sp={e.A:x} pc={e.B:x}{(e.C != 0 ? "" : " (another g)")} on {where}",
             _ => e.ToString(),
         };
     }

@@ -168,6 +168,12 @@ public enum EventKind : byte
     /// <summary>Annotation. newstack found stackguard0 = stackPreempt and the M preemptible, and calls gopreempt_m
     /// (traceEvGoPreempt). G = goid. goschedImpl's E7 and GlobRunqPut follow, as after a yield.</summary>
     GoPreempt,
+    /// <summary>State. What morestack put in m.morebuf, as newstack reads it (before it clears it): f's caller's
+    /// context. G = goid; A = morebuf.sp; B = morebuf.pc; C = 1 if morebuf.g is the g. Runtime: raw sp and pc. Model: the
+    /// sp as an offset below the g's stack.hi (the caller's sp before its CALL: the op's own sp offset; for a body's own
+    /// prologue goexit's frame, hi − 32) and the pc as an abstract code (the call op; goexit+1 for a body). Follows the
+    /// GobufSave of the same morestack.</summary>
+    Morebuf,
 }
 
 /// <summary>Facts about <see cref="EventKind"/>s that both sides rely on.</summary>
@@ -182,7 +188,7 @@ public static class EventKinds
     public static bool IsState(EventKind kind) =>
         kind is >= EventKind.Status and <= EventKind.PStatus or >= EventKind.ChanSend and <= EventKind.SelectWoken
             or >= EventKind.TimerAdd and <= EventKind.TimeJump or EventKind.StackGrow
-            or >= EventKind.NetpollBlock and <= EventKind.InjectGlist or EventKind.PreemptRequest;
+            or >= EventKind.NetpollBlock and <= EventKind.InjectGlist or EventKind.PreemptRequest or EventKind.Morebuf;
 
     /// <summary>Whether a kind is an operation on a queue or a count whose indices order it (see the refinement checker).</summary>
     public static bool IsQueueOp(EventKind k) => k is EventKind.RunqPut or EventKind.RunnextPut or EventKind.RunqGet

@@ -257,6 +257,21 @@ public class MutantTests
             return;
         }
 
+        if (mutant == Mutant.MorebufSpHigh)
+        {
+            // m.morebuf.sp is f's caller's sp: 8 bytes above the sp morestack saves in g.sched (f's return address
+            // between them). Raw addresses differ from run to run; the distance does not.
+            static HashSet<long> Distances(Mutant m)
+            {
+                var trace = Run(StackWorkload, new RuntimeOptions { Procs = 1, Trace = true, Controlled = true, Seed = 1, Mutant = m }).Trace!.ToList();
+                return [.. trace.Select((e, i) => (e, i)).Where(x => x.e.Kind == EventKind.Morebuf)
+                    .Select(x => x.e.A - trace.Take(x.i).Last(s => s.Kind == EventKind.GobufSave && s.G == x.e.G).A)];
+            }
+            Assert.Equal([8L], Distances(Mutant.None));
+            Assert.Equal([16L], Distances(mutant));
+            return;
+        }
+
         if (mutant == Mutant.PreemptToLocalQueue)
         {
             // Only a preempted g shows it: controlled runs of call chains, where sysmon's request is a recorded choice.

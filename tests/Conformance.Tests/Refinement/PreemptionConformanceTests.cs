@@ -88,4 +88,12 @@ public class PreemptionConformanceTests
         }
         Assert.Fail("PreemptToLocalQueue survived 40 runs of the chains workload on 2 Ps");
     }
+
+    [DiagnosticBuildFact]
+    public void A_morebuf_sp_8_bytes_high_is_caught_at_the_first_morestack()
+    {
+        var r = Conformer.Check(RunSpec.Of(WorkloadParser.Parse("main { call 3000 { work 1 } }"), 1, 1, nameof(Mutant.MorebufSpHigh)));
+        Assert.False(r.Conforms);
+        Assert.Contains("morebuf.sp", r.Verdict, StringComparison.Ordinal);
+    }
 }
