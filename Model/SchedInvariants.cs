@@ -51,6 +51,7 @@ public static class SchedInvariants
         "at most one M blocks in the poller (the lastpoll token); under faketime none does, and no io reply is ready before its deadline (N2)",
         "a g that is not dead has a stack, and every stack is its g's starting size doubled k >= 0 times: a power of two >= 2048 with Go's stacks; with growth off, the starting size itself (S1)",
         "a g that is not running has its saved sp inside its current stack (0 < hi - sp < size; nonzero unless a dead g's), and a saved bp, when set, inside it and at or above the sp (S2)",
+        "stackguard0 is stack.lo + _StackGuard, or stackPreempt only with gp.preempt set and a stack; a g preempted at a call's prologue is runnable or running, with that prologue's pc saved (S3)",
     ];
 
     /// <summary>Index of "no fatal error" in the property list.</summary>
@@ -63,12 +64,14 @@ public static class SchedInvariants
     public const int NetWaiters = 26, OnePoller = 27;
     /// <summary>Index of S1 (stack sizes) and S2 (saved sp and bp inside the stack), issue 13.</summary>
     public const int StackSizes = 28, SavedSpInStack = 29;
+    /// <summary>Index of S3 (the preemption request's guard and resume point), issue 13.</summary>
+    public const int PreemptGuard = 30;
     /// <summary>Index of the deadlock property (terminal).</summary>
-    public const int NoDeadlock = 30;
+    public const int NoDeadlock = 31;
     /// <summary>Index of L1 at terminal states.</summary>
-    public const int EveryGEnds = 31;
+    public const int EveryGEnds = 32;
     /// <summary>Index of "the workload does not panic" at terminal states.</summary>
-    public const int NoPanic = 32;
+    public const int NoPanic = 33;
 
     internal static IReadOnlyList<Property<SchedState>> Build(SchedModel model)
     {
@@ -294,6 +297,7 @@ public static class SchedInvariants
             if (g.NetPd != 0 && (g.Status != GStatus.Waiting || waits[i] != 1 || g.Sleeping || g.WaitSema != 0)) Fail(NetWaiters);
             if (!StackSizeHolds(g, cfg)) Fail(StackSizes);
             if (!SavedSpInStackHolds(g)) Fail(SavedSpInStack);
+            if (!PreemptGuardHolds(g, s.Code)) Fail(PreemptGuard);
         }
         if (n > 32 && s.AllGs.Select(g => g.Goid).Distinct().Count() != n) Fail(12);
         if (s.GoidGen % SchedConstants.GoidCacheBatch != 0) Fail(12);
@@ -323,6 +327,22 @@ public static class SchedInvariants
         if (starting <= 0 || g.StackSize < starting || g.StackSize % starting != 0) return false;
         var k = g.StackSize / starting;
         return (k & (k - 1)) == 0;
+    }
+
+    /// <summary>
+    /// S3. preemptone writes stackguard0 = stackPreempt together with gp.preempt; execute restores the guard and clears
+    /// the flag; gfput's stackfree zeroes the guard with the stack and leaves the flag. So stackPreempt is never seen
+    /// without gp.preempt or without a stack. A g newstack preempted at a call's prologue (<see cref="G.ResumeCall"/>)
+    /// is runnable (on a queue) or running (executed, its Run step not begun), and its saved pc is that prologue's, the
+    /// one morestack saved and gogo jumps back to.
+    /// </summary>
+    private static bool PreemptGuardHolds(G g, CompiledWorkload code)
+    {
+        if (g.GuardPreempt && (!g.Preempt || g.StackSize == 0)) return false;
+        if (g.ResumeCall < 0) return true;
+        return g.Status is GStatus.Runnable or GStatus.Running && g.Body >= 0
+            && g.ResumeCall < code.Bodies[g.Body].Count && code.Bodies[g.Body].Ops[g.ResumeCall] is Workload.CallOp
+            && g.Sched.Pc == AbstractPc.At(g.ResumeCall);
     }
 
     /// <summary>

@@ -149,11 +149,13 @@ public class OneProcTests
     {
         var (final, _, events) = Model("main { call 4096 { yield } }").RunToCompletion();
         Assert.Equal(Outcome.Completed, final.Outcome);
-        var grow = events.SkipWhile(e => !(e.Kind == EventKind.GobufSave)).Take(5).Select(e => e.ToString());
+        var grow = events.SkipWhile(e => !(e.Kind == EventKind.GobufSave)).Take(6).Select(e => e.ToString());
         Assert.Equal(
         [
-            // morestack: the callee's entry sp (the body's 48 + the return address), the caller's rbp, pc = the call.
+            // morestack: the callee's entry sp (the body's 48 + the return address), the caller's rbp, pc = the call;
+            // m.morebuf = the caller's sp (48, above the return address) and pc (in the call op), and the g.
             "GobufSave g1 56 16 48 0 (m0 p0)",
+            "Morebuf g1 48 16 1 0 (m0 p0)",
             "Status g1 _Grunning->_Gcopystack E12 (m0 p0)",
             "StackGrow g1 2048 8192 0 0 (m0 p0)",
             "Status g1 _Gcopystack->_Grunning E13 (m0 p0)",

@@ -41,10 +41,10 @@ public class PreemptionTests
         var (preempted, events) = model.Step(asked, new SchedAction(SchedActionKind.Run, 0));
         Assert.Equal(
         [
-            EventKind.GobufSave, EventKind.Status, EventKind.GoPreempt, EventKind.GlobRunqPut,
+            EventKind.GobufSave, EventKind.Morebuf, EventKind.Status, EventKind.GoPreempt, EventKind.GlobRunqPut,
         ], events.Select(e => e.Kind));
         Assert.Equal(AbstractPc.At(1).Code, events[0].B);
-        Assert.Equal(Transitions.Gosched, (int)events[1].C);
+        Assert.Equal(Transitions.Gosched, (int)events[2].C);
         main = preempted.AllGs[0];
         Assert.Equal(GStatus.Runnable, main.Status);
         Assert.Equal(1, main.ResumeCall);
@@ -101,5 +101,44 @@ public class PreemptionTests
         Assert.Equal(0, main.StackSize);
         Assert.True(main.Preempt);
         Assert.False(main.GuardPreempt);
+    }
+
+    [Fact]
+    public void S3_fails_on_a_guard_without_the_flag_or_a_resume_point_on_a_parked_g()
+    {
+        Assert.EndsWith("(S3)", SchedInvariants.AlwaysNames[SchedInvariants.PreemptGuard], StringComparison.Ordinal);
+        var model = new SchedModel(WorkloadParser.Parse("main { go x; call 64 { work 1 }; go x }\nx { }"), new SchedConfig { Sysmon = true });
+        var s = StepUntil(model, model.Initial(), st => st.Ms[0].Phase == MPhase.Running && st.Ms[0].Curg != 0);
+        s = model.Step(s, new SchedAction(SchedActionKind.Run, 0)).Next;
+        s = model.Step(s, Preempt0).Next;
+        var preempted = model.Step(s, new SchedAction(SchedActionKind.Run, 0)).Next;
+        bool Fails(SchedState st) => (SchedInvariants.Failing(st, model.Config) & (1UL << SchedInvariants.PreemptGuard)) != 0;
+        Assert.False(Fails(s));
+        Assert.False(Fails(preempted));
+
+        var noFlag = s.Clone();
+        noFlag.AllGs[0].Preempt = false; // stackPreempt without gp.preempt
+        Assert.True(Fails(noFlag));
+
+        var parked = preempted.Clone();
+        parked.AllGs[0].Status = GStatus.Waiting; // a resume prologue on a g that is not runnable
+        Assert.True(Fails(parked));
+
+        var wrongPc = preempted.Clone();
+        wrongPc.AllGs[0].Sched.Pc = AbstractPc.Entry; // not the prologue morestack saved
+        Assert.True(Fails(wrongPc));
+    }
+
+    [Fact]
+    public void Exploring_a_preemption_workload_on_two_Ps_breaks_no_property_and_every_run_ends()
+    {
+        var model = new SchedModel(WorkloadParser.Parse(
+            "main { go c; go c; acquire d; acquire d }\nc { go l; call 256 { call 512 { work 1 } }; release d }\nl { call 64 { } }"),
+            new SchedConfig { Procs = 2, Sysmon = true });
+        var r = new Model.Checking.BfsChecker<SchedState, SchedAction>(model, new Model.Checking.CheckerOptions { StopAtFirstViolation = false }).Run();
+        Assert.True(r.Exhausted);
+        Assert.DoesNotContain(r.Violations, v => !v.IsDeadlock);
+        var cycles = new Model.Checking.CycleChecker<SchedState, SchedAction>(model).Run();
+        Assert.Null(cycles.Found);
     }
 }

@@ -120,7 +120,7 @@ public class ChannelGenTests
         Assert.InRange(channels, 200, 400);
         Assert.InRange(tagged.Count(t => t.Shape == WorkloadShape.ChanPanic), 1, 50);
         Assert.All(tagged.Where(t => WorkloadGen.ChannelShapes.Contains(t.Shape)), t => Assert.NotEmpty(t.Workload.Channels));
-        Assert.Equal(75, WorkloadGen.AllShapes.Sum(WorkloadGen.Weight)); // 63 before the two io shapes, 67 before the four stack shapes (2 each)
+        Assert.Equal(77, WorkloadGen.AllShapes.Sum(WorkloadGen.Weight)); // 63 before the two io shapes, 67 before the four stack shapes, 75 before the preemption shape (2 each)
     }
 
     [Fact]

@@ -37,15 +37,15 @@ public class StackCheckConformanceTests
         var r = Check(49200); // 56 + 49080 = 49136: under 49152 (uncoloured), not under 49088
         Assert.Equal(OutcomeKind.Fatal, r.RuntimeOutcome!.Kind);
         Assert.Contains("stack overflow", r.RuntimeOutcome.Detail);
-        // The model agrees event for event up to and including morestack's save (sp, pc and bp exact), then ends in
-        // the same throw, which it reaches only if its prologue check says what the native one says on g1's coloured
-        // stack (uncoloured, the frame would fit and w would return). The checker reports the fatal end as the "no
-        // fatal error" invariant, as for every fatal run. (With snapshots on, the switch-back snapshot differs first in
-        // sched.ctxt: native morestack stores whatever RDX holds, where Go's morestack_noctxt stores 0.)
+        // The model agrees event for event up to and including morestack's save (sp, pc and bp exact) and m.morebuf
+        // (the caller's sp, exact, and pc), then ends in the same throw, which it reaches only if its prologue check
+        // says what the native one says on g1's coloured stack (uncoloured, the frame would fit and w would return).
+        // The checker reports the fatal end as the "no fatal error" invariant, as for every fatal run.
         var save = Array.FindIndex(r.Trace, e => e.Kind == EventKind.GobufSave && e.D == (long)McallReason.Morestack);
+        Assert.Equal(EventKind.Morebuf, r.Trace[save + 1].Kind);
         var v = Assert.IsType<Violation>(r.Violation);
         Assert.Equal(ViolationKind.InvariantBroken, v.Kind);
-        Assert.Equal(save, v.EventIndex);
+        Assert.Equal(save + 1, v.EventIndex);
         Assert.Equal(OutcomeKind.Fatal, r.ModelOutcome!.Kind);
         Assert.Contains("stack overflow", r.ModelOutcome.Detail);
     }
