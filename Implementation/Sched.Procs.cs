@@ -177,8 +177,12 @@ internal sealed unsafe partial class Sched
 
     /// <summary>
     /// Mirrors runtime.handoffp (proc.go, 1.19): hands off a P from a syscall or a locked M. Starts an M for it when
-    /// it has local work or there is global work, or when nobody is spinning and no P is idle (a spinning M); else
-    /// the P goes idle.
+    /// it has local work or there is global work, or when nobody is spinning and no P is idle (a spinning M), or when
+    /// it is the last P not idle and no M blocks in the poller (sched.lastpoll != 0: a non-spinning M, which goes
+    /// through findRunnable and so polls the network, or takes the poller token, before it stops); else the P goes
+    /// idle. In a controlled run lastpoll is never 0 here: under faketime the M that takes the token polls with delay
+    /// 0 and gives it back before anyone else steps, so that clause is "npidle == gomaxprocs - 1" there (as in the
+    /// model, Model/Stepper.Procs.cs).
     /// </summary>
     private void HandOffP(MState? mp, P* pp)
     {
@@ -197,6 +201,14 @@ internal sealed unsafe partial class Sched
         }
         _lock.Lock();
         if (_runqSize != 0)
+        {
+            _lock.Unlock();
+            StartM(mp, pp, false);
+            return;
+        }
+        // The last P that is not idle, and no M blocks in the poller: some M must be left to poll the network.
+        if (Volatile.Read(ref _npidle) == _allp.Length - 1 && Volatile.Read(ref _lastpoll) != 0
+            && _mutant != Mutant.HandoffPSkipsLastPoller)
         {
             _lock.Unlock();
             StartM(mp, pp, false);

@@ -131,8 +131,12 @@ internal static partial class Stepper
     }
 
     /// <summary>Mirrors runtime.handoffp (proc.go, 1.19; the runtime's twin is Sched.HandOffP): start an M for a P with
-    /// work, or a spinning one when nobody spins and no P is idle; otherwise the P goes idle. Not modelled: trace and GC
-    /// work, and the clause that keeps the last P busy for the network poller (there is no netpoll).</summary>
+    /// work, or a spinning one when nobody spins and no P is idle, or a non-spinning one when this is the last P not
+    /// idle and nobody blocks in the poller (its findRunnable then polls the network before the M stops); otherwise
+    /// the P goes idle. sched.lastpoll is not a field here: the model runs under faketime, where the M that takes the
+    /// poller token polls with delay 0 and puts it back inside its own step, so between steps lastpoll != 0 always
+    /// holds and the clause is npidle == gomaxprocs − 1 (with or without network waiters, as in Go, where lastpoll
+    /// starts nonzero). Not modelled: trace and GC work (gcwaiting, safe-point functions).</summary>
     internal static void HandoffP(in StepContext cx, P p)
     {
         var s = cx.S;
@@ -145,6 +149,12 @@ internal static partial class Stepper
         {
             s.NmSpinning = 1;
             StartM(cx, p, spinning: true);
+            return;
+        }
+        // The last P that is not idle, and lastpoll != 0 (always, between steps): leave an M to poll the network.
+        if (s.NPidle == s.Ps.Count - 1)
+        {
+            StartM(cx, p, spinning: false);
             return;
         }
         // nobarrierWakeTime, then pidleput; a P going idle with timers makes sure some M will look at them.
