@@ -99,6 +99,9 @@ internal enum Mutant
     FindRunnableSkipsNetpoll,
     /// <summary>The poller token is not taken: a second M may block in netpoll beside the first.</summary>
     TwoPollers,
+    /// <summary>handoffp leaves out its "last running P and nobody polls the network" clause: the P goes idle instead
+    /// of starting an M that would poll.</summary>
+    HandoffPSkipsLastPoller,
 
     // ---- cooperative preemption (issue 13) ----
 

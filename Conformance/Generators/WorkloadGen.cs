@@ -331,9 +331,13 @@ public static class WorkloadGen
             Bdy("reader", [new RepeatOp(times, Blk(new IoOp(waits[0]), new YieldOp())), new IoOp(waits[1]), new ReleaseOp("done")]),
         ]);
 
+    /// <summary>io beside syscalls, two ways: <see cref="ReadersAndCallers"/>, and twice as often the rarer
+    /// <see cref="LoneCaller"/> (about one of its runs in five reaches handoffp's last-running-P clause with a timer).</summary>
+    public static Gen<Workload> IoBesideSyscalls => Gen.Frequency((1, ReadersAndCallers), (2, LoneCaller));
+
     /// <summary>r readers and c callers side by side: io N parks the g with no M and no P; syscall N keeps the M and
     /// may lose the P (handoffp, sysmon's retake); main waits for them all.</summary>
-    public static Gen<Workload> IoBesideSyscalls =>
+    private static Gen<Workload> ReadersAndCallers =>
         from r in Upto(1, 5)
         from c in Upto(1, 4)
         from wait in Gen.Elements(1, 5, 20)
@@ -344,6 +348,26 @@ public static class WorkloadGen
                 new RepeatOp(r + c, Blk(new AcquireOp("done")))]),
             Bdy("reader", [new RepeatOp(times, Blk(new IoOp(wait), new WorkOp(20))), new ReleaseOp("done")]),
             Bdy("caller", [new RepeatOp(times, Blk(new SyscallOp(micros), new YieldOp())), new ReleaseOp("done")]),
+        ]);
+
+    /// <summary>One caller that dozes before each syscall, beside n nappers (a long sleep: a timer on the heap of the
+    /// P each slept on) and r readers. The doze ends in checkdead's timejump, when every other M is idle, so the
+    /// caller's syscall often loses a P, with a napper's timer on it, as the last running one with nothing else to
+    /// run: handoffp's last-running-P clause then starts a non-spinning M for it, where without the clause the P
+    /// would go idle with its timer and wakeNetPoller's wakep would start a spinning M.</summary>
+    private static Gen<Workload> LoneCaller =>
+        from n in Upto(2, 4)
+        from r in Gen.Elements(0, 0, 1)
+        from wait in Gen.Elements(1, 5, 20)
+        from doze in Gen.Elements(10, 20)
+        from micros in Gen.Elements(1, 20, 50)
+        from times in Gen.Choose(2, 4)
+        select new Workload([
+            Bdy(Workload.MainBody, [new RepeatOp(n, Blk(new GoOp("napper"))), .. (r > 0 ? new Op[] { new GoOp("reader") } : []),
+                new GoOp("caller"), new RepeatOp(n + r + 1, Blk(new AcquireOp("done")))]),
+            Bdy("napper", [new SleepOp(400), new ReleaseOp("done")]),
+            Bdy("reader", [new IoOp(wait), new WorkOp(20), new ReleaseOp("done")]),
+            Bdy("caller", [new RepeatOp(times, Blk(new SleepOp(doze), new SyscallOp(micros))), new ReleaseOp("done")]),
         ]);
 
     /// <summary>Frames nested up to three deep, a yield inside, and a Goexit from the deepest one (or not).</summary>

@@ -289,6 +289,24 @@ public class MutantTests
             return;
         }
 
+        if (mutant == Mutant.HandoffPSkipsLastPoller)
+        {
+            // The clause needs a syscall that loses its P while every other P is idle and nothing is runnable: a caller
+            // woken from a doze by checkdead's timejump (everyone else idle), on 2 Ps, under a few schedules.
+            const string lone = "main {\n repeat 2 { go napper }\n go caller\n repeat 3 { acquire done }\n}\n"
+                + "napper { sleep 400; release done }\ncaller { repeat 4 { sleep 10; syscall 20 }; release done }";
+            var changed = false;
+            for (ulong seed = 1; seed <= 8 && !changed; seed++)
+            {
+                var options = new RuntimeOptions { Procs = 2, Trace = true, Controlled = true, Seed = seed, Timeout = TimeSpan.FromSeconds(20) };
+                var good = Run(lone, options);
+                var bad = Run(lone, options with { Mutant = mutant });
+                changed = bad.Outcome != good.Outcome || !Signature(bad).SequenceEqual(Signature(good));
+            }
+            Assert.True(changed, $"{mutant}: same outcome and trace as the correct runtime under 8 schedules on 2 Ps");
+            return;
+        }
+
         // One P (where spilling is certain) and two (where stealing is).
         var differs = false;
         foreach (var procs in new[] { 1, 2 })
