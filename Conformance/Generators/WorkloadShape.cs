@@ -63,7 +63,8 @@ public enum WorkloadShape
     /// the global queue (the idle Ps' share, startIdle) and the local one.</summary>
     IoWaiters,
     /// <summary>io beside blocking system calls: a g waiting on the network holds no M and no P, one in a syscall
-    /// holds its M and may lose its P (handoffp, retake), side by side.</summary>
+    /// holds its M and may lose its P (handoffp, retake), side by side; or a lone caller whose P is handed off as the
+    /// last running one, a timer on it (handoffp's last-running-P clause).</summary>
     IoBesideSyscalls,
 
     // ---- stacks (issue 13): growth by copying ----
