@@ -52,6 +52,12 @@ public static class OursProbes
     /// <summary>n round trips whose receives are selects: 2n messages.</summary>
     public static Shape ChanSelectShape { get; } = new(BenchWorkloads.ChanSelect, 2);
 
+    /// <summary>Two goroutines reading with io 1: 2n reads.</summary>
+    public static Shape IoShape { get; } = new(BenchWorkloads.Io, 2);
+
+    /// <summary>n sleeps of 1 µs.</summary>
+    public static Shape SleepShape { get; } = new(BenchWorkloads.Sleep, 1);
+
     /// <summary>Gosched through the full scheduler on 1 P, two goroutines taking turns; ns per Gosched.</summary>
     public static Series Gosched(int n) => Scheduler(GoschedShape, n);
 
@@ -76,6 +82,14 @@ public static class OursProbes
     /// <summary>Ping-pong whose receives are two-case selects, on 1 P (<see cref="BenchWorkloads.ChanSelect"/>); ns per
     /// one-way message.</summary>
     public static Series ChanSelect(int messages) => Scheduler(ChanSelectShape, ChanSelectShape.SizeFor(messages));
+
+    /// <summary>io 1 by two goroutines on 1 P, free-running (real timerfds, real epoll); ns per read,
+    /// <paramref name="reads"/> of them a sample.</summary>
+    public static Series Io(int reads) => Scheduler(IoShape, IoShape.SizeFor(reads));
+
+    /// <summary>sleep 1 in a loop on 1 P, free-running on the real clock; ns per sleep, <paramref name="sleeps"/> a
+    /// sample.</summary>
+    public static Series Sleep(int sleeps) => Scheduler(SleepShape, SleepShape.SizeFor(sleeps));
 
     /// <summary>The divisor of one sample of <paramref name="shape"/> at size <paramref name="n"/>: the operations of
     /// size n minus those of the size-1 run whose time (the fixed cost) is subtracted.</summary>

@@ -5,7 +5,8 @@ namespace Bench.Peers;
 /// <summary>
 /// Builds the out-of-process peers from <c>peers/</c> with the machine's own compilers into a scratch folder, runs
 /// them, and reads their "RESULT" lines. Sources: <c>peers/c/minimal_switch.c</c> (hand-written stack switch),
-/// <c>peers/c/boost_context.cpp</c> (Boost.Context's jump_fcontext) and <c>peers/go/main.go</c> (Go's runtime).
+/// <c>peers/c/boost_context.cpp</c> (Boost.Context's jump_fcontext), <c>peers/c/timerfd_read.c</c> (a timerfd read
+/// with no scheduler) and <c>peers/go/main.go</c> (Go's runtime).
 /// </summary>
 public sealed class PeerPrograms
 {
@@ -56,10 +57,17 @@ public sealed class PeerPrograms
             RunPeer(Build("boost_context", () => CompileC(_tools.Gxx, "c/boost_context.cpp", "boost_context", "-lboost_context")),
                 "switch", [Str(iterations), "1"]));
 
-    /// <summary>One of the Go program's operations (see peers/go/main.go) on GOMAXPROCS=1: one sample, in its own unit.
-    /// The program warms up on a tenth of the size before the timed run.</summary>
-    public Series Go(string operation, long n) =>
-        _tools.Go is null ? Missing("go", "golang-go") : Series.Of("go", () =>
+    /// <summary>A timerfd read as <c>io 1</c> makes it, in C with no scheduler (<c>c/timerfd_read.c</c>): one sample, ns
+    /// per read.</summary>
+    public Series TimerfdRead(long reads) =>
+        _tools.Gcc is null ? Missing("c-timerfd", "gcc") : Series.Of("c-timerfd", () =>
+            RunPeer(Build("timerfd_read", () => CompileC(_tools.Gcc, "c/timerfd_read.c", "timerfd_read")),
+                "io-timerfd", [Str(reads), "1"]));
+
+    /// <summary>One of the Go program's operations (see peers/go/main.go) on GOMAXPROCS=1: one sample, in its own unit,
+    /// as the series <paramref name="name"/>. The program warms up on a tenth of the size before the timed run.</summary>
+    public Series Go(string operation, long n, string name = "go") =>
+        _tools.Go is null ? Missing(name, "golang-go") : Series.Of(name, () =>
             RunPeer(Build("gopeer", BuildGo), operation, ["-op", operation, "-n", Str(n), "-reps", "1", "-procs", "1"]));
 
     static Series Missing(string name, string package) =>

@@ -14,16 +14,24 @@ namespace Bench.Peers;
 /// <param name="ChanMessages">One-way messages per sample of the channel rows, the same for ours and Go (the ping-pongs
 /// do half as many round trips).</param>
 /// <param name="DotNetChanMessages">Messages per sample of the .NET channel peers of the channel rows.</param>
+/// <param name="IoReads">Reads per sample of the io row: ours (io 1), go-timerfd and c-timerfd.</param>
+/// <param name="PipeMessages">One-way messages per sample of Go's pipe round trip in the io row.</param>
+/// <param name="Sleeps">Sleeps of 1 µs per sample of ours in the sleep row.</param>
+/// <param name="GoSleeps">Sleeps per sample of Go's time.Sleep(1 µs) (each waits a millisecond or so: see the row).</param>
 public sealed record PeerSizes(
     int Rounds, long SwitchIterations, long StubIterations, int GoN, int SchedN, int SpawnBatches,
-    int DotNetYieldN, int HandOffN, int SpawnN, int Parked, int ChanMessages, int DotNetChanMessages)
+    int DotNetYieldN, int HandOffN, int SpawnN, int Parked, int ChanMessages, int DotNetChanMessages,
+    int IoReads, int PipeMessages, int Sleeps, int GoSleeps)
 {
-    /// <summary>The default: about a minute on a 2-core machine.</summary>
-    public static PeerSizes Full { get; } = new(7, 10_000_000, 5_000_000, 1_000_000, 500_000, 200, 500_000, 100_000, 200_000, 100_000, 1_000_000, 200_000);
+    /// <summary>The default: about a minute and a half on a 2-core machine.</summary>
+    public static PeerSizes Full { get; } = new(7, 10_000_000, 5_000_000, 1_000_000, 500_000, 200, 500_000, 100_000, 200_000, 100_000, 1_000_000, 200_000,
+        10_000, 200_000, 5_000, 500);
 
-    /// <summary>--quick: about 15 seconds.</summary>
-    public static PeerSizes Quick { get; } = new(3, 2_000_000, 1_000_000, 200_000, 200_000, 100, 100_000, 20_000, 50_000, 100_000, 200_000, 40_000);
+    /// <summary>--quick: about 20 seconds.</summary>
+    public static PeerSizes Quick { get; } = new(3, 2_000_000, 1_000_000, 200_000, 200_000, 100, 100_000, 20_000, 50_000, 100_000, 200_000, 40_000,
+        4_000, 100_000, 2_000, 200);
 
     /// <summary>Tiny sizes for the end-to-end test: every figure is computed, none means anything.</summary>
-    public static PeerSizes Smoke { get; } = new(3, 20_000, 10_000, 5_000, 50_000, 50, 2_000, 500, 2_000, 20_000, 100_000, 1_000);
+    public static PeerSizes Smoke { get; } = new(3, 20_000, 10_000, 5_000, 50_000, 50, 2_000, 500, 2_000, 20_000, 100_000, 1_000,
+        200, 2_000, 50, 10);
 }

@@ -197,6 +197,24 @@ public static class PeersCommand
             Sample("chan-select", rounds, OursProbes.ChanSelect(chanMessages), programs.Go("chan-select", chanMessages / 2),
                 DotNet("dotnet-channel-whenany", DotNetPeers.ChannelSelectPingPongOnce, dotnetChanMessages / 2)),
             "go", "dotnet-channel-whenany"));
+        rows.Add(Row("io-roundtrip", "ns",
+            $"a goroutine parks on an fd that becomes ready later and netpoll readies it, not like for like: ours is io 1 " +
+            $"by two goroutines on 1 P, free-running (per read a fresh timerfd armed 1 µs ahead, epoll_ctl ADD, park, " +
+            $"netpoll, run, read, epoll_ctl DEL, close), {sizes.IoReads:#,0} reads a sample; go is two goroutines " +
+            $"handing a byte back and forth over two os.Pipe pairs on GOMAXPROCS=1, per one-way message (write, a read " +
+            $"that parks, netpoll, run), {sizes.PipeMessages:#,0} messages; go-timerfd is ours' read written in Go (two " +
+            $"goroutines, os.NewFile on the timerfd); c-timerfd is the same timerfd read in C with no scheduler (busy " +
+            $"reads until it fires)",
+            Sample("io-roundtrip", rounds, OursProbes.Io(sizes.IoReads), programs.Go("io-pipe", sizes.PipeMessages / 2),
+                programs.Go("io-timerfd", sizes.IoReads, "go-timerfd"), programs.TimerfdRead(sizes.IoReads)),
+            "go", "go-timerfd", "c-timerfd"));
+        rows.Add(Row("sleep-1us", "ns",
+            $"a 1 µs sleep's wake-up: ours is sleep 1 in a loop on 1 P, free-running on the real clock (the M waits in " +
+            $"epoll_pwait2 with a timespec), {sizes.Sleeps:#,0} a sample; go is time.Sleep(time.Microsecond) in a " +
+            $"loop on GOMAXPROCS=1, {sizes.GoSleeps:#,0} a sample, where Go 1.19's netpoll waits in epoll_wait with a " +
+            $"timeout in whole milliseconds (at least 1 ms)",
+            Sample("sleep-1us", rounds, OursProbes.Sleep(sizes.Sleeps), programs.Go("sleep", sizes.GoSleeps)),
+            "go"));
         rows.Add(Row("bytes-per-parked-goroutine", "bytes",
             $"resident set growth per blocked goroutine, {parked:#,0} of them parked at once (ours in acquire, go in a " +
             "channel receive); dotnet-async is an async method awaiting an uncompleted task. Each in a fresh process",

@@ -76,6 +76,22 @@ public static class BenchWorkloads
         """);
 
     /// <summary>
+    /// Two goroutines that each read <paramref name="n"/> times with <c>io 1</c>: 2n reads, each a fresh timerfd armed
+    /// 1 µs ahead and registered with the run's epoll, the g parked on its pollDesc until netpoll readies it (Go:
+    /// io-timerfd; io-pipe is Go's pipe round trip).
+    /// </summary>
+    public static Workload Io(int n) => Parse($$"""
+        main { go reader; repeat {{n}} { io 1 } }
+        reader { repeat {{n}} { io 1 } }
+        """);
+
+    /// <summary>One goroutine sleeping 1 µs <paramref name="n"/> times: n timers on its P's heap, each waited for by the M
+    /// in netpoll(delay) when nothing else is runnable (Go: sleep, time.Sleep(time.Microsecond)).</summary>
+    public static Workload Sleep(int n) => Parse($$"""
+        main { repeat {{n}} { sleep 1 } }
+        """);
+
+    /// <summary>
     /// <paramref name="count"/> goroutines that each report "started" and then park in <c>acquire gate</c>. Main waits for
     /// all of them, so at that moment every one is parked (the resident-set peak), then releases them all.
     /// </summary>

@@ -10,6 +10,13 @@
 //	             nobody sends on (a quit channel); ns per one-way message (-n round trips, 2n messages)
 //	bytes-per-parked-goroutine
 //	             100,000 goroutines parked on a channel receive; resident set growth / count, in bytes
+//	io-pipe      two goroutines handing a byte back and forth over two os.Pipe pairs: each read finds its pipe empty
+//	             and parks in the network poller (netpollblock), the partner's write makes the fd ready, and netpoll in
+//	             findrunnable readies the reader; ns per one-way message (-n round trips, 2n messages)
+//	io-timerfd   two goroutines reading, -n times in all, a fresh non-blocking timerfd armed to expire 1 µs later,
+//	             wrapped by os.NewFile (pollable: registered with the epoll), then closed: what Checker's `io 1` does;
+//	             ns per read
+//	sleep        time.Sleep(time.Microsecond) -n times in a loop; ns per sleep
 //
 // Each prints one line "RESULT <operation> <value> <unit>"; the time figures are the median over -reps runs.
 // Only the standard library is used, so `go build main.go` needs no module download.
@@ -18,13 +25,16 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+	"unsafe"
 )
 
 func gosched(n int) float64 {
@@ -205,6 +215,88 @@ func bytesPerParked(count int) float64 {
 	return float64(after-before) / float64(count)
 }
 
+// ioPipe: main writes a byte into ping and reads pong; the peer reads ping and writes the byte into pong. A read
+// that finds its pipe empty parks its goroutine on the pipe's pollDesc ("IO wait"); only netpoll readies it again.
+func ioPipe(n int) float64 {
+	pingR, pingW, err := os.Pipe()
+	check(err)
+	pongR, pongW, err := os.Pipe()
+	check(err)
+	done := make(chan struct{})
+	go func() {
+		var b [1]byte
+		for i := 0; i < n; i++ {
+			_, err := io.ReadFull(pingR, b[:])
+			check(err)
+			_, err = pongW.Write(b[:])
+			check(err)
+		}
+		close(done)
+	}()
+	var b [1]byte
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		_, err := pingW.Write(b[:])
+		check(err)
+		_, err = io.ReadFull(pongR, b[:])
+		check(err)
+	}
+	elapsed := time.Since(start)
+	<-done
+	for _, f := range []*os.File{pingR, pingW, pongR, pongW} {
+		f.Close()
+	}
+	return float64(elapsed.Nanoseconds()) / float64(2*n)
+}
+
+// ioTimerfd: Checker's `io 1` written in Go, by two goroutines at once as in Checker's io-roundtrip row (n reads in
+// all): timerfd_create (non-blocking), timerfd_settime 1 µs from now, os.NewFile (a non-blocking fd is pollable:
+// epoll_ctl ADD), a read that parks in the poller until the timer has fired, then Close (epoll_ctl DEL, close).
+func ioTimerfd(n int) float64 {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	start := time.Now()
+	for k := 0; k < 2; k++ {
+		go func() {
+			var buf [8]byte
+			for i := 0; i < n/2; i++ {
+				fd, _, e := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, 1 /* CLOCK_MONOTONIC */, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+				if e != 0 {
+					check(e)
+				}
+				spec := [4]int64{0, 0, 0, 1000} // it_interval {0, 0}, it_value {0 s, 1000 ns}
+				if _, _, e := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); e != 0 {
+					check(e)
+				}
+				f := os.NewFile(fd, "timerfd")
+				_, err := f.Read(buf[:])
+				check(err)
+				f.Close()
+			}
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	return float64(time.Since(start).Nanoseconds()) / float64(n/2*2)
+}
+
+// sleep: time.Sleep(1 µs) n times. Go 1.19's netpoll waits in whole milliseconds (epoll_wait), so the M that waits for
+// the timer blocks for at least 1 ms.
+func sleep(n int) float64 {
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		time.Sleep(time.Microsecond)
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(n)
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gopeer:", err)
+		os.Exit(1)
+	}
+}
+
 func median(reps int, f func() float64) float64 {
 	xs := make([]float64, reps)
 	for i := range xs {
@@ -215,7 +307,7 @@ func median(reps int, f func() float64) float64 {
 }
 
 func main() {
-	op := flag.String("op", "", "gosched | spawn-exit | grow | pingpong | chan-buffered | chan-select | bytes-per-parked-goroutine")
+	op := flag.String("op", "", "gosched | spawn-exit | grow | pingpong | chan-buffered | chan-select | io-pipe | io-timerfd | sleep | bytes-per-parked-goroutine")
 	n := flag.Int("n", 1000000, "iterations (goroutines for bytes-per-parked-goroutine)")
 	reps := flag.Int("reps", 5, "repetitions; the median is printed")
 	procs := flag.Int("procs", 1, "GOMAXPROCS")
@@ -244,6 +336,15 @@ func main() {
 	case "chan-select":
 		chanSelect(*n / 10)
 		fmt.Printf("RESULT chan-select %.3f ns\n", median(*reps, func() float64 { return chanSelect(*n) }))
+	case "io-pipe":
+		ioPipe(*n / 10)
+		fmt.Printf("RESULT io-pipe %.3f ns\n", median(*reps, func() float64 { return ioPipe(*n) }))
+	case "io-timerfd":
+		ioTimerfd(*n / 10)
+		fmt.Printf("RESULT io-timerfd %.3f ns\n", median(*reps, func() float64 { return ioTimerfd(*n) }))
+	case "sleep":
+		sleep(*n / 10)
+		fmt.Printf("RESULT sleep %.3f ns\n", median(*reps, func() float64 { return sleep(*n) }))
 	case "bytes-per-parked-goroutine":
 		// One measurement: a second run would reuse the first run's stacks and show no growth.
 		fmt.Printf("RESULT bytes-per-parked-goroutine %.1f bytes\n", bytesPerParked(*n))

@@ -19,7 +19,7 @@ public class PeersEndToEndTests
         var report = PeersCommand.Measure(PeerSizes.Smoke, quick: true, tools, programs, TextWriter.Null);
 
         Assert.Equal(["switch", "roundtrip", "systemstack", "gosched", "spawn-exit", "grow-2k-64k", "pingpong-sema", "chan-pingpong", "chan-buffered",
-            "chan-select", "bytes-per-parked-goroutine"], report.Rows.Select(r => r.Operation));
+            "chan-select", "io-roundtrip", "sleep-1us", "bytes-per-parked-goroutine"], report.Rows.Select(r => r.Operation));
         foreach (var row in report.Rows)
         {
             Assert.True(row.Ours.HasValue, $"{row.Operation}: ours = {row.Ours.Note}");
@@ -31,9 +31,10 @@ public class PeersEndToEndTests
             }
         }
         var withGo = report.Rows.Where(r => r.Peers.Any(p => p.Peer == "go")).Select(r => r.Operation);
-        Assert.Equal(["gosched", "spawn-exit", "grow-2k-64k", "pingpong-sema", "chan-pingpong", "chan-buffered", "chan-select", "bytes-per-parked-goroutine"], withGo);
+        Assert.Equal(["gosched", "spawn-exit", "grow-2k-64k", "pingpong-sema", "chan-pingpong", "chan-buffered", "chan-select", "io-roundtrip",
+            "sleep-1us", "bytes-per-parked-goroutine"], withGo);
 
         using var json = JsonDocument.Parse(JsonRenderer.Render(report));
-        Assert.Equal(11, json.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.Equal(13, json.RootElement.GetProperty("rows").GetArrayLength());
     }
 }

@@ -12,6 +12,8 @@ public class SchedulerWorkloadTests
         { "grow-2k-64k", BenchWorkloads.Grow(2) },
         { "pingpong", BenchWorkloads.PingPong(10) },
         { "parked", BenchWorkloads.Parked(100) },
+        { "io", BenchWorkloads.Io(10) },
+        { "sleep", BenchWorkloads.Sleep(10) },
     };
 
     [Theory]
