@@ -96,8 +96,9 @@ internal sealed unsafe partial class Sched : IDisposable
 
     // Counters for the run summary (approximate under races only where marked).
     private long _steals, _syscallSlow, _handoffs, _retakes;
-    /// <summary>Retakes in progress: sysmon counts as a running M while it hands a P off (Go's sched.nmidlelocked
-    /// decrement in retake). Read by checkdead under sched.lock.</summary>
+    /// <summary>Retakes and sysmon injections in progress: sysmon counts as a running M while it hands a P off or
+    /// queues the gs its network poll readied (Go's incidlelocked(-1) in retake and in sysmon's poll). Read by checkdead
+    /// under sched.lock.</summary>
     private int _retaking;
 
     // Outcome, set once.
