@@ -89,7 +89,9 @@ internal sealed unsafe partial class Sched
         lock (_allm)
         {
             mcount = _allm.Count;
-            if (mcount - _nmidle + Volatile.Read(ref _retaking) > 0) return;
+            var running = mcount - _nmidle + Volatile.Read(ref _retaking);
+            if (running == 1 && !_controlled) BreakIdlePoller();
+            if (running > 0) return;
             // Every M is idle, so none writes its counters any more (each took sched.lock after its last write).
             foreach (var m in _allm) live += m.Created - m.Exited;
         }
@@ -103,6 +105,21 @@ internal sealed unsafe partial class Sched
         // Maybe jump time forward (faketime, Sched.Timers.cs): a pending timer is not a deadlock.
         if (_mutant != Mutant.CheckdeadIgnoresTimers && TimeJump(caller)) return;
         Finish(RunOutcome.Deadlock, DeadlockMessage());
+    }
+
+    /// <summary>
+    /// Not in Go (a Go program ends when main returns, whoever waits in the poller): with every M idle but one, and
+    /// that one holding the poller token (sched.lastpoll == 0) while no g waits on the network, wake it with
+    /// netpollBreak. It took the token on a count that was already stale (its last waiter was readied by another M's
+    /// netpoll(0) or by sysmon's poll between its look at netpollWaiters and its exchange of lastpoll), and netpoll(-1)
+    /// would block it for good: the run's end, or a real deadlock, would never be seen (the free-running 10,000
+    /// readers on 4 Ps hung that way, every g dead, in about 1 run in 16). Woken, it finds nothing, looks again with no
+    /// waiter and stops, and its stopm runs checkdead. Free-running runs only: under faketime nobody blocks in the
+    /// poller. sched.lock held.
+    /// </summary>
+    private void BreakIdlePoller()
+    {
+        if (Volatile.Read(ref _lastpoll) == 0 && Volatile.Read(ref _netpollWaiters) <= 0) NetpollBreak();
     }
 
     /// <summary>
