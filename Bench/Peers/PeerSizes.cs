@@ -23,11 +23,11 @@ public sealed record PeerSizes(
     int DotNetYieldN, int HandOffN, int SpawnN, int Parked, int ChanMessages, int DotNetChanMessages,
     int IoReads, int PipeMessages, int Sleeps, int GoSleeps)
 {
-    /// <summary>The default: about a minute and a half on a 2-core machine.</summary>
+    /// <summary>The default: about two minutes on a loaded 2-core machine.</summary>
     public static PeerSizes Full { get; } = new(7, 10_000_000, 5_000_000, 1_000_000, 500_000, 200, 500_000, 100_000, 200_000, 100_000, 1_000_000, 200_000,
         10_000, 200_000, 5_000, 500);
 
-    /// <summary>--quick: about 20 seconds.</summary>
+    /// <summary>--quick: about 15 seconds.</summary>
     public static PeerSizes Quick { get; } = new(3, 2_000_000, 1_000_000, 200_000, 200_000, 100, 100_000, 20_000, 50_000, 100_000, 200_000, 40_000,
         4_000, 100_000, 2_000, 200);
 

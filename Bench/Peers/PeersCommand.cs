@@ -212,7 +212,7 @@ public static class PeersCommand
             $"a 1 µs sleep's wake-up: ours is sleep 1 in a loop on 1 P, free-running on the real clock (the M waits in " +
             $"epoll_pwait2 with a timespec), {sizes.Sleeps:#,0} a sample; go is time.Sleep(time.Microsecond) in a " +
             $"loop on GOMAXPROCS=1, {sizes.GoSleeps:#,0} a sample, where Go 1.19's netpoll waits in epoll_wait with a " +
-            $"timeout in whole milliseconds (at least 1 ms)",
+            $"timeout in whole milliseconds: a sleep whose M blocks there waits at least 1 ms",
             Sample("sleep-1us", rounds, OursProbes.Sleep(sizes.Sleeps), programs.Go("sleep", sizes.GoSleeps)),
             "go"));
         rows.Add(Row("bytes-per-parked-goroutine", "bytes",

@@ -1,7 +1,7 @@
 namespace Bench.Peers;
 
 /// <summary>Options of the <c>peers</c> verb.</summary>
-/// <param name="Quick">Fewer iterations and rounds: the whole command in about 15 seconds instead of a minute.</param>
+/// <param name="Quick">Fewer iterations and rounds: the whole command in about 15 seconds instead of two minutes.</param>
 /// <param name="Json">Print the JSON object instead of the text table.</param>
 /// <param name="OutDir">Where peers.md, peers.svg and peers.json are written; null writes nothing.</param>
 /// <param name="Install">Run scripts/install-peers.sh when a compiler is missing (as root only).</param>
@@ -13,7 +13,7 @@ public sealed record PeersOptions(bool Quick, bool Json, string? OutDir, bool In
     /// <summary>The usage text.</summary>
     public const string Usage =
         "usage: peers [--quick] [--json] [--out DIR | --no-write] [--no-install] [--update-readme] [--min]\n" +
-        "  --quick       fewer iterations and rounds (about 15 seconds instead of a minute)\n" +
+        "  --quick       fewer iterations and rounds (about 15 seconds instead of two minutes)\n" +
         "  --json        print the JSON object instead of the table\n" +
         "  --out DIR     write peers.md, peers.svg and peers.json there (default: Bench/results/latest, ignored by git; Bench/results with --update-readme)\n" +
         "  --no-write    write no files\n" +
