@@ -65,16 +65,7 @@ static void *new_stack(size_t size) {
     return sp;
 }
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "peer_clock.h"
 
 int main(int argc, char **argv) {
     long iterations = argc > 1 ? atol(argv[1]) : 10000000;
