@@ -25,8 +25,9 @@ public static class StackCheck
     /// <summary>
     /// Go's stackPreempt (stack.go, 0xfffffade in the low bits): storing it in g.stackguard0 makes the g's next checked
     /// prologue fail, so the g calls morestack and comes back to C# with McallReason.Morestack even though its stack is
-    /// fine. As in newstack, C# tells the two apart by <c>g.StackGuard0 == StackPreempt</c>, restores
-    /// <c>StackLo + StackPool.StackGuard</c>, and may resume the g: it re-runs the check at the function's start.
+    /// fine. As in newstack, C# tells the two apart by <c>g.StackGuard0 == StackPreempt</c> and preempts the g
+    /// (gopreempt_m), or restores <c>StackLo</c> + the guard and resumes it: either way it re-runs the check at the
+    /// function's start.
     /// </summary>
     public static readonly nint StackPreempt = unchecked((nint)0xFFFF_FFFF_FFFF_FADE);
 
