@@ -49,4 +49,8 @@ public sealed record GoroutineInfo(long Goid, long ParentGoid, int Body, string 
 /// <param name="Handoffs">handoffp calls.</param>
 /// <param name="Retakes">Ps retaken from system calls by sysmon.</param>
 /// <param name="Ms">Ms (threads) started.</param>
-public sealed record RunCounters(long Created, long Switches, long Syscalls, long Steals, long SyscallSlowPaths, long Handoffs, long Retakes, int Ms);
+/// <param name="PreemptRequests">Preemption requests made by sysmon's retake (free-running; controlled runs' requests
+/// are choices, not counted).</param>
+/// <param name="Preemptions">Requests delivered: gopreempt_m calls from newstack.</param>
+public sealed record RunCounters(long Created, long Switches, long Syscalls, long Steals, long SyscallSlowPaths, long Handoffs, long Retakes, int Ms,
+    long PreemptRequests = 0, long Preemptions = 0);

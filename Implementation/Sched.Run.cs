@@ -115,7 +115,8 @@ internal sealed unsafe partial class Sched
         blocked.Sort((a, b) => a.Goid.CompareTo(b.Goid));
         gs.Sort((a, b) => a.Goid.CompareTo(b.Goid));
         var counters = new RunCounters(created, switches, syscalls, Interlocked.Read(ref _steals),
-            Interlocked.Read(ref _syscallSlow), Interlocked.Read(ref _handoffs), Interlocked.Read(ref _retakes), MCount);
+            Interlocked.Read(ref _syscallSlow), Interlocked.Read(ref _handoffs), Interlocked.Read(ref _retakes), MCount,
+            Interlocked.Read(ref _preemptRequests), Interlocked.Read(ref _preemptions));
         return new RunResult
         {
             Outcome = _outcome,

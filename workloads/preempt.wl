@@ -12,7 +12,7 @@ main {
   repeat 3 { acquire done }
 }
 chain {
-  repeat 20000 { call 256 { call 512 { work 2000 } } }
+  repeat 60000 { call 256 { call 512 { work 2000 } } }
   release done
 }
 ticker {

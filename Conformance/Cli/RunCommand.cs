@@ -103,6 +103,7 @@ public static class RunCommand
         o.WriteLine($"  goroutines created  {c.Created}");
         o.WriteLine($"  switches            {c.Switches}");
         o.WriteLine($"  syscalls            {c.Syscalls} ({c.SyscallSlowPaths} slow path, {c.Retakes} Ps retaken)");
+        o.WriteLine($"  preemptions         {c.Preemptions} (sysmon asked {c.PreemptRequests} times; a g in a call-free work loop cannot be stopped)");
         o.WriteLine($"  steals              {c.Steals}");
         o.WriteLine($"  threads (Ms)        {c.Ms}");
         o.WriteLine($"  elapsed             {r.Elapsed.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms");
@@ -126,6 +127,8 @@ public static class RunCommand
             w.WriteNumber("syscalls", c.Syscalls);
             w.WriteNumber("syscallSlowPaths", c.SyscallSlowPaths);
             w.WriteNumber("retakes", c.Retakes);
+            w.WriteNumber("preemptRequests", c.PreemptRequests);
+            w.WriteNumber("preemptions", c.Preemptions);
             w.WriteNumber("handoffs", c.Handoffs);
             w.WriteNumber("steals", c.Steals);
             w.WriteNumber("ms", c.Ms);
