@@ -43,242 +43,179 @@ internal sealed unsafe partial class Sched
         return -1;
     }
 
-    /// <summary>A service's result <paramref name="r"/>, after sysmon's chance to preempt the g when the service lets
-    /// it go on with its user code (<see cref="OfferPreempt"/>): not when it parks (<paramref name="parks"/>), failed
-    /// (-1), or ended the run.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private long GoesOn(MState mp, G* g, long r, long parks)
+    /// <summary>A runtime service as <see cref="Serve{T}"/> runs it: the service itself, and which of its results let the
+    /// g go on with its user code (it did not park, enter a syscall or take the slow path), where sysmon may then ask to
+    /// preempt it (<see cref="OfferPreempt"/>).</summary>
+    private interface IService
     {
-        if (_controlled && r >= 0 && r != parks && !Finished) OfferPreempt(mp, g);
-        return r;
+        static abstract long Run(Sched s, MState mp, G* g, nint a0, nint a1);
+        static abstract bool Resumes(long r);
+    }
+
+    /// <summary>
+    /// The one body of every systemstack service: find the g's M, refuse once the run is over (-1), pass the controlled
+    /// run's scheduling point, run the service, give sysmon its chance to preempt a g that goes on, and turn an exception
+    /// into the run's fatal error (<see cref="Failed"/>). T is a struct, so each service gets its own compiled copy with
+    /// its <c>Run</c> and <c>Resumes</c> inlined: no indirect call on these hot paths.
+    /// </summary>
+    private static long Serve<T>(G* g, nint a0, nint a1) where T : struct, IService
+    {
+        try
+        {
+            var mp = MOf(g);
+            var s = mp.Sched;
+            if (s.Finished) return -1;
+            s.ServicePoint(mp);
+            var r = T.Run(s, mp, g, a0, a1);
+            if (s._controlled && r >= 0 && T.Resumes(r) && !s.Finished) s.OfferPreempt(mp, g);
+            return r;
+        }
+        catch (Exception e)
+        {
+            return Failed(g, e);
+        }
     }
 
     /// <summary>systemstack(newproc): a0 = body index, a1 = the go statement's pc.</summary>
     [UnmanagedCallersOnly]
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static long NewProcService(G* g, nint body, nint pc)
+    private static long NewProcService(G* g, nint body, nint pc) => Serve<NewProcOp>(g, body, pc);
+
+    private struct NewProcOp : IService
     {
-        try
+        public static long Run(Sched s, MState mp, G* g, nint body, nint pc)
         {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
             s.NewProc(mp, (int)body, g, pc);
-            s.OfferPreempt(mp, g);
             return 0;
         }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+
+        public static bool Resumes(long r) => true;
     }
 
     /// <summary>systemstack(semacquire): a0 = semaphore index. 1 = park.</summary>
     [UnmanagedCallersOnly]
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static long AcquireService(G* g, nint sema, nint pc)
+    private static long AcquireService(G* g, nint sema, nint pc) => Serve<AcquireOp>(g, sema, pc);
+
+    private struct AcquireOp : IService
     {
-        try
-        {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
-            return s.GoesOn(mp, g, s.SemAcquire(mp, g, (int)sema), parks: 1);
-        }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+        public static long Run(Sched s, MState mp, G* g, nint sema, nint pc) => s.SemAcquire(mp, g, (int)sema);
+        public static bool Resumes(long r) => r != 1;
     }
 
     /// <summary>systemstack(semrelease): a0 = semaphore index.</summary>
     [UnmanagedCallersOnly]
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static long ReleaseService(G* g, nint sema, nint pc)
+    private static long ReleaseService(G* g, nint sema, nint pc) => Serve<ReleaseOp>(g, sema, pc);
+
+    private struct ReleaseOp : IService
     {
-        try
-        {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
-            return s.GoesOn(mp, g, s.SemRelease(mp, g, (int)sema), parks: 1);
-        }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+        public static long Run(Sched s, MState mp, G* g, nint sema, nint pc) => s.SemRelease(mp, g, (int)sema);
+        public static bool Resumes(long r) => r != 1;
     }
 
-    /// <summary>systemstack(entersyscall).</summary>
+    /// <summary>systemstack(entersyscall). The g goes into its syscall, not on with user code.</summary>
     [UnmanagedCallersOnly]
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static long EnterSyscallService(G* g, nint unused, nint pc)
+    private static long EnterSyscallService(G* g, nint unused, nint pc) => Serve<EnterSyscallOp>(g, unused, pc);
+
+    private struct EnterSyscallOp : IService
     {
-        try
-        {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
-            return s.EnterSyscall(mp, g, pc);
-        }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+        public static long Run(Sched s, MState mp, G* g, nint unused, nint pc) => s.EnterSyscall(mp, g, pc);
+        public static bool Resumes(long r) => false;
     }
 
     /// <summary>systemstack(exitsyscall): 1 = slow path.</summary>
     [UnmanagedCallersOnly]
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static long ExitSyscallService(G* g, nint unused, nint pc)
+    private static long ExitSyscallService(G* g, nint unused, nint pc) => Serve<ExitSyscallOp>(g, unused, pc);
+
+    private struct ExitSyscallOp : IService
     {
-        try
-        {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
-            return s.GoesOn(mp, g, s.ExitSyscall(mp, g), parks: 1);
-        }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+        public static long Run(Sched s, MState mp, G* g, nint unused, nint pc) => s.ExitSyscall(mp, g);
+        public static bool Resumes(long r) => r != 1;
     }
 
     /// <summary>systemstack(chansend): a0 = channel index, a1 = the send slot (holding the value). 1 = park.</summary>
     [UnmanagedCallersOnly]
-    private static long ChanSendService(G* g, nint chan, nint slot)
+    private static long ChanSendService(G* g, nint chan, nint slot) => Serve<ChanSendOp>(g, chan, slot);
+
+    private struct ChanSendOp : IService
     {
-        try
+        public static long Run(Sched s, MState mp, G* g, nint chan, nint slot)
         {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
             if ((uint)chan >= (uint)s._chans.Length) s.Fatal("chansend: bad channel index");
             var none = default(SelectNote);
-            return s.GoesOn(mp, g, s.ChanSend(mp, g, (int)chan, (long*)slot, block: true, ref none), parks: 1);
+            return s.ChanSend(mp, g, (int)chan, (long*)slot, block: true, ref none);
         }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+
+        public static bool Resumes(long r) => r != 1;
     }
 
     /// <summary>systemstack(chanrecv): a0 = channel index, a1 = the send slot (the value lands in the word below). 1 = park.</summary>
     [UnmanagedCallersOnly]
-    private static long ChanRecvService(G* g, nint chan, nint slot)
+    private static long ChanRecvService(G* g, nint chan, nint slot) => Serve<ChanRecvOp>(g, chan, slot);
+
+    private struct ChanRecvOp : IService
     {
-        try
+        public static long Run(Sched s, MState mp, G* g, nint chan, nint slot)
         {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
             if ((uint)chan >= (uint)s._chans.Length) s.Fatal("chanrecv: bad channel index");
             var none = default(SelectNote);
-            return s.GoesOn(mp, g, s.ChanRecv(mp, g, (int)chan, (long*)slot - 1, block: true, ref none), parks: 1);
+            return s.ChanRecv(mp, g, (int)chan, (long*)slot - 1, block: true, ref none);
         }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+
+        public static bool Resumes(long r) => r != 1;
     }
 
     /// <summary>systemstack(closechan): a0 = channel index.</summary>
     [UnmanagedCallersOnly]
-    private static long ChanCloseService(G* g, nint chan, nint unused)
+    private static long ChanCloseService(G* g, nint chan, nint unused) => Serve<ChanCloseOp>(g, chan, unused);
+
+    private struct ChanCloseOp : IService
     {
-        try
+        public static long Run(Sched s, MState mp, G* g, nint chan, nint unused)
         {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
             if ((uint)chan >= (uint)s._chans.Length) s.Fatal("closechan: bad channel index");
-            return s.GoesOn(mp, g, s.CloseChan(mp, g, (int)chan), parks: 1);
+            return s.CloseChan(mp, g, (int)chan);
         }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+
+        public static bool Resumes(long r) => r != 1;
     }
 
     /// <summary>systemstack(the code after chansend's/chanrecv's gopark): a0 = channel index, a1 = the send slot.</summary>
     [UnmanagedCallersOnly]
-    private static long ChanWokenService(G* g, nint chan, nint slot)
+    private static long ChanWokenService(G* g, nint chan, nint slot) => Serve<ChanWokenOp>(g, chan, slot);
+
+    private struct ChanWokenOp : IService
     {
-        try
-        {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
-            return s.GoesOn(mp, g, s.ChanWoken(mp, g, (int)chan, (long*)slot), parks: 1);
-        }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+        public static long Run(Sched s, MState mp, G* g, nint chan, nint slot) => s.ChanWoken(mp, g, (int)chan, (long*)slot);
+        public static bool Resumes(long r) => r != 1;
     }
 
     /// <summary>systemstack(selectgo): a0 = the select's number, a1 = the send slot. The case index or SelectParks.</summary>
     [UnmanagedCallersOnly]
-    private static long SelectService(G* g, nint number, nint slot)
+    private static long SelectService(G* g, nint number, nint slot) => Serve<SelectOpService>(g, number, slot);
+
+    private struct SelectOpService : IService
     {
-        try
-        {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
-            return s.GoesOn(mp, g, s.Select(mp, g, (int)number, (long*)slot), parks: RuntimeServices.SelectParks);
-        }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+        public static long Run(Sched s, MState mp, G* g, nint number, nint slot) => s.Select(mp, g, (int)number, (long*)slot);
+        public static bool Resumes(long r) => r != RuntimeServices.SelectParks;
     }
 
     /// <summary>systemstack(selectgo's pass 3): a0 = the select's number, a1 = the send slot. The case index.</summary>
     [UnmanagedCallersOnly]
-    private static long SelectWokenService(G* g, nint number, nint slot)
+    private static long SelectWokenService(G* g, nint number, nint slot) => Serve<SelectWokenOp>(g, number, slot);
+
+    private struct SelectWokenOp : IService
     {
-        try
-        {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
-            return s.GoesOn(mp, g, s.SelectWoken(mp, g, (int)number, (long*)slot), parks: RuntimeServices.SelectParks);
-        }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+        public static long Run(Sched s, MState mp, G* g, nint number, nint slot) => s.SelectWoken(mp, g, (int)number, (long*)slot);
+        public static bool Resumes(long r) => r != RuntimeServices.SelectParks;
     }
 
     /// <summary>systemstack(timeSleep): a0 = microseconds. 1 = park.</summary>
     [UnmanagedCallersOnly]
-    private static long SleepService(G* g, nint micros, nint pc)
+    private static long SleepService(G* g, nint micros, nint pc) => Serve<SleepOp>(g, micros, pc);
+
+    private struct SleepOp : IService
     {
-        try
-        {
-            var mp = MOf(g);
-            var s = mp.Sched;
-            if (s.Finished) return -1;
-            s.ServicePoint(mp);
-            return s.GoesOn(mp, g, s.TimeSleep(mp, g, (int)micros), parks: 1);
-        }
-        catch (Exception e)
-        {
-            return Failed(g, e);
-        }
+        public static long Run(Sched s, MState mp, G* g, nint micros, nint pc) => s.TimeSleep(mp, g, (int)micros);
+        public static bool Resumes(long r) => r != 1;
     }
 
     /// <summary>systemstack(the io read): a0 = microseconds (≥ 1): open, arm, netpollblock; 1 = park. a0 = 0: after

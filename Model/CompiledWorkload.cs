@@ -76,6 +76,7 @@ internal sealed class CompiledWorkload
             // A body is entered at sp = hi − TopBytes (newproc1); its prologue pushes rbp (0) and subtracts its frame.
             var ops = workload.Bodies[b].Ops;
             code.EntryFrame = FrameAbi.FrameSize(0, ops);
+            code.HasCall = workload.Bodies[b].HasCall;
             Lay(workload, b, ops, -1, 0, 0, FrameAbi.BodyBp + code.EntryFrame, FrameAbi.BodyBp, code, selects, ref next);
             Bodies[b] = code;
             RepeatDepth = Math.Max(RepeatDepth, code.MaxRepeatDepth);
@@ -135,7 +136,6 @@ internal sealed class CompiledWorkload
                     // CALL pushes the return address, the callee's prologue pushes rbp (rbp = that slot) and subtracts F.
                     var frame = FrameAbi.FrameSize(c.FrameBytes, c.Body);
                     code.CalleeFrame[n] = frame;
-                    code.HasCall = true;
                     var calleeBp = sp + FrameAbi.CallOverheadBytes;
                     sched = Lay(w, body, c.Body, n, repDepth, callDepth + 1, calleeBp + frame, calleeBp, code, selects, ref next);
                     break;
@@ -251,8 +251,8 @@ internal sealed class CompiledWorkload
         /// <summary>A select and its cases: the select's number (<see cref="Selects"/>); -1 elsewhere.</summary>
         public readonly int[] Select;
         public int MaxRepeatDepth;
-        /// <summary>Whether the body has a <c>call</c>: only then can a preemption request reach a checked prologue
-        /// after the body's entry.</summary>
+        /// <summary>Whether the body has a <c>call</c> (<see cref="Workload.Body.HasCall"/>, the runtime's test too): only
+        /// then is a preemption request offered.</summary>
         public bool HasCall;
     }
 }
