@@ -108,6 +108,12 @@ internal enum Mutant
     /// <summary>gopreempt_m puts the preempted g on its P's local run queue instead of the global one (Go's
     /// goschedImpl: globrunqput), so it keeps its place ahead of every g the global queue holds.</summary>
     PreemptToLocalQueue,
+    /// <summary>execute does not clear a pending preemption request (Go's execute: gp.preempt = false, stackguard0 =
+    /// stack.lo + _StackGuard), so a g asked before it last stopped is preempted again at its first checked prologue.</summary>
+    ExecuteKeepsPreempt,
+    /// <summary>newstack keeps the RDX that morestack saved in sched.ctxt for a call's prologue, where Go's
+    /// morestack_noctxt (every non-closure function) stores 0: a g preempted at a call rests with a stale ctxt.</summary>
+    NewStackKeepsCtxt,
 
     // ---- stacks (issue 13): growth by copying, and what gfput does with a grown stack ----
 

@@ -84,8 +84,13 @@ internal sealed unsafe partial class Sched
                 gp->M = mp.M;
                 CasGStatus(mp, gp, GStatus.Runnable, GStatus.Running); // E4
                 // gp.preempt = false; gp.stackguard0 = gp.stack.lo + _StackGuard: a request made before is void.
-                gp->Preempt = 0;
-                gp->StackGuard0 = gp->StackLo + StackGuardBytes;
+#if CHECKER_MUTANTS
+                if (_mutant != Mutant.ExecuteKeepsPreempt)
+#endif
+                {
+                    gp->Preempt = 0;
+                    gp->StackGuard0 = gp->StackLo + StackGuardBytes;
+                }
                 if (!inheritTime || _mutant == Mutant.SchedTickOnInherit)
                 {
                     pp->SchedTick++;
@@ -247,7 +252,7 @@ internal sealed unsafe partial class Sched
         // A call's callee is no closure: Go's prologue calls morestack_noctxt, which zeroes DX before morestack saves
         // it. Our emitted code has one morestack for every prologue, so the zero is written here, where it matters (a
         // preempted g rests with this gobuf). A body's own prologue keeps the ctxt gogo loaded, as a closure's does.
-        if (Program.PointAt(gp->Sched.Pc) is not null) gp->Sched.Ctxt = 0;
+        if (Program.PointAt(gp->Sched.Pc) is not null && _mutant != Mutant.NewStackKeepsCtxt) gp->Sched.Ctxt = 0;
         var stackguard0 = Volatile.Read(ref gp->StackGuard0);
         var preempt = stackguard0 == StackCheck.StackPreempt;
         if (preempt && !CanPreemptM(mp))

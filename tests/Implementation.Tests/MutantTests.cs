@@ -272,20 +272,22 @@ public class MutantTests
             return;
         }
 
-        if (mutant == Mutant.PreemptToLocalQueue)
+        if (mutant is Mutant.PreemptToLocalQueue or Mutant.ExecuteKeepsPreempt or Mutant.NewStackKeepsCtxt)
         {
-            // Only a preempted g shows it: controlled runs of call chains, where sysmon's request is a recorded choice.
+            // Only a preempted g shows these: controlled runs of call chains, where sysmon's request is a recorded
+            // choice. A stale ctxt shows in the state at rest only (snapshots), the other two in the trace.
             const string chains = "main { go c; go c; repeat 2 { acquire d } }\nc { repeat 8 { call 64 { work 5 }; go l }; release d }\nl { yield }";
             var changed = false;
             for (ulong seed = 1; seed <= 10 && !changed; seed++)
             {
-                RunResult With(Mutant m) => Run(chains, new RuntimeOptions
-                {
-                    Procs = 2, Trace = true, Controlled = true, Seed = seed, Mutant = m, Timeout = TimeSpan.FromSeconds(20),
-                });
-                changed = !Signature(With(mutant)).SequenceEqual(Signature(With(Mutant.None)));
+                var options = new RuntimeOptions { Procs = 2, Trace = true, Controlled = true, Seed = seed, Timeout = TimeSpan.FromSeconds(20) };
+                if (mutant == Mutant.NewStackKeepsCtxt)
+                    changed = !StateProbe.Run(chains, options with { Mutant = mutant }).States
+                        .SequenceEqual(StateProbe.Run(chains, options).States);
+                else
+                    changed = !Signature(Run(chains, options with { Mutant = mutant })).SequenceEqual(Signature(Run(chains, options)));
             }
-            Assert.True(changed, $"{mutant}: same trace as the correct runtime in 10 controlled runs of call chains");
+            Assert.True(changed, $"{mutant}: same trace and states as the correct runtime in 10 controlled runs of call chains");
             return;
         }
 

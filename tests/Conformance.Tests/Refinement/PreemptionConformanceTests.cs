@@ -78,15 +78,20 @@ public class PreemptionConformanceTests
         Assert.True(grownAfter >= 1, "no g grew its stack after a preemption");
     }
 
-    [DiagnosticBuildFact]
-    public void A_preempted_g_put_on_the_local_queue_is_caught()
+    /// <summary>The preemption path's seeded bugs: gopreempt_m's local queue, an execute that keeps the request, a
+    /// newstack that keeps the ctxt morestack saved at a call's prologue (seen only in the state at rest).</summary>
+    [DiagnosticBuildTheory]
+    [InlineData(nameof(Mutant.PreemptToLocalQueue))]
+    [InlineData(nameof(Mutant.ExecuteKeepsPreempt))]
+    [InlineData(nameof(Mutant.NewStackKeepsCtxt))]
+    public void A_seeded_preemption_bug_is_caught(string mutant)
     {
         for (ulong seed = 1; seed <= 40; seed++)
         {
-            var r = Conformer.Check(RunSpec.Of(WorkloadParser.Parse(Chains), 2, seed, nameof(Mutant.PreemptToLocalQueue)));
+            var r = Conformer.Check(RunSpec.Of(WorkloadParser.Parse(Chains), 2, seed, mutant));
             if (!r.Conforms) return;
         }
-        Assert.Fail("PreemptToLocalQueue survived 40 runs of the chains workload on 2 Ps");
+        Assert.Fail($"{mutant} survived 40 runs of the chains workload on 2 Ps");
     }
 
     [DiagnosticBuildFact]
